@@ -70,6 +70,9 @@ bool record_analyze(struct record *r, enum record_kind kind, const char *text, s
 size_t record_count_severity(const struct diag_list *diags, enum diag_severity sev);
 int diag_list_status(const struct diag_list *diags);
 
+/* The model written back as text (normalized spacing, the user's order). */
+void record_format(const struct record *r, struct strbuf *out);
+
 /* One sentence on what term i does in this record. */
 void record_describe_term(const struct record *r, size_t i, struct strbuf *out);
 

@@ -14,6 +14,10 @@
 
 #include "authtxt/strbuf.h"
 
+/* Length of the valid UTF-8 character at s[0..n) (1-4), or 0 when the bytes
+ * there are not valid UTF-8 (overlong, surrogate, truncated...). */
+size_t safetext_utf8_char(const char *s, size_t n);
+
 /* Does text[0..len) need escaping (any control, invalid UTF-8, bidi)? */
 bool safetext_needs_escape(const char *text, size_t len);
 

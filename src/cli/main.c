@@ -1,2 +1,60 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/* authtxt's entry point: the subcommands of the CLI, or the TUI when no
+ * subcommand is given. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef AUTHTXT_VERSION
+#define AUTHTXT_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+    "Usage:\n"
+    "  authtxt [--example] [--load FILE] [--no-color] [DOMAIN [--selector S]...]\n"
+    "  authtxt lint    [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
+    "  authtxt lint    [--json] --zone FILE\n"
+    "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
+    "  authtxt explain [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
+    "  authtxt --help | --version\n"
+    "\n"
+    "Build, explain and check SPF, DKIM and DMARC records.\n"
+    "Without a command, opens the full-screen editor.\n"
+    "\n"
+    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
+    "See authtxt(1) for the details.\n";
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("authtxt: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'authtxt --help'.\n", stderr);
+    return CLI_USAGE;
+}
+
+int tui_main(int argc, char **argv);
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2) {
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return CLI_CLEAN;
+        }
+        if (strcmp(cmd, "--version") == 0) {
+            printf("authtxt %s\n", AUTHTXT_VERSION);
+            return CLI_CLEAN;
+        }
+        if (strcmp(cmd, "lint") == 0)
+            return cmd_lint(argc - 1, argv + 1);
+        if (strcmp(cmd, "explain") == 0)
+            return cmd_explain(argc - 1, argv + 1);
+    }
+    return tui_main(argc, argv);
+}

@@ -60,6 +60,12 @@ static bool is_wide(uint32_t cp)
            (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
+size_t safetext_utf8_char(const char *s, size_t n)
+{
+    uint32_t cp;
+    return n ? utf8_decode((const unsigned char *)s, n, &cp) : 0;
+}
+
 bool safetext_needs_escape(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;

@@ -1,0 +1,129 @@
+/* make bench: throughput of the core on realistic records, and the cost of
+ * one keystroke's work in the editor (re-parse, lint and format of a
+ * 450-byte SPF record).  Prints records/s and ns/record per kind.  Targets
+ * (issue #2): >= 1,000,000 SPF records/s per core; < 20 us per keystroke. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authtxt/record.h"
+#include "authtxt/strbuf.h"
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *const spf_corpus[] = {
+    "v=spf1 include:_spf.google.com ~all",
+    "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.7 include:_spf.google.com "
+    "include:spf.protection.outlook.com mx a:mail.example.com ~all",
+    "v=spf1 mx a ip4:203.0.113.10 ip6:2001:db8::/32 -all",
+    "v=spf1 include:spf.protection.outlook.com include:mailgun.org include:sendgrid.net -all",
+    "v=spf1 redirect=_spf.example.com",
+    "v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4 include:amazonses.com "
+    "exists:%{i}._spf.example.com ?all",
+    "v=spf1 a mx ptr include:_spf.example.net +all",
+    "v=spf1 include:servers.mcsv.net include:_spf.salesforce.com include:mail.zendesk.com "
+    "ip4:198.51.100.0/25 -all",
+};
+
+static const char *const dmarc_corpus[] = {
+    "v=DMARC1; p=reject; rua=mailto:dmarc@example.com",
+    "v=DMARC1; p=none; rua=mailto:dmarc@example.com; ruf=mailto:forensic@example.com; fo=1",
+    "v=DMARC1; p=quarantine; pct=50; sp=none; adkim=s; aspf=r; rua=mailto:a@example.com,"
+    "mailto:b@reports.example.net!10m",
+    "v=DMARC1; p=reject; sp=reject; np=reject; t=n; psd=n; rua=mailto:dmarc@example.org",
+};
+
+static const char *const dkim_corpus[] = {
+    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC/9Ep3UzhLwCDqJh75ve/rLgBq/vOxmxuwQWAW9"
+    "QlbJvIbttZwBi/TDT7j1YmjAOmCIlxJrYWmK+QSXvg0DL1tgVYb4oTjWQrZLEv8mYNGLXqOOPGHI87fkI/FfsPNSkPPr"
+    "QE2m7M2IUYDPwF7pxyt4wl+uc/nVtgcu7S2VD194wIDAQAB",
+    "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+};
+
+static const char *const sig_corpus[] = {
+    "v=1; a=rsa-sha256; c=relaxed/relaxed; d=engagement.atlassian.com; "
+    "h=content-type:from:mime-version:reply-to:to:subject; s=s1; "
+    "bh=sNszhoSMPuyPkJZe6/yem+4zarc0ined1ljTPO1RyjU=; "
+    "b=oJzun0+R2xFGeXt8DyG7uG5m3M0Q0X/J1yNNwtFsUDXegO1vSTpZDyr0wIKnypWW8EyFAww1Gz1O0LsVcr7GZV4EgW2"
+    "yuQTnihlW8lkuE8BeEesM4JRjkemGHDkXtP2BJZGNW+kb2RRai0hk2eY296cClV+3wmzlZ9ONQ+1eodI=",
+};
+
+static void bench_kind(const char *name, enum record_kind kind, const char *const *corpus,
+                       size_t n, double seconds)
+{
+    struct record r;
+    record_init(&r);
+    size_t *lens = malloc(n * sizeof *lens);
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(corpus[i]);
+    /* Warm up: the record's buffers reach their working size. */
+    for (size_t i = 0; i < n; i++)
+        record_analyze(&r, kind, corpus[i], lens[i], 0);
+    size_t done = 0;
+    double t0 = now_seconds(), t1;
+    do {
+        for (int rep = 0; rep < 1000; rep++)
+            for (size_t i = 0; i < n; i++)
+                record_analyze(&r, kind, corpus[i], lens[i], 0);
+        done += 1000 * n;
+        t1 = now_seconds();
+    } while (t1 - t0 < seconds);
+    double per = (t1 - t0) / (double)done;
+    printf("%-10s parse+lint  %10.0f records/s  %8.0f ns/record  (%zu records)\n", name,
+           1.0 / per, per * 1e9, done);
+    free(lens);
+    record_free(&r);
+}
+
+/* One keystroke in the SPF editor: the text changes by one character, the
+ * core re-parses, re-lints and formats it. */
+static void bench_keystroke(void)
+{
+    char text[512];
+    size_t len = 0;
+    len += (size_t)snprintf(text, sizeof text, "v=spf1");
+    for (int i = 0; len < 440; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, " ip4:198.51.%d.0/24", i % 250);
+    len += (size_t)snprintf(text + len, sizeof text - len, " ~all");
+    text[len] = '\0';
+    struct record r;
+    struct strbuf out = STRBUF_INIT;
+    record_init(&r);
+    size_t done = 0;
+    double t0 = now_seconds(), t1;
+    do {
+        for (int rep = 0; rep < 1000; rep++) {
+            text[10] = (char)('0' + rep % 10); /* the "keystroke" */
+            record_analyze(&r, RECORD_SPF, text, len, 0);
+            strbuf_reset(&out);
+            record_format(&r, &out);
+        }
+        done += 1000;
+        t1 = now_seconds();
+    } while (t1 - t0 < 1.0);
+    printf("keystroke  re-parse+lint+format of a %zu-byte SPF record: %.2f us\n", len,
+           (t1 - t0) / (double)done * 1e6);
+    record_free(&r);
+    strbuf_free(&out);
+}
+
+int main(void)
+{
+    double secs = getenv("BENCH_SECONDS") ? atof(getenv("BENCH_SECONDS")) : 1.0;
+    printf("authtxt core benchmark (one core)\n");
+    bench_kind("SPF", RECORD_SPF, spf_corpus, sizeof spf_corpus / sizeof *spf_corpus, secs);
+    bench_kind("DMARC", RECORD_DMARC, dmarc_corpus, sizeof dmarc_corpus / sizeof *dmarc_corpus,
+               secs);
+    bench_kind("DKIM key", RECORD_DKIM_KEY, dkim_corpus, sizeof dkim_corpus / sizeof *dkim_corpus,
+               secs);
+    bench_kind("DKIM-Sig", RECORD_DKIM_SIG, sig_corpus, sizeof sig_corpus / sizeof *sig_corpus,
+               secs);
+    bench_keystroke();
+    return 0;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Golden tests of the CLI.  Each case is tests/cli/cases/NAME.cmd (the
+# arguments, one per line; a line "<stdin FILE" feeds FILE on standard
+# input), NAME.out (expected standard output) and NAME.status (expected
+# exit status).  A mismatch prints a unified diff.
+set -u
+bin=$(readlink -f "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../.." || exit 1
+failed=0 total=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM HUP
+for cmd in "$here"/cases/*.cmd; do
+    [ -e "$cmd" ] || continue
+    name=${cmd%.cmd}
+    total=$((total + 1))
+    set --
+    stdin=/dev/null
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in
+        "<stdin "*) stdin=${line#<stdin } ;;
+        *) set -- "$@" "$line" ;;
+        esac
+    done < "$cmd"
+    TZ=UTC LC_ALL=C.UTF-8 "$bin" "$@" < "$stdin" > "$tmp/out" 2> "$tmp/err"
+    status=$?
+    want_status=$(cat "$name.status" 2>/dev/null || echo 0)
+    if ! diff -u "$name.out" "$tmp/out" > "$tmp/diff" 2>&1; then
+        echo "FAIL $(basename "$name"): output differs"
+        cat "$tmp/diff"
+        failed=$((failed + 1))
+    elif [ "$status" != "$want_status" ]; then
+        echo "FAIL $(basename "$name"): exit status $status, expected $want_status"
+        cat "$tmp/err"
+        failed=$((failed + 1))
+    fi
+done
+# JSON output must always parse, whatever the input.
+for cmd in "$here"/cases/*json*.cmd; do
+    [ -e "$cmd" ] || continue
+    name=${cmd%.cmd}
+    if ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$name.out" 2>/dev/null; then
+        echo "FAIL $(basename "$name"): expected output is not JSON"
+        failed=$((failed + 1))
+    fi
+done
+echo "cli tests: $((total - failed))/$total passed"
+[ "$failed" -eq 0 ]
