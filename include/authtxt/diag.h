@@ -63,7 +63,7 @@ void diag_list_free(struct diag_list *list);
 struct diag *diag_add(struct diag_list *list, enum rule_id rule, size_t start, size_t end,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 struct diag *diag_addv(struct diag_list *list, enum rule_id rule, size_t start, size_t end,
-                       const char *fmt, va_list ap);
+                       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Append all of `from` to `to`, shifting spans by `offset` (used when a
  * record is linted inside a larger text, such as a zone file). */
