@@ -115,7 +115,7 @@ check: deps
 	$(MAKE) --no-print-directory dns-tests
 	@echo "make check: all tests passed"
 
-unit: $(UNIT_BIN) $(BIN)
+unit: $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)
 
 # Everything again with clang, warnings as errors, then the unit tests under

@@ -8,7 +8,6 @@
 #include "authtxt/help.h"
 #include "authtxt/strbuf.h"
 #include "cli.h"
-#include "zonelint.h"
 
 enum { OPT_TYPE = 1000, OPT_JSON, OPT_ZONE, OPT_SPF, OPT_DMARC, OPT_DKIM, OPT_HELP };
 
@@ -155,7 +154,7 @@ static int lint_set(const struct lint_args *a)
         status = CLI_USAGE;
         goto done;
     }
-    cross_lint(a->spf ? &spf : NULL, a->dmarc ? &dmarc : NULL, dkim_ptrs, a->ndkim, &cross);
+    cross_lint(NULL, a->spf ? &spf : NULL, a->dmarc ? &dmarc : NULL, dkim_ptrs, a->ndkim, &cross);
 
     status = diag_list_status(&cross);
     if (a->spf)
@@ -184,8 +183,9 @@ static int lint_set(const struct lint_args *a)
             print_record_text("--dkim", &dkim[i]);
         for (size_t i = 0; i < cross.count; i++) {
             const struct diag *d = &cross.items[i];
-            printf("records together: %s: %s [%s]", diag_severity_name(d->severity), d->message,
-                   rule_get(d->rule)->code);
+            printf("records together: %s: ", diag_severity_name(d->severity));
+            out_safe(stdout, d->message, strlen(d->message));
+            printf(" [%s]", rule_get(d->rule)->code);
             if (rule_get(d->rule)->ref[0])
                 printf(" (%s)", rule_get(d->rule)->ref);
             putchar('\n');
@@ -209,7 +209,7 @@ int cmd_lint(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.zone)
-        return zonelint_run(a.zone, a.json);
+        return cli_usage_error("--zone: zone files are not read yet");
     if (!a.record)
         return lint_set(&a);
 

@@ -37,8 +37,6 @@ int cli_usage_error(const char *fmt, ...)
     return CLI_USAGE;
 }
 
-int tui_main(int argc, char **argv);
-
 int main(int argc, char **argv)
 {
     if (argc >= 2) {
@@ -56,5 +54,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, "explain") == 0)
             return cmd_explain(argc - 1, argv + 1);
     }
-    return tui_main(argc, argv);
+    if (argc < 2)
+        return cli_usage_error("give a command (the full-screen editor is not built yet)");
+    return cli_usage_error("unknown command '%s'", argv[1]);
 }

@@ -58,10 +58,14 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     }
     safetext_escape(text + ls, le - ls, &shown, cols);
     size_t c0 = cols[start - ls], c1 = cols[end - ls];
-    size_t column = (line == 1 ? base_column : 0) + (start - ls) + 1;
+    /* base_column: the 1-based file column where the record's text starts. */
+    size_t column = (line == 1 ? base_column : 1) + (start - ls);
 
-    fprintf(f, "%s:%zu:%zu: %s: %s [%s]", origin, base_line + line - 1, column,
-            diag_severity_name(d->severity), d->message, rule->code);
+    /* Messages quote parts of the record: they are untrusted text too. */
+    fprintf(f, "%s:%zu:%zu: %s: ", origin, base_line + line - 1, column,
+            diag_severity_name(d->severity));
+    out_safe(f, d->message, strlen(d->message));
+    fprintf(f, " [%s]", rule->code);
     if (rule->ref[0])
         fprintf(f, " (%s)", rule->ref);
     fputc('\n', f);
