@@ -77,10 +77,11 @@ void record_format(const struct record *r, struct strbuf *out);
 void record_describe_term(const struct record *r, size_t i, struct strbuf *out);
 
 /* The cross-record rules of one domain's records (lint-catalog.md "Across
- * one domain's records").  Any record may be NULL (absent).  The spans of
- * the diagnostics are 0: they are about the set, and the message names the
- * records. */
-void cross_lint(const struct record *spf, const struct record *dmarc,
+ * one domain's records").  Any record may be NULL (absent); `domain` may be
+ * NULL when unknown (then every include counts as a third party).  The
+ * spans of the diagnostics are 0: they are about the set, and the message
+ * names the records. */
+void cross_lint(const char *domain, const struct record *spf, const struct record *dmarc,
                 const struct record *const *dkim, size_t ndkim, struct diag_list *out);
 
 #endif

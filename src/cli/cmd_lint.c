@@ -8,6 +8,7 @@
 #include "authtxt/help.h"
 #include "authtxt/strbuf.h"
 #include "cli.h"
+#include "zonelint.h"
 
 enum { OPT_TYPE = 1000, OPT_JSON, OPT_ZONE, OPT_SPF, OPT_DMARC, OPT_DKIM, OPT_HELP };
 
@@ -209,7 +210,7 @@ int cmd_lint(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.zone)
-        return cli_usage_error("--zone: zone files are not read yet");
+        return zonelint_run(a.zone, a.json);
     if (!a.record)
         return lint_set(&a);
 

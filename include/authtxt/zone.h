@@ -1,0 +1,203 @@
+/* Zone-file fragments: reading the TXT records of a master file (RFC 1035
+ * §5.1) with exact file positions, telling which email-authentication
+ * record each one is, and writing records back as zone lines.
+ *
+ * Pure: zone_read works on a caller's buffer (the caller reads the file),
+ * zone_write_* append to a strbuf.  Reading never gives up: a malformed
+ * entry gets a zone-syntax diagnostic (a file-offset span) and is skipped,
+ * and the reader goes on with the next line.  Cost: O(file size), no
+ * allocation per byte or per token; memory is reused across reads. */
+#ifndef AUTHTXT_ZONE_H
+#define AUTHTXT_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "authtxt/diag.h"
+#include "authtxt/record.h"
+#include "authtxt/strbuf.h"
+
+/* Caps against hostile files.  Past each one a zone-too-large diagnostic
+ * says what was not read. */
+#define ZONE_FILE_MAX (64u << 20)     /* bytes in a file: larger is not read */
+#define ZONE_RECORDS_MAX 1000000u     /* TXT records kept from one file */
+#define ZONE_STRINGS_MAX 1024u        /* character-strings in one record */
+#define ZONE_RDATA_MAX 65535u         /* RFC 1035 §3.2.1: RDLENGTH is 16 bits */
+#define ZONE_STRING_MAX 255u          /* RFC 1035 §3.3: one length octet */
+#define ZONE_NAME_TEXT_MAX 1024u      /* a name as written (escapes included) */
+#define ZONE_TTL_MAX 2147483647u      /* RFC 2181 §8 */
+#define ZONE_DEFAULT_TTL 3600u        /* when the file gives none (zone-no-ttl) */
+
+enum { ZONE_CLASS_IN = 1, ZONE_CLASS_CH = 3, ZONE_CLASS_HS = 4 };
+enum { ZONE_TYPE_TXT = 16, ZONE_TYPE_SPF = 99 };
+
+/* What a TXT record is, from its owner name and its text. */
+enum zone_kind {
+    ZONE_KIND_OTHER = 0,    /* a TXT record of no concern (site verification...) */
+    ZONE_KIND_SPF,          /* v=spf1 */
+    ZONE_KIND_DMARC,        /* v=DMARC1, or any text at _dmarc.<domain> */
+    ZONE_KIND_DMARC_REPORT, /* <domain>._report._dmarc.<host>: report authorization */
+    ZONE_KIND_DKIM_KEY,     /* v=DKIM1 or key tags, or any text at <sel>._domainkey.<d> */
+    ZONE_KIND_SENDER_ID,    /* spf2.0/...: RFC 4406, historic */
+};
+
+/* "spf", "dmarc", "dmarc-report", "dkim", "sender-id", "other". */
+const char *zone_kind_name(enum zone_kind kind);
+/* The record kind to analyze it as (record.h); RECORD_UNKNOWN for the kinds
+ * no linter checks (other, sender-id, and report authorizations, which hold
+ * only v=DMARC1 and are not policies). */
+enum record_kind zone_kind_record_kind(enum zone_kind kind);
+
+/* Where the parts of an owner name are, as slices of the name passed to
+ * zone_detect_kind (no final dot; empty slices have len 0). */
+struct zone_owner_parts {
+    size_t domain_start, domain_len;     /* the domain the record belongs to */
+    size_t selector_start, selector_len; /* DKIM: "s1" of s1._domainkey.d */
+    size_t report_start, report_len;     /* report authorization: the domain
+                                            authorized ("*" for all) */
+    bool mismatch; /* the owner does not fit the kind: v=DMARC1 not under
+                      _dmarc, a key not under _domainkey, SPF at either */
+};
+
+/* Tell the kind of a TXT record.  `owner` is a lowercase name, absolute or
+ * not (a final dot is ignored); `text` the joined strings.  The content
+ * decides when it carries a version (v=spf1, spf2.0/, v=DMARC1, v=DKIM1),
+ * else the owner (_dmarc, _domainkey, _report._dmarc), else DKIM key tags
+ * (p=).  `parts` may be NULL.  O(owner_len + len), no allocation. */
+enum zone_kind zone_detect_kind(const char *owner, size_t owner_len, const char *text, size_t len,
+                                struct zone_owner_parts *parts);
+
+/* One character-string of a record.  Offsets fit 32 bits because a file
+ * is at most ZONE_FILE_MAX bytes. */
+struct zone_string {
+    uint32_t start, len;           /* the decoded bytes in the record's text */
+    uint32_t file_start, file_end; /* the token in the file, quotes included */
+};
+
+/* One TXT (or SPF-type) record.  Every pointer points into the zone and
+ * stays valid until the next zone_read, zone_reset or zone_free. */
+struct zone_record {
+    const char *owner;    /* absolute, final dot, as written: "S1._domainkey.Example.com." */
+    const char *owner_lc; /* the same, ASCII-lowercased, for matching */
+    size_t owner_len;
+    const char *domain;        /* lowercase, no final dot: "example.com" */
+    const char *selector;      /* DKIM key selector ("" when none) */
+    const char *report_domain; /* report authorization: the authorized domain ("" else) */
+    enum zone_kind kind;
+    bool owner_mismatch;       /* see zone_owner_parts.mismatch */
+    uint32_t ttl;
+    uint16_t rclass;           /* ZONE_CLASS_IN, or CH/HS/CLASSnnn (zone-class given) */
+    uint16_t type;             /* ZONE_TYPE_TXT, or ZONE_TYPE_SPF (read as TXT) */
+    const char *text;          /* the strings decoded and joined; NUL after the
+                                  last byte, but may hold NUL bytes itself */
+    size_t len;
+    const struct zone_string *strings; /* nstrings >= 1 */
+    size_t nstrings;
+    size_t line;       /* 1-based line of the record's first line */
+    size_t start, end; /* file span: start of that line .. end of the last token */
+    struct {
+        size_t names, text, strings; /* internal: where the fields live while reading */
+    } at;
+};
+
+/* A position in the file: byte offset, 1-based line and 1-based byte column
+ * (the CLI's convention). */
+struct zone_location {
+    size_t offset, line, column;
+};
+
+struct zone_checkpoint {
+    size_t offset, line; /* a line start, for zone_locate */
+};
+
+/* The TXT records of one file.  Only `records`/`count` (and `file`) are for
+ * readers; the rest is the reader's reusable memory. */
+struct zone {
+    struct zone_record *records;
+    size_t count;
+    const char *file; /* the buffer given to zone_read: borrowed, never copied */
+    size_t file_len;
+    size_t lines;     /* lines in the file */
+    /* private */
+    size_t records_cap;
+    struct zone_string *strings;
+    size_t nstrings, strings_cap;
+    char *text;
+    size_t text_len, text_cap;
+    char *names;
+    size_t names_len, names_cap;
+    struct zone_checkpoint *checkpoints;
+    size_t ncheckpoints, checkpoints_cap;
+    bool oom;
+};
+
+void zone_init(struct zone *z);
+void zone_reset(struct zone *z); /* no records; keeps the memory */
+void zone_free(struct zone *z);
+
+/* Read the TXT records of file[0..len) into z (reset first).  `origin` is
+ * the $ORIGIN in force before the file says one ("example.com." or
+ * "example.com"), or NULL for none: relative names then need a $ORIGIN.
+ * Problems go to diags (zone-syntax, zone-string-too-long, zone-too-large,
+ * zone-unsupported, zone-class, zone-spf-type, zone-no-ttl) with spans that
+ * are byte offsets in `file`.  z borrows `file`: zone_locate and
+ * zone_record_file_offset read it, so keep it alive and unchanged while
+ * using them (the records themselves own copies).  Returns false only when
+ * out of memory (the records read so far are kept).  O(len). */
+bool zone_read(struct zone *z, const char *file, size_t len, const char *origin,
+               struct diag_list *diags);
+
+/* The file offset of byte `offset` (0..r->len) of a record's joined text:
+ * the byte's own position (an escape's backslash), or for offset == r->len
+ * the end of the last string's content.  O(length of one string). */
+size_t zone_record_file_offset(const struct zone *z, const struct zone_record *r, size_t offset);
+/* The file span of the text span [start, end): the end is past the whole
+ * representation of byte end-1 (past "\123" for an escape). */
+void zone_record_file_span(const struct zone *z, const struct zone_record *r, size_t start,
+                           size_t end, size_t *file_start, size_t *file_end);
+/* Line and column of a record's text offset.  O(record span in the file). */
+void zone_record_locate(const struct zone *z, const struct zone_record *r, size_t offset,
+                        struct zone_location *loc);
+/* Line and column of any file offset (a zone-syntax span).  O(64 KiB +
+ * the line's length) at worst: the reader keeps a checkpoint every 64 KiB. */
+void zone_locate(const struct zone *z, size_t file_offset, struct zone_location *loc);
+/* Append a record's diagnostics (spans in r->text) to `to` with spans moved
+ * to file offsets, severity and message kept: then one list, sorted, can
+ * be shown against the file.  O(diags x string length). */
+void zone_record_map_diags(const struct zone *z, const struct zone_record *r,
+                           const struct diag_list *from, struct diag_list *to);
+
+/* --- writing ------------------------------------------------------------ */
+
+/* One record to write: owner as a presentation-form name ("example.com",
+ * "_dmarc.example.com." or "s1._domainkey.example.com"; absolute, the final
+ * dot is optional), its TTL and its text (any bytes). */
+struct zone_txt {
+    const char *owner;
+    uint32_t ttl;
+    const char *text;
+    size_t len;
+};
+
+/* Append "$ORIGIN <origin>.\n" (a final dot added if missing). */
+void zone_write_origin(struct strbuf *out, const char *origin);
+/* Append "$TTL <ttl>\n". */
+void zone_write_ttl(struct strbuf *out, uint32_t ttl);
+/* Append one TXT record as zone text:
+ *     _dmarc.example.com. 3600 IN TXT "v=DMARC1; p=reject"
+ * The owner is written relative to `origin` when it is under it ("@" for
+ * the origin itself; origin NULL: always absolute).  The text is split into
+ * character-strings of at most 255 bytes, never inside a UTF-8 sequence;
+ * '"' and '\' are escaped, bytes outside printable ASCII written as \DDD;
+ * several strings go one per line inside parentheses.  Bytes of the owner
+ * that would end the name (space, ';', '(', ')', '"', controls) are written
+ * as \DDD; a '\' in it is kept as the presentation escape it already is.
+ * Returns false (and writes nothing) for an empty owner, a TTL over
+ * ZONE_TTL_MAX or a text too long for one record (ZONE_RDATA_MAX). */
+bool zone_write_txt(struct strbuf *out, const struct zone_txt *rec, const char *origin);
+/* "$ORIGIN" (when origin is not NULL) and every record; false when one
+ * record could not be written (the others are). */
+bool zone_write(struct strbuf *out, const struct zone_txt *recs, size_t n, const char *origin);
+
+#endif
