@@ -44,5 +44,6 @@ for cmd in "$here"/cases/*json*.cmd; do
         failed=$((failed + 1))
     fi
 done
-echo "cli tests: $((total - failed))/$total passed"
+python3 "$here/contract.py" "$bin" || failed=$((failed + 1))
+echo "cli tests: $((total - failed))/$total golden cases passed"
 [ "$failed" -eq 0 ]
