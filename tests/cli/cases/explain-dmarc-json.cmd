@@ -1,0 +1,3 @@
+explain
+--json
+v=DMARC1; p=quarantine; rua=mailto:d@example.com

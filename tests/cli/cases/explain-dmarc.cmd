@@ -1,0 +1,2 @@
+explain
+v=DMARC1; p=quarantine; pct=50; rua=mailto:dmarc@example.com

@@ -1,0 +1,2 @@
+lint
+v=DMARC1; p=none; rua=mailto:dmarc@example.com

@@ -1,0 +1,3 @@
+lint
+-
+<stdin tests/cli/cases/nbsp.in

@@ -1,0 +1,3 @@
+lint
+--json
+v=spf1 include:_spf.example.net +all

@@ -1,0 +1,2 @@
+lint
+v=spf1 include:_spf.example.net +all
