@@ -37,8 +37,8 @@
 #include "authtxt/term.h"
 
 #define DMARC_NONE ((size_t)-1) /* "no such tag / step" */
-#define DMARC_NAME_MAX 253      /* a domain name's text form, no trailing dot
-                                   (RFC 1035 §2.3.4) */
+/* A domain name's text form, no trailing dot (RFC 1035 §2.3.4). */
+#define DMARC_NAME_MAX 253
 
 /* ---------------------------------------------------------------------- */
 /* The model.                                                             */
@@ -48,17 +48,17 @@ enum dmarc_tag_id {
     DMARC_TAG_V = 0,
     DMARC_TAG_P,
     DMARC_TAG_SP,
-    DMARC_TAG_NP,    /* RFC 9989 (from RFC 9091) */
+    DMARC_TAG_NP, /* RFC 9989 (from RFC 9091) */
     DMARC_TAG_ADKIM,
     DMARC_TAG_ASPF,
     DMARC_TAG_FO,
-    DMARC_TAG_PSD,   /* RFC 9989 */
-    DMARC_TAG_T,     /* RFC 9989 */
+    DMARC_TAG_PSD, /* RFC 9989 */
+    DMARC_TAG_T,   /* RFC 9989 */
     DMARC_TAG_RUA,
     DMARC_TAG_RUF,
-    DMARC_TAG_PCT,   /* RFC 7489 only */
-    DMARC_TAG_RF,    /* RFC 7489 only */
-    DMARC_TAG_RI,    /* RFC 7489 only */
+    DMARC_TAG_PCT, /* RFC 7489 only */
+    DMARC_TAG_RF,  /* RFC 7489 only */
+    DMARC_TAG_RI,  /* RFC 7489 only */
     DMARC_TAG_UNKNOWN,
     DMARC_TAG_COUNT
 };
@@ -72,7 +72,12 @@ enum dmarc_policy {
     DMARC_POLICY_INVALID, /* present, but not a policy keyword */
 };
 
-enum dmarc_alignment { DMARC_ALIGN_ABSENT = 0, DMARC_ALIGN_RELAXED, DMARC_ALIGN_STRICT, DMARC_ALIGN_INVALID };
+enum dmarc_alignment {
+    DMARC_ALIGN_ABSENT = 0,
+    DMARC_ALIGN_RELAXED,
+    DMARC_ALIGN_STRICT,
+    DMARC_ALIGN_INVALID
+};
 enum dmarc_psd { DMARC_PSD_ABSENT = 0, DMARC_PSD_Y, DMARC_PSD_N, DMARC_PSD_U, DMARC_PSD_INVALID };
 enum dmarc_yorn { DMARC_YORN_ABSENT = 0, DMARC_YORN_Y, DMARC_YORN_N, DMARC_YORN_INVALID };
 
@@ -82,16 +87,16 @@ enum { DMARC_RF_AFRF = 1, DMARC_RF_IODEF = 2 };
 
 /* One entry of a rua= or ruf= list (RFC 9989 §4.8 dmarc-urilist). */
 struct dmarc_uri {
-    size_t tag;            /* index of its rua/ruf tag in the record */
-    struct span whole;     /* the entry as written, size suffix included */
-    struct span size;      /* the obsolete "!10m" suffix; empty when none */
-    const char *text;      /* the entry as written (NUL-terminated copy) */
+    size_t tag;        /* index of its rua/ruf tag in the record */
+    struct span whole; /* the entry as written, size suffix included */
+    struct span size;  /* the obsolete "!10m" suffix; empty when none */
+    const char *text;  /* the entry as written (NUL-terminated copy) */
     size_t len;
-    bool valid;            /* a URI (RFC 3986), for mailto: an addr-spec */
+    bool valid; /* a URI (RFC 3986), for mailto: an addr-spec */
     bool mailto;
-    const char *host;      /* destination host, lower case: the mailto
-                              domain or the URI's authority host; NULL if
-                              the entry has none */
+    const char *host; /* destination host, lower case: the mailto
+                         domain or the URI's authority host; NULL if
+                         the entry has none */
     size_t host_len;
     bool has_size;
     unsigned long long size_bytes; /* the suffix in bytes, units powers of
@@ -110,10 +115,10 @@ struct dmarc_tag {
                                numbers without leading zeros; an invalid
                                value as written.  What dmarc_format writes. */
     size_t name_len, value_len;
-    bool has_equals;        /* false for a bare word ("oops;") */
-    bool valid;             /* the value is in its grammar (unknown: true) */
-    bool duplicate;         /* an earlier tag has the same name */
-    bool odd_case;          /* name or keyword not written in lower case */
+    bool has_equals;             /* false for a bare word ("oops;") */
+    bool valid;                  /* the value is in its grammar (unknown: true) */
+    bool duplicate;              /* an earlier tag has the same name */
+    bool odd_case;               /* name or keyword not written in lower case */
     size_t uri_first, uri_count; /* rua/ruf: its entries in the uris array */
 };
 
@@ -127,19 +132,19 @@ struct dmarc_record {
     size_t first[DMARC_TAG_COUNT]; /* index of each tag's first copy, or
                                       DMARC_NONE ([UNKNOWN]: first unknown) */
     size_t text_len;
-    size_t leading_space;   /* WSP bytes before the first tag */
-    bool version_ok;        /* starts with exactly "v=DMARC1" then ';',
-                               WSP or the end (what receivers match) */
+    size_t leading_space; /* WSP bytes before the first tag */
+    bool version_ok;      /* starts with exactly "v=DMARC1" then ';',
+                             WSP or the end (what receivers match) */
     /* Typed values of each tag's first copy: ABSENT when not written,
      * INVALID when written outside the grammar. */
     enum dmarc_policy p, sp, np;
     enum dmarc_alignment adkim, aspf;
     enum dmarc_psd psd;
     enum dmarc_yorn t;
-    unsigned fo;            /* DMARC_FO_* when fo= is valid, else 0 */
-    unsigned rf;            /* DMARC_RF_* when rf= is valid, else 0 */
-    int pct;                /* 0..100, or -1 when absent or invalid */
-    long long ri;           /* 0..4294967295, or -1 when absent or invalid */
+    unsigned fo;                     /* DMARC_FO_* when fo= is valid, else 0 */
+    unsigned rf;                     /* DMARC_RF_* when rf= is valid, else 0 */
+    int pct;                         /* 0..100, or -1 when absent or invalid */
+    long long ri;                    /* 0..4294967295, or -1 when absent or invalid */
     char domain[DMARC_NAME_MAX + 1]; /* dmarc_set_domain, for sentences;
                                         kept across parses; "" unknown */
     struct dmarc_work *work;
@@ -185,28 +190,30 @@ enum dmarc_rfc { DMARC_RFC9989 = 0, DMARC_RFC7489 = 1 };
 
 /* Where failing mail comes from, relative to the record's domain. */
 enum dmarc_scope {
-    DMARC_SCOPE_DOMAIN = 0,   /* the domain itself (p) */
-    DMARC_SCOPE_SUBDOMAIN,    /* an existing subdomain (sp, else p) */
-    DMARC_SCOPE_NXDOMAIN,     /* a non-existent subdomain (np, else sp, else p) */
+    DMARC_SCOPE_DOMAIN = 0, /* the domain itself (p) */
+    DMARC_SCOPE_SUBDOMAIN,  /* an existing subdomain (sp, else p) */
+    DMARC_SCOPE_NXDOMAIN,   /* a non-existent subdomain (np, else sp, else p) */
     DMARC_SCOPE_COUNT
 };
 
 /* What receivers make of a record, defaults applied.  Plain data. */
 struct dmarc_effect {
-    bool version;            /* starts with v=DMARC1 (else it is ignored) */
-    bool usable[2];          /* [enum dmarc_rfc]: receivers apply DMARC
-                                with this record at all */
-    bool fallback_none[2];   /* no valid p= (or a bad sp=/np=) but a valid
-                                rua: treated as p=none (9989 §4.10.1,
-                                7489 §6.6.3) */
-    enum dmarc_policy policy[2][DMARC_SCOPE_COUNT]; /* as requested:
-                                NONE, QUARANTINE or REJECT; ABSENT when
-                                the record is not usable */
-    bool testing;            /* t=y (RFC 9989 only) */
+    /* The record starts with v=DMARC1 (else receivers ignore it). */
+    bool version;
+    /* [enum dmarc_rfc]: receivers following that RFC apply DMARC with this
+     * record at all. */
+    bool usable[2];
+    /* No valid p= (or a bad sp=, or for RFC 9989 np=) but a valid rua:
+     * read as p=none (RFC 9989 §4.10.1, RFC 7489 §6.6.3 step 6). */
+    bool fallback_none[2];
+    /* The policy requested per scope, defaults applied: NONE, QUARANTINE
+     * or REJECT; ABSENT when the record is not usable. */
+    enum dmarc_policy policy[2][DMARC_SCOPE_COUNT];
+    bool testing;                     /* t=y (RFC 9989 only) */
     enum dmarc_alignment adkim, aspf; /* RELAXED unless s is written */
-    unsigned fo;             /* DMARC_FO_0 unless fo= is valid */
-    int pct;                 /* RFC 7489 sampling: 100 unless pct= valid */
-    bool has_rua, has_ruf;   /* at least one valid URI */
+    unsigned fo;                      /* DMARC_FO_0 unless fo= is valid */
+    int pct;                          /* RFC 7489 sampling: 100 unless valid */
+    bool has_rua, has_ruf;            /* at least one valid URI */
 };
 
 void dmarc_effect_compute(const struct dmarc_record *r, struct dmarc_effect *e);
@@ -242,11 +249,13 @@ const char *dmarc_policy_name(enum dmarc_policy p);
  * (dmarc-size-suffix, dmarc-case).  Spans are offsets in value.  True when
  * the value is acceptable (no error, no dmarc-bad-value). */
 bool dmarc_check_value(const char *name, const char *value, size_t len, struct diag_list *diags);
-/* Set tag `name` (any case; written in lower case) to value.  An existing
- * tag keeps its place (later copies of it are dropped); a new one goes to
- * its canonical place: v first, p right after it, then sp np rua ruf adkim
- * aspf ri fo rf pct t psd (RFC 7489 §6.4 order, RFC 9989 tags beside
- * their kin), unknown tags last. */
+/* Set tag `name` (any case; a known name is written in lower case) to
+ * value.  An existing tag keeps its place (later copies of it are
+ * dropped); v always moves to the front.  A new tag goes right after the
+ * last tag present that comes before it in the order v p sp np rua ruf
+ * adkim aspf ri fo rf pct t psd (RFC 7489 §6.4's order with RFC 9989's
+ * tags beside their kin), so p lands right after v; unknown tags go last.
+ * Cost: one format and one parse of the record. */
 bool dmarc_set_tag(struct dmarc_record *r, const char *name, const char *value, size_t len,
                    struct diag_list *why);
 /* Remove every copy of tag `name`; true also when it was absent. */
@@ -267,7 +276,7 @@ bool dmarc_set_fo_flag(struct dmarc_record *r, char flag, bool on, struct diag_l
 /* ---------------------------------------------------------------------- */
 /* Live discovery: the RFC 9989 §4.10 DNS tree walk.                      */
 
-#define DMARC_WALK_MAX 8 /* RFC 9989 §4.10: never more than eight queries */
+#define DMARC_WALK_MAX 8                     /* RFC 9989 §4.10: never more than eight queries */
 #define DMARC_QNAME_MAX (DMARC_NAME_MAX + 7) /* "_dmarc." + a domain */
 
 struct dmarc_walk_step {
@@ -315,15 +324,15 @@ struct dmarc_discovery_step {
     char name[DMARC_QNAME_MAX + 1];
     size_t labels;
     bool too_long;
-    bool on_walk;                  /* false: only the RFC 7489 PSL query */
-    bool psl;                      /* the RFC 7489 organizational domain's
-                                      name: needed even after a psd= stop */
-    struct dns_txt_answer answer;  /* owned; status DNS_PENDING until set */
-    size_t ndmarc;                 /* records that start with v=DMARC1 */
-    size_t record;                 /* the single one (index in answer), or
-                                      DMARC_NONE (none, or several: all
-                                      are discarded) */
-    enum dmarc_psd psd;            /* psd= of that record */
+    bool on_walk;                 /* false: only the RFC 7489 PSL query */
+    bool psl;                     /* the RFC 7489 organizational domain's
+                                     name: needed even after a psd= stop */
+    struct dns_txt_answer answer; /* owned; status DNS_PENDING until set */
+    size_t ndmarc;                /* records that start with v=DMARC1 */
+    size_t record;                /* the single one (index in answer), or
+                                     DMARC_NONE (none, or several: all
+                                     are discarded) */
+    enum dmarc_psd psd;           /* psd= of that record */
 };
 
 /* An external report destination (RFC 9990 §4; RFC 7489 §7.1). */
@@ -331,9 +340,9 @@ struct dmarc_report_check {
     char host[DMARC_NAME_MAX + 1];     /* "reports.example.net" */
     char name[DMARC_NAME_MAX + 1];     /* "<policy domain>._report._dmarc.<host>" */
     char wildcard[DMARC_NAME_MAX + 1]; /* "*._report._dmarc.<host>" */
-    bool too_long;   /* name over DNS limits: cannot be authorized (§4 step 4) */
-    bool rua, ruf;   /* which lists name the host */
-    size_t uri;      /* first entry naming it, in the policy record's uris */
+    bool too_long;                     /* name over DNS limits: not authorizable (§4 step 4) */
+    bool rua, ruf;                     /* which lists name the host */
+    size_t uri;                        /* first entry naming it, in the record's uris[] */
     struct dns_txt_answer answer, wildcard_answer; /* owned; set by caller */
 };
 
@@ -363,27 +372,28 @@ enum dmarc_report_status dmarc_report_status(const struct dmarc_report_check *c)
 /* One domain's policy discovery: the walk's answers, the record chosen
  * (RFC 9989 §4.10.1), the organizational domain (§4.10.2), the RFC 7489
  * view (PSL organizational domain, computed by the caller with libpsl) and
- * the report authorization checks.  Caller-allocated (about 15 KiB, keep
+ * the report authorization checks.  Caller-allocated (about 18 KiB, keep
  * it off small stacks); init once, free at the end. */
 struct dmarc_discovery {
-    char domain[DMARC_NAME_MAX + 1];   /* the author domain, lower case */
-    char psl_org[DMARC_NAME_MAX + 1];  /* RFC 7489 org domain; "" unknown */
+    char domain[DMARC_NAME_MAX + 1];  /* the author domain, lower case */
+    char psl_org[DMARC_NAME_MAX + 1]; /* RFC 7489 org domain; "" unknown */
+    /* The walk's steps, then one more when the RFC 7489 organizational
+     * domain is not on the walk (the x >= 8 shortcut can skip it). */
     struct dmarc_discovery_step steps[DMARC_WALK_MAX + 1];
-    size_t nsteps;       /* walk steps, plus one when the PSL organizational
-                            domain is not on the walk */
-    size_t nwalk;        /* walk steps */
+    size_t nsteps;
+    size_t nwalk;               /* walk steps */
     struct dns_txt_answer apex; /* TXT at the domain itself; owned */
     enum dmarc_discovery_status status;
     enum dmarc_found_at found_at;
-    size_t policy_step;  /* step whose record applies, or DMARC_NONE */
-    size_t stop_step;    /* psd=y/n stopped the walk here, or DMARC_NONE */
+    size_t policy_step;                  /* step whose record applies, or DMARC_NONE */
+    size_t stop_step;                    /* psd=y/n stopped the walk here, or DMARC_NONE */
     char org_domain[DMARC_NAME_MAX + 1]; /* RFC 9989 organizational domain */
-    size_t psl_step;     /* RFC 7489's policy step, or DMARC_NONE */
-    struct dmarc_record policy;        /* the record in force (parsed) */
+    size_t psl_step;                     /* RFC 7489's policy step, or DMARC_NONE */
+    struct dmarc_record policy;          /* the record in force (parsed) */
     struct dmarc_report_check reports[DMARC_REPORT_HOSTS_MAX];
-    size_t nreports;     /* checks in reports[] */
-    bool reports_more;   /* more external hosts than reports[] holds */
-    struct dmarc_record scratch;       /* internal: reads psd= of steps */
+    size_t nreports;             /* checks in reports[] */
+    bool reports_more;           /* more external hosts than reports[] holds */
+    struct dmarc_record scratch; /* internal: reads psd= of steps */
 };
 
 void dmarc_discovery_init(struct dmarc_discovery *d);
@@ -398,8 +408,7 @@ bool dmarc_discovery_start(struct dmarc_discovery *d, const char *domain, const 
 bool dmarc_discovery_step_needed(const struct dmarc_discovery *d, size_t i);
 /* Give step i's answer: the discovery takes over its contents (*answer is
  * left empty) and re-evaluates.  O(records). */
-void dmarc_discovery_set_answer(struct dmarc_discovery *d, size_t i,
-                                struct dns_txt_answer *answer);
+void dmarc_discovery_set_answer(struct dmarc_discovery *d, size_t i, struct dns_txt_answer *answer);
 /* The TXT answer at the domain itself (for dmarc-record-at-apex and to
  * tell whether the domain exists, which decides between sp and np). */
 void dmarc_discovery_set_apex(struct dmarc_discovery *d, struct dns_txt_answer *answer);

@@ -33,6 +33,9 @@ struct spf_work; /* internal: arena, duplicate table, edit buffer */
 #define SPF_SIZE_ADVICE 450
 /* RFC 1035 §3.3: one character-string holds at most 255 bytes. */
 #define SPF_STRING_MAX 255
+/* Terms a model holds at most: a 64 KiB text has fewer; longer input is
+ * reported and the rest left unparsed, so memory stays bounded. */
+#define SPF_MAX_TERMS 32768
 
 /* What a term is.  VERSION is the leading "v=spf1" (or what stands in its
  * place), so one index space covers the model, the term view and the
@@ -239,6 +242,9 @@ bool spf_term_move(struct spf_record *r, size_t index, bool up, struct diag_list
 /* Mechanisms only (and BAD/UNKNOWN_MECHANISM terms, which keep one). */
 bool spf_term_set_qualifier(struct spf_record *r, size_t index, enum spf_qualifier q,
                             struct diag_list *diags);
+/* The term keeps its kind and qualifier; a BAD, UNKNOWN_MECHANISM or
+ * UNKNOWN_MODIFIER term holds raw text, and fixing it may change its kind
+ * ("inlcude:x" becomes an include). */
 bool spf_term_set_value(struct spf_record *r, size_t index, const char *value, size_t len,
                         struct diag_list *diags);
 /* The value text of term index for an edit field (see above); appends to out. */

@@ -3,6 +3,8 @@
  * host name check shared by mailto: domains and discovery. */
 #include "dmarc_internal.h"
 
+#include "authtxt/safetext.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,15 +92,32 @@ enum dmarc_tag_id dmarc_tag_lookup(const char *s, size_t n)
     enum dmarc_tag_id a = DMARC_TAG_UNKNOWN, b = DMARC_TAG_UNKNOWN, c = DMARC_TAG_UNKNOWN,
                       d = DMARC_TAG_UNKNOWN;
     switch (dmarc_lower((unsigned char)s[0])) {
-    case 'a': a = DMARC_TAG_ADKIM, b = DMARC_TAG_ASPF; break;
-    case 'f': a = DMARC_TAG_FO; break;
-    case 'n': a = DMARC_TAG_NP; break;
-    case 'p': a = DMARC_TAG_P, b = DMARC_TAG_PSD, c = DMARC_TAG_PCT; break;
-    case 'r': a = DMARC_TAG_RUA, b = DMARC_TAG_RUF, c = DMARC_TAG_RF, d = DMARC_TAG_RI; break;
-    case 's': a = DMARC_TAG_SP; break;
-    case 't': a = DMARC_TAG_T; break;
-    case 'v': a = DMARC_TAG_V; break;
-    default: return DMARC_TAG_UNKNOWN;
+    case 'a':
+        a = DMARC_TAG_ADKIM, b = DMARC_TAG_ASPF;
+        break;
+    case 'f':
+        a = DMARC_TAG_FO;
+        break;
+    case 'n':
+        a = DMARC_TAG_NP;
+        break;
+    case 'p':
+        a = DMARC_TAG_P, b = DMARC_TAG_PSD, c = DMARC_TAG_PCT;
+        break;
+    case 'r':
+        a = DMARC_TAG_RUA, b = DMARC_TAG_RUF, c = DMARC_TAG_RF, d = DMARC_TAG_RI;
+        break;
+    case 's':
+        a = DMARC_TAG_SP;
+        break;
+    case 't':
+        a = DMARC_TAG_T;
+        break;
+    case 'v':
+        a = DMARC_TAG_V;
+        break;
+    default:
+        return DMARC_TAG_UNKNOWN;
     }
     if (name_is(s, n, a))
         return a;
@@ -179,51 +198,29 @@ const char *dmarc_snippet(const char *s, size_t n, char buf[DMARC_SNIPPET_MAX])
     return buf;
 }
 
-/* Decode one UTF-8 sequence (RFC 3629 §4): its length, or 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned long v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2, v = c & 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3, v = c & 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Characters that sneak into records copied from web pages and editors. */
 static const struct {
     unsigned long cp;
     const char *name;
 } known_chars[] = {
-    {0x00a0, "a no-break space"},     {0x00ad, "a soft hyphen"},
-    {0x2002, "an en space"},          {0x2003, "an em space"},
-    {0x2009, "a thin space"},         {0x200b, "a zero-width space"},
-    {0x200c, "a zero-width non-joiner"}, {0x200d, "a zero-width joiner"},
-    {0x2013, "an en dash"},           {0x2014, "an em dash"},
-    {0x2018, "a curly quote"},        {0x2019, "a curly quote"},
-    {0x201c, "a curly double quote"}, {0x201d, "a curly double quote"},
-    {0x202f, "a narrow no-break space"}, {0x2060, "a word joiner"},
-    {0x3000, "an ideographic space"}, {0xfeff, "a byte order mark"},
+    {0x00a0, "a no-break space"},
+    {0x00ad, "a soft hyphen"},
+    {0x2002, "an en space"},
+    {0x2003, "an em space"},
+    {0x2009, "a thin space"},
+    {0x200b, "a zero-width space"},
+    {0x200c, "a zero-width non-joiner"},
+    {0x200d, "a zero-width joiner"},
+    {0x2013, "an en dash"},
+    {0x2014, "an em dash"},
+    {0x2018, "a curly quote"},
+    {0x2019, "a curly quote"},
+    {0x201c, "a curly double quote"},
+    {0x201d, "a curly double quote"},
+    {0x202f, "a narrow no-break space"},
+    {0x2060, "a word joiner"},
+    {0x3000, "an ideographic space"},
+    {0xfeff, "a byte order mark"},
 };
 
 size_t dmarc_char_name(const char *s, size_t n, char buf[DMARC_CHARNAME_MAX])
@@ -250,12 +247,14 @@ size_t dmarc_char_name(const char *s, size_t n, char buf[DMARC_CHARNAME_MAX])
         snprintf(buf, DMARC_CHARNAME_MAX, "'%c'", c);
         return 1;
     }
-    unsigned long cp;
-    size_t len = utf8_decode(u, n, &cp);
+    size_t len = safetext_utf8_char(s, n); /* RFC 3629 §4, validated */
     if (len == 0) {
         snprintf(buf, DMARC_CHARNAME_MAX, "byte 0x%02X (not UTF-8)", c);
         return 1;
     }
+    unsigned long cp = c & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (u[i] & 0x3f);
     for (size_t i = 0; i < sizeof known_chars / sizeof *known_chars; i++) {
         if (known_chars[i].cp == cp) {
             snprintf(buf, DMARC_CHARNAME_MAX, "%s (U+%04lX)", known_chars[i].name, cp);
@@ -310,7 +309,8 @@ bool dmarc_hostname_check(const char *s, size_t n, bool trailing_dot, bool under
         size_t len = i - start;
         if (len == 0) {
             *why = i == 0 ? "the domain starts with '.'"
-                          : (i == n ? "the domain ends with '.'" : "the domain has an empty label ('..')");
+                          : (i == n ? "the domain ends with '.'"
+                                    : "the domain has an empty label ('..')");
             *at = i < n ? i : n - 1;
             return false;
         }

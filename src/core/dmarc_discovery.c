@@ -346,8 +346,8 @@ static void evaluate(struct dmarc_discovery *d)
     const struct dmarc_discovery_step *ps = &d->steps[d->policy_step];
     struct diag_list ignore;
     diag_list_init(&ignore);
-    dmarc_parse(&d->policy, ps->answer.records[ps->record].text,
-                ps->answer.records[ps->record].len, &ignore);
+    dmarc_parse(&d->policy, ps->answer.records[ps->record].text, ps->answer.records[ps->record].len,
+                &ignore);
     diag_list_free(&ignore);
     dmarc_set_domain(&d->policy, step_domain(d, d->policy_step));
     update_reports(d);
@@ -504,8 +504,8 @@ static void lint_multiple(const struct dmarc_discovery *d, struct diag_list *dia
         if (d->steps[i].ndmarc > 1)
             diag_add(diags, RULE_DMARC_MULTIPLE_RECORDS, 0, 0,
                      "%s has %zu DMARC records: receivers discard them all (RFC 9989 §4.10) as "
-                     "if there were none; publish exactly one", d->steps[i].name,
-                     d->steps[i].ndmarc);
+                     "if there were none; publish exactly one",
+                     d->steps[i].name, d->steps[i].ndmarc);
     }
 }
 
@@ -518,11 +518,13 @@ static void lint_apex(const struct dmarc_discovery *d, struct diag_list *diags)
     if (d->steps[0].record != DMARC_NONE)
         diag_add(diags, RULE_DMARC_RECORD_AT_APEX, 0, 0,
                  "a v=DMARC1 record is also published at %s itself, where receivers never look; "
-                 "the one at _dmarc.%s counts: delete the stray copy", d->domain, d->domain);
+                 "the one at _dmarc.%s counts: delete the stray copy",
+                 d->domain, d->domain);
     else
         diag_add(diags, RULE_DMARC_RECORD_AT_APEX, 0, 0,
                  "v=DMARC1 is published at %s itself, where receivers never look: move it to "
-                 "_dmarc.%s", d->domain, d->domain);
+                 "_dmarc.%s",
+                 d->domain, d->domain);
 }
 
 static void lint_inherited(const struct dmarc_discovery *d, struct diag_list *diags)
@@ -533,18 +535,21 @@ static void lint_inherited(const struct dmarc_discovery *d, struct diag_list *di
     if (d->psl_org[0] && (!psl_dom || strcmp(psl_dom, pdom) != 0)) {
         if (psl_dom)
             snprintf(rfc7489, sizeof rfc7489,
-                     "; RFC 7489 receivers (Public Suffix List) use _dmarc.%.120s instead", psl_dom);
+                     "; RFC 7489 receivers (Public Suffix List) use _dmarc.%.120s instead",
+                     psl_dom);
         else
             snprintf(rfc7489, sizeof rfc7489,
                      "; RFC 7489 receivers (Public Suffix List) look only at _dmarc.%.120s and "
-                     "find nothing", d->psl_org);
+                     "find nothing",
+                     d->psl_org);
     }
     if (d->found_at == DMARC_FOUND_DOMAIN) {
         if (rfc7489[0] || (d->psl_org[0] && strcmp(d->psl_org, d->org_domain) != 0))
             diag_add(diags, RULE_DMARC_INHERITED, 0, 0,
                      "the organizational domain of %s is %s by the RFC 9989 tree walk but %s by "
                      "the Public Suffix List (RFC 7489): relaxed alignment can differ between "
-                     "receivers", d->domain, d->org_domain, d->psl_org);
+                     "receivers",
+                     d->domain, d->org_domain, d->psl_org);
         return;
     }
     struct dmarc_effect e;
@@ -552,10 +557,14 @@ static void lint_inherited(const struct dmarc_discovery *d, struct diag_list *di
     enum dmarc_scope scope = dmarc_discovery_scope(d);
     enum dmarc_policy p = dmarc_effect_applied(&e, DMARC_RFC9989, scope);
     bool np = d->policy.np != DMARC_POLICY_ABSENT, sp = d->policy.sp != DMARC_POLICY_ABSENT;
-    const char *tag = scope == DMARC_SCOPE_NXDOMAIN ? (np ? "np" : sp ? "sp" : "p") : (sp ? "sp" : "p");
+    const char *tag = scope == DMARC_SCOPE_NXDOMAIN ? (np   ? "np"
+                                                       : sp ? "sp"
+                                                            : "p")
+                                                    : (sp ? "sp" : "p");
     diag_add(diags, RULE_DMARC_INHERITED, 0, 0,
              "no record at _dmarc.%s: the policy comes from _dmarc.%s (%s), whose %s= applies: "
-             "%s%s", d->domain, pdom,
+             "%s%s",
+             d->domain, pdom,
              d->found_at == DMARC_FOUND_PSD ? "a public suffix domain, psd=y"
                                             : "the organizational domain",
              tag, p == DMARC_POLICY_ABSENT ? "none" : dmarc_policy_name(p), rfc7489);
@@ -608,7 +617,8 @@ static void lint_reports(const struct dmarc_discovery *d, struct diag_list *diag
     if (d->reports_more)
         diag_add(diags, RULE_DMARC_RUA_UNAUTHORIZED, 0, 0,
                  "more than %d external report hosts: the others were not checked; few "
-                 "receivers send to that many", DMARC_REPORT_HOSTS_MAX);
+                 "receivers send to that many",
+                 DMARC_REPORT_HOSTS_MAX);
 }
 
 void dmarc_discovery_lint(const struct dmarc_discovery *d, struct diag_list *diags)
@@ -621,7 +631,8 @@ void dmarc_discovery_lint(const struct dmarc_discovery *d, struct diag_list *dia
         diag_add(diags, RULE_DMARC_NOT_FOUND, 0, 0,
                  "no DMARC record at _dmarc.%s nor on the tree walk above it (%zu names): "
                  "receivers apply no DMARC to its mail; publish v=DMARC1; p=none; rua=mailto:... "
-                 "at _dmarc.%s", d->domain, d->nwalk, d->domain);
+                 "at _dmarc.%s",
+                 d->domain, d->nwalk, d->domain);
     if (d->status != DMARC_DISCOVERY_FOUND)
         return;
     lint_inherited(d, diags);

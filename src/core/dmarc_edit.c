@@ -83,15 +83,14 @@ bool dmarc_check_value(const char *name, const char *value, size_t len, struct d
     }
     for (size_t i = 0; i < tmp.nuris; i++)
         if (tmp.uris[i].has_size)
-            diag_add(&local, RULE_DMARC_SIZE_SUFFIX, tmp.uris[i].size.start,
-                     tmp.uris[i].size.end,
+            diag_add(&local, RULE_DMARC_SIZE_SUFFIX, tmp.uris[i].size.start, tmp.uris[i].size.end,
                      "the size limit is obsolete: RFC 9989 reporters ignore it; leave it out");
     if (t->id != DMARC_TAG_UNKNOWN && t->id != DMARC_TAG_V &&
         (dmarc_has_upper(name, nlen) || t->odd_case))
         diag_add(&local, RULE_DMARC_CASE, a, b,
                  "write %s=%s in lower case: parsers that follow RFC 6376 §3.2 read other "
-                 "spellings as unknown", t->name_text,
-                 dmarc_snippet(t->value_text, t->value_len, snip));
+                 "spellings as unknown",
+                 t->name_text, dmarc_snippet(t->value_text, t->value_len, snip));
     ok = true;
     for (size_t i = 0; i < local.count; i++)
         if (local.items[i].severity == DIAG_ERROR || local.items[i].rule == RULE_DMARC_BAD_VALUE)
@@ -201,8 +200,7 @@ static bool rebuild(struct dmarc_record *r, enum edit_op op, const char *name, c
 
 /* dmarc_check_value, passing its diagnostics on only when it refuses: on
  * success the caller re-lints the new text anyway. */
-static bool value_acceptable(const char *name, const char *value, size_t len,
-                             struct diag_list *why)
+static bool value_acceptable(const char *name, const char *value, size_t len, struct diag_list *why)
 {
     struct diag_list local;
     diag_list_init(&local);
@@ -281,15 +279,15 @@ bool dmarc_add_uri(struct dmarc_record *r, const char *list, const char *uri, si
     if (t->value_len)
         strbuf_putc(&v, ',');
     strbuf_append(&v, uri + a, b - a);
-    bool ok = !v.failed && rebuild(r, EDIT_SET, dmarc_tag_table[id].name, strbuf_cstr(&v), v.len, why);
+    bool ok =
+        !v.failed && rebuild(r, EDIT_SET, dmarc_tag_table[id].name, strbuf_cstr(&v), v.len, why);
     if (v.failed && why)
         why->oom = true;
     strbuf_free(&v);
     return ok;
 }
 
-bool dmarc_remove_uri(struct dmarc_record *r, const char *list, size_t index,
-                      struct diag_list *why)
+bool dmarc_remove_uri(struct dmarc_record *r, const char *list, size_t index, struct diag_list *why)
 {
     enum dmarc_tag_id id;
     if (!list_id(list, &id, why))
@@ -312,7 +310,8 @@ bool dmarc_remove_uri(struct dmarc_record *r, const char *list, size_t index,
             strbuf_putc(&v, ',');
         strbuf_append(&v, u->text, u->len);
     }
-    bool ok = !v.failed && rebuild(r, EDIT_SET, dmarc_tag_table[id].name, strbuf_cstr(&v), v.len, why);
+    bool ok =
+        !v.failed && rebuild(r, EDIT_SET, dmarc_tag_table[id].name, strbuf_cstr(&v), v.len, why);
     if (v.failed && why)
         why->oom = true;
     strbuf_free(&v);

@@ -27,10 +27,16 @@ bool dmarc_work_ensure(struct dmarc_work **w);
 void dmarc_work_free(struct dmarc_work *w);
 
 /* ASCII only: protocol text never goes through <ctype.h>. */
-static inline bool dmarc_is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static inline bool dmarc_is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 static inline bool dmarc_is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static inline bool dmarc_is_wsp(unsigned char c) { return c == ' ' || c == '\t'; }
-static inline unsigned char dmarc_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; }
+static inline unsigned char dmarc_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
 static inline bool dmarc_is_hex(unsigned char c)
 {
     return dmarc_is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
@@ -80,8 +86,7 @@ bool dmarc_hostname_check(const char *s, size_t n, bool trailing_dot, bool under
                           size_t *labels, const char **why, size_t *at);
 /* Normalize a domain for discovery: lower case, no trailing dot, checked
  * as above (underscores allowed: some hosts have them).  False if bad. */
-bool dmarc_domain_normalize(const char *s, size_t n, char out[DMARC_NAME_MAX + 1],
-                            size_t *labels);
+bool dmarc_domain_normalize(const char *s, size_t n, char out[DMARC_NAME_MAX + 1], size_t *labels);
 
 /* Parse tag t's value (t->value span in text) by the grammar of t->id:
  * set t->valid, t->value_text (canonical, in the arena), t->odd_case and,
@@ -89,16 +94,16 @@ bool dmarc_domain_normalize(const char *s, size_t n, char out[DMARC_NAME_MAX + 1
  * to r->uris.  Grammar diagnostics go to diags.  False when out of memory.
  * Used by the parser and, on a one-tag scratch record, by
  * dmarc_check_value. */
-bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *text,
-                       bool set_typed, struct diag_list *diags);
+bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *text, bool set_typed,
+                       struct diag_list *diags);
 
 /* Split the rua/ruf list in text[v.start, v.end) of tag `tag_index` into
  * entries appended to r->uris, check each (dmarc-bad-uri) and return the
  * canonical list text (entries joined by ',') in *canon, or false when out
  * of memory.  *all_valid tells whether every entry is a valid URI. */
-bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *text,
-                          struct span v, struct diag_list *diags, const char **canon,
-                          size_t *canon_len, bool *all_valid);
+bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *text, struct span v,
+                          struct diag_list *diags, const char **canon, size_t *canon_len,
+                          bool *all_valid);
 
 /* The ranking of policies for "weaker than" and "one level less". */
 enum dmarc_policy dmarc_policy_one_less(enum dmarc_policy p);

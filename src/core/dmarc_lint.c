@@ -56,7 +56,8 @@ static void lint_version(const struct dmarc_record *r, struct diag_list *diags)
         else if (dmarc_eq_nocase(value, n, "DMARC1"))
             diag_add(diags, RULE_DMARC_VERSION, vs, ve,
                      "v=%s: the version is case-sensitive and receivers ignore this record; "
-                     "write v=DMARC1", dmarc_snippet(value, n, snip));
+                     "write v=DMARC1",
+                     dmarc_snippet(value, n, snip));
         else if (odd < n) {
             dmarc_char_name(value + odd, n - odd, cname);
             diag_add(diags, RULE_DMARC_VERSION, vs, ve,
@@ -65,7 +66,8 @@ static void lint_version(const struct dmarc_record *r, struct diag_list *diags)
         } else
             diag_add(diags, RULE_DMARC_VERSION, vs, ve,
                      "v=%s is not DMARC1, the only DMARC version: receivers ignore the record; "
-                     "write v=DMARC1", dmarc_snippet(value, n, snip));
+                     "write v=DMARC1",
+                     dmarc_snippet(value, n, snip));
         return;
     }
     if (t0->odd_case) {
@@ -134,9 +136,10 @@ static void lint_policy(const struct dmarc_record *r, struct diag_list *diags)
     }
     const struct dmarc_tag *t = first_tag(r, DMARC_TAG_T);
     if (t && r->t == DMARC_YORN_Y) {
-        const char *effect = r->p == DMARC_POLICY_REJECT ? "failing mail is quarantined, not rejected"
-                             : r->p == DMARC_POLICY_QUARANTINE ? "failing mail is delivered, not quarantined"
-                                                               : "it changes nothing for p=none";
+        const char *effect =
+            r->p == DMARC_POLICY_REJECT       ? "failing mail is quarantined, not rejected"
+            : r->p == DMARC_POLICY_QUARANTINE ? "failing mail is delivered, not quarantined"
+                                              : "it changes nothing for p=none";
         diag_add(diags, RULE_DMARC_TESTING, t->whole.start, t->whole.end,
                  "t=y (testing): receivers apply one level less than written (reject acts as "
                  "quarantine, quarantine as none): %s; remove t=y when reports look clean",
@@ -207,12 +210,14 @@ static void lint_versions_of_tags(const struct dmarc_record *r, struct diag_list
                      "sample on it; to test a policy use t=y instead");
         if (r->pct > 0 && r->pct < 100) {
             const char *p = policy_valid(r->p) ? dmarc_policy_name(r->p) : "the policy";
-            const char *rest = r->p == DMARC_POLICY_REJECT ? "quarantine the rest"
-                               : r->p == DMARC_POLICY_QUARANTINE ? "deliver the rest" : "not the rest";
+            const char *rest = r->p == DMARC_POLICY_REJECT       ? "quarantine the rest"
+                               : r->p == DMARC_POLICY_QUARANTINE ? "deliver the rest"
+                                                                 : "not the rest";
             diag_add(diags, RULE_DMARC_PCT_PARTIAL, t->whole.start, t->whole.end,
                      "pct=%d: RFC 7489 receivers apply %s to only about %d%% of failing mail "
                      "and %s, unevenly across receivers; RFC 9989 ignores pct; use 100 (remove "
-                     "it), or t=y while testing", r->pct, p, r->pct, rest);
+                     "it), or t=y while testing",
+                     r->pct, p, r->pct, rest);
         }
     }
     if ((t = first_tag(r, DMARC_TAG_RF)))
@@ -228,7 +233,8 @@ static void lint_versions_of_tags(const struct dmarc_record *r, struct diag_list
             describe_seconds(r->ri, when, sizeof when);
             diag_add(diags, RULE_DMARC_RI_IGNORED, t->whole.start, t->whole.end,
                      "ri=%lld asks for aggregate reports every %s; reporters send them daily "
-                     "anyway (RFC 7489 §6.3: anything else is best effort)", r->ri, when);
+                     "anyway (RFC 7489 §6.3: anything else is best effort)",
+                     r->ri, when);
         }
     }
     if ((t = first_tag(r, DMARC_TAG_NP)))

@@ -124,8 +124,7 @@ static size_t unknown_seen(struct dmarc_work *w, const struct dmarc_tag *tags, s
             return DMARC_NONE;
         }
         const struct dmarc_tag *o = &tags[e - 1];
-        if (o->name_len == t->name_len &&
-            dmarc_eq_nocase(o->name_text, o->name_len, t->name_text))
+        if (o->name_len == t->name_len && dmarc_eq_nocase(o->name_text, o->name_len, t->name_text))
             return e - 1;
     }
 }
@@ -156,8 +155,7 @@ static void report_problem(const struct dmarc_record *r, const char *text,
             diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
                      "'%s' has no '=': write %.*s=%s", dmarc_snippet(s, n, snip), (int)k, s,
                      dmarc_snippet(s + rest, n - rest, snip2));
-        }
-        else
+        } else
             diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
                      "'%s' has no '=': each tag is written name=value; remove it or add the '='",
                      dmarc_snippet(s, n, snip));
@@ -171,7 +169,8 @@ static void report_problem(const struct dmarc_record *r, const char *text,
         if (s[0] == '"' || s[n - 1] == '"')
             diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
                      "'%s' is not a tag name: zone-file quotes are not part of the record; "
-                     "remove them", dmarc_snippet(s, n, snip));
+                     "remove them",
+                     dmarc_snippet(s, n, snip));
         else
             diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
                      "'%s' is not a tag name: DMARC tag names are letters only (RFC 9989 §4.8)",
@@ -183,8 +182,7 @@ static void report_problem(const struct dmarc_record *r, const char *text,
         char cname[DMARC_CHARNAME_MAX];
         dmarc_char_name(s, n, cname);
         diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
-                 "%s at byte %zu: tag values are printable ASCII; remove it", cname,
-                 p->span.start);
+                 "%s at byte %zu: tag values are printable ASCII; remove it", cname, p->span.start);
         break;
     }
     case TAGLIST_EMPTY_SPEC:
@@ -235,8 +233,8 @@ bool dmarc_parse(struct dmarc_record *r, const char *text, size_t len, struct di
         t->has_equals = src->has_equals;
         t->uri_first = DMARC_NONE;
         size_t nlen = src->name.end - src->name.start;
-        t->id = src->has_equals ? dmarc_tag_lookup(text + src->name.start, nlen)
-                                : DMARC_TAG_UNKNOWN;
+        t->id =
+            src->has_equals ? dmarc_tag_lookup(text + src->name.start, nlen) : DMARC_TAG_UNKNOWN;
         if (t->id != DMARC_TAG_UNKNOWN) {
             t->name_text = dmarc_tag_table[t->id].name;
             t->name_len = nlen;
@@ -278,7 +276,8 @@ bool dmarc_parse(struct dmarc_record *r, const char *text, size_t len, struct di
                     char snip[DMARC_SNIPPET_MAX];
                     diag_add(diags, RULE_DMARC_SYNTAX, t->name.start, t->name.end,
                              "'%s' is not a tag name: DMARC tag names are letters only "
-                             "(RFC 9989 §4.8)", dmarc_snippet(name, nlen, snip));
+                             "(RFC 9989 §4.8)",
+                             dmarc_snippet(name, nlen, snip));
                     break;
                 }
             }
@@ -297,11 +296,12 @@ bool dmarc_parse(struct dmarc_record *r, const char *text, size_t len, struct di
             char snip[DMARC_SNIPPET_MAX];
             t->duplicate = true;
             if (++dups <= DUPLICATES_LISTED)
-                diag_add(diags, RULE_DMARC_DUPLICATE_TAG, t->whole.start, t->whole.end,
-                     "%s= appears again (first at byte %zu): a repeated tag makes the tag list "
-                     "invalid (RFC 6376 §3.2) and receivers disagree on which copy counts; keep "
-                     "one", dmarc_snippet(t->name_text, t->name_len, snip),
-                     r->tags[earlier].whole.start);
+                diag_add(
+                    diags, RULE_DMARC_DUPLICATE_TAG, t->whole.start, t->whole.end,
+                    "%s= appears again (first at byte %zu): a repeated tag makes the tag list "
+                    "invalid (RFC 6376 §3.2) and receivers disagree on which copy counts; keep "
+                    "one",
+                    dmarc_snippet(t->name_text, t->name_len, snip), r->tags[earlier].whole.start);
         }
         if (!dmarc_value_parse(r, i, text, !t->duplicate, diags))
             return false;
@@ -345,19 +345,45 @@ bool dmarc_equal(const struct dmarc_record *a, const struct dmarc_record *b)
 /* ---- the term view ---------------------------------------------------- */
 
 static const char *const help_ids[] = {
-    "dmarc.tag.v",           "dmarc.tag.p",           "dmarc.tag.sp",
-    "dmarc.tag.np",          "dmarc.tag.adkim",       "dmarc.tag.aspf",
-    "dmarc.tag.fo",          "dmarc.tag.psd",         "dmarc.tag.t",
-    "dmarc.tag.rua",         "dmarc.tag.ruf",         "dmarc.tag.pct",
-    "dmarc.tag.rf",          "dmarc.tag.ri",          "dmarc.tag.unknown",
-    "dmarc.tag.p.none",      "dmarc.tag.p.quarantine", "dmarc.tag.p.reject",
-    "dmarc.tag.sp.none",     "dmarc.tag.sp.quarantine", "dmarc.tag.sp.reject",
-    "dmarc.tag.np.none",     "dmarc.tag.np.quarantine", "dmarc.tag.np.reject",
-    "dmarc.tag.adkim.r",     "dmarc.tag.adkim.s",     "dmarc.tag.aspf.r",
-    "dmarc.tag.aspf.s",      "dmarc.tag.fo.0",        "dmarc.tag.fo.1",
-    "dmarc.tag.fo.d",        "dmarc.tag.fo.s",        "dmarc.tag.psd.y",
-    "dmarc.tag.psd.n",       "dmarc.tag.psd.u",       "dmarc.tag.t.y",
-    "dmarc.tag.t.n",         "dmarc.tag.rf.afrf",     "dmarc.tag.rf.iodef",
+    "dmarc.tag.v",
+    "dmarc.tag.p",
+    "dmarc.tag.sp",
+    "dmarc.tag.np",
+    "dmarc.tag.adkim",
+    "dmarc.tag.aspf",
+    "dmarc.tag.fo",
+    "dmarc.tag.psd",
+    "dmarc.tag.t",
+    "dmarc.tag.rua",
+    "dmarc.tag.ruf",
+    "dmarc.tag.pct",
+    "dmarc.tag.rf",
+    "dmarc.tag.ri",
+    "dmarc.tag.unknown",
+    "dmarc.tag.p.none",
+    "dmarc.tag.p.quarantine",
+    "dmarc.tag.p.reject",
+    "dmarc.tag.sp.none",
+    "dmarc.tag.sp.quarantine",
+    "dmarc.tag.sp.reject",
+    "dmarc.tag.np.none",
+    "dmarc.tag.np.quarantine",
+    "dmarc.tag.np.reject",
+    "dmarc.tag.adkim.r",
+    "dmarc.tag.adkim.s",
+    "dmarc.tag.aspf.r",
+    "dmarc.tag.aspf.s",
+    "dmarc.tag.fo.0",
+    "dmarc.tag.fo.1",
+    "dmarc.tag.fo.d",
+    "dmarc.tag.fo.s",
+    "dmarc.tag.psd.y",
+    "dmarc.tag.psd.n",
+    "dmarc.tag.psd.u",
+    "dmarc.tag.t.y",
+    "dmarc.tag.t.n",
+    "dmarc.tag.rf.afrf",
+    "dmarc.tag.rf.iodef",
 };
 
 const char *const *dmarc_help_ids(size_t *count)
@@ -396,9 +422,8 @@ void dmarc_terms(const struct dmarc_record *r, struct term_list *out)
         rt->id = dmarc_tag_table[t->id].help_id;
         /* A list of several fo options or rf formats has no single value
          * entry: value_id stays NULL, as for invalid values. */
-        rt->value_id = t->valid && t->has_equals && t->id != DMARC_TAG_UNKNOWN
-                           ? help_value_id(t)
-                           : NULL;
+        rt->value_id =
+            t->valid && t->has_equals && t->id != DMARC_TAG_UNKNOWN ? help_value_id(t) : NULL;
         rt->lookups = 0;
     }
 }

@@ -108,7 +108,8 @@ bool dmarc_is_enforcing(const struct dmarc_record *r)
 {
     struct dmarc_effect e;
     dmarc_effect_compute(r, &e);
-    return e.usable[DMARC_RFC9989] && e.policy[DMARC_RFC9989][DMARC_SCOPE_DOMAIN] >= DMARC_POLICY_QUARANTINE;
+    return e.usable[DMARC_RFC9989] &&
+           e.policy[DMARC_RFC9989][DMARC_SCOPE_DOMAIN] >= DMARC_POLICY_QUARANTINE;
 }
 
 /* "is rejected", "goes to spam (quarantine)", "is delivered as usual". */
@@ -189,11 +190,14 @@ void dmarc_effect_describe(const struct dmarc_effect *e, const char *domain, str
         for (int s = 0; s < DMARC_SCOPE_COUNT; s++)
             all_none = all_none && now[DMARC_RFC7489][s] == DMARC_POLICY_NONE;
         if (!all_none)
-            strbuf_printf(out, ", but only for about %d%% of it (pct=%d); the rest gets one "
-                               "level less", e->pct, e->pct);
+            strbuf_printf(out,
+                          ", but only for about %d%% of it (pct=%d); the rest gets one "
+                          "level less",
+                          e->pct, e->pct);
     }
     const char *why = e->testing ? " (they ignore t=y" : NULL;
-    bool np = e->usable[0] && e->policy[0][DMARC_SCOPE_NXDOMAIN] != e->policy[1][DMARC_SCOPE_NXDOMAIN];
+    bool np =
+        e->usable[0] && e->policy[0][DMARC_SCOPE_NXDOMAIN] != e->policy[1][DMARC_SCOPE_NXDOMAIN];
     if (why)
         strbuf_printf(out, "%s%s)", why, np ? " and np=" : "");
     else if (np)
@@ -276,6 +280,22 @@ static void fo_words(unsigned fo, struct strbuf *out)
     }
 }
 
+/* A policy tag's sentence is only true if receivers use the record as
+ * written: say so when they ignore it or read it as p=none. */
+static void policy_caveat(const struct dmarc_record *r, struct strbuf *out)
+{
+    struct dmarc_effect e;
+    dmarc_effect_compute(r, &e);
+    if (!e.version)
+        strbuf_puts(out, " (but receivers ignore this record: it does not start with v=DMARC1)");
+    else if (!e.usable[DMARC_RFC9989])
+        strbuf_puts(out, " (but RFC 9989 receivers ignore this record: a policy tag is invalid "
+                         "and rua= holds no valid URI)");
+    else if (e.fallback_none[DMARC_RFC9989])
+        strbuf_puts(out, " (but RFC 9989 receivers read this record as p=none: sp= or np= is "
+                         "invalid)");
+}
+
 void dmarc_term_describe(const struct dmarc_record *r, size_t i, struct strbuf *out)
 {
     if (i >= r->count)
@@ -307,35 +327,50 @@ void dmarc_term_describe(const struct dmarc_record *r, size_t i, struct strbuf *
     case DMARC_TAG_P:
         eff = r->t == DMARC_YORN_Y ? dmarc_policy_one_less(r->p) : r->p;
         if (r->p == DMARC_POLICY_NONE)
-            strbuf_printf(out, "failing mail from %s is delivered as usual: monitoring only, "
-                               "you get the reports", d);
+            strbuf_printf(out,
+                          "failing mail from %s is delivered as usual: monitoring only, "
+                          "you get the reports",
+                          d);
         else
             strbuf_printf(out, "failing mail from %s %s", d, fate(r->p));
         if (eff != r->p)
             strbuf_printf(out, "; with t=y receivers apply %s instead", dmarc_policy_name(eff));
+        policy_caveat(r, out);
         break;
     case DMARC_TAG_SP:
         strbuf_printf(out, "failing mail from existing subdomains of %s %s", d, fate(r->sp));
+        policy_caveat(r, out);
         break;
     case DMARC_TAG_NP:
-        strbuf_printf(out, "failing mail from non-existent subdomains of %s %s (RFC 9989; RFC "
-                           "7489 receivers apply sp= or p=)", d, fate(r->np));
+        strbuf_printf(out,
+                      "failing mail from non-existent subdomains of %s %s (RFC 9989; RFC "
+                      "7489 receivers apply sp= or p=)",
+                      d, fate(r->np));
+        policy_caveat(r, out);
         break;
     case DMARC_TAG_ADKIM:
         if (r->adkim == DMARC_ALIGN_STRICT)
-            strbuf_printf(out, "DKIM counts for DMARC only when the signing domain (d=) is "
-                               "exactly %s (strict alignment)", d);
+            strbuf_printf(out,
+                          "DKIM counts for DMARC only when the signing domain (d=) is "
+                          "exactly %s (strict alignment)",
+                          d);
         else
-            strbuf_printf(out, "DKIM counts for DMARC when the signing domain (d=) has the same "
-                               "organizational domain as %s (relaxed alignment)", d);
+            strbuf_printf(out,
+                          "DKIM counts for DMARC when the signing domain (d=) has the same "
+                          "organizational domain as %s (relaxed alignment)",
+                          d);
         break;
     case DMARC_TAG_ASPF:
         if (r->aspf == DMARC_ALIGN_STRICT)
-            strbuf_printf(out, "SPF counts for DMARC only when the MAIL FROM domain is exactly "
-                               "%s (strict alignment)", d);
+            strbuf_printf(out,
+                          "SPF counts for DMARC only when the MAIL FROM domain is exactly "
+                          "%s (strict alignment)",
+                          d);
         else
-            strbuf_printf(out, "SPF counts for DMARC when the MAIL FROM domain has the same "
-                               "organizational domain as %s (relaxed alignment)", d);
+            strbuf_printf(out,
+                          "SPF counts for DMARC when the MAIL FROM domain has the same "
+                          "organizational domain as %s (relaxed alignment)",
+                          d);
         break;
     case DMARC_TAG_FO:
         strbuf_puts(out, "asks for a failure report when ");
@@ -345,14 +380,20 @@ void dmarc_term_describe(const struct dmarc_record *r, size_t i, struct strbuf *
         break;
     case DMARC_TAG_PSD:
         if (r->psd == DMARC_PSD_Y)
-            strbuf_printf(out, "declares %s a public suffix domain (like a TLD): the names "
-                               "below it belong to separate organizations", d);
+            strbuf_printf(out,
+                          "declares %s a public suffix domain (like a TLD): the names "
+                          "below it belong to separate organizations",
+                          d);
         else if (r->psd == DMARC_PSD_N)
-            strbuf_printf(out, "declares %s an organizational domain: the DNS tree walk stops "
-                               "here", d);
+            strbuf_printf(out,
+                          "declares %s an organizational domain: the DNS tree walk stops "
+                          "here",
+                          d);
         else
-            strbuf_printf(out, "leaves it to the DNS tree walk whether %s is an organizational "
-                               "domain (the default)", d);
+            strbuf_printf(out,
+                          "leaves it to the DNS tree walk whether %s is an organizational "
+                          "domain (the default)",
+                          d);
         break;
     case DMARC_TAG_T:
         if (r->t == DMARC_YORN_Y)
@@ -370,15 +411,19 @@ void dmarc_term_describe(const struct dmarc_record *r, size_t i, struct strbuf *
         describe_list(r, t, out);
         break;
     case DMARC_TAG_PCT:
-        strbuf_printf(out, "RFC 7489 receivers apply the policy to %d%% of failing mail; RFC "
-                           "9989 removed pct and ignores it", r->pct);
+        strbuf_printf(out,
+                      "RFC 7489 receivers apply the policy to %d%% of failing mail; RFC "
+                      "9989 removed pct and ignores it",
+                      r->pct);
         break;
     case DMARC_TAG_RF:
         strbuf_puts(out, "asks for failure reports in AFRF format (RFC 7489; removed in RFC 9989)");
         break;
     case DMARC_TAG_RI:
-        strbuf_printf(out, "asks for aggregate reports every %lld seconds (RFC 7489; reporters "
-                           "send daily anyway)", r->ri);
+        strbuf_printf(out,
+                      "asks for aggregate reports every %lld seconds (RFC 7489; reporters "
+                      "send daily anyway)",
+                      r->ri);
         break;
     case DMARC_TAG_UNKNOWN:
     case DMARC_TAG_COUNT: {

@@ -20,8 +20,8 @@ struct verdict {
 
 /* What a message needs to say where it is. */
 struct uri_ctx {
-    const char *tag;   /* "rua" / "ruf" */
-    const char *u;     /* the URI */
+    const char *tag; /* "rua" / "ruf" */
+    const char *u;   /* the URI */
     size_t n;
     size_t base;       /* offset of u[0] in the record text */
     const char *entry; /* the whole entry (suffix included), for excerpts */
@@ -44,22 +44,31 @@ static const char *excerpt(const struct uri_ctx *c, char buf[DMARC_SNIPPET_MAX])
     return dmarc_snippet(c->entry, c->entry_len, buf);
 }
 
-/* RFC 3986 §2.2-2.3: unreserved, gen-delims and sub-delims, except the
- * ',' and '!' RFC 9989 §4.8 requires to be encoded ('%' is checked
- * apart, ';' never reaches here: it ends the tag). */
-static bool uri_char_ok(unsigned char c)
-{
-    if (dmarc_is_alpha(c) || dmarc_is_digit(c))
-        return true;
-    switch (c) {
-    case '-': case '.': case '_': case '~':                     /* unreserved */
-    case ':': case '/': case '?': case '#': case '[': case ']': case '@':
-    case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ';': case '=':
-        return true;
-    default:
-        return false;
-    }
-}
+/* Byte classes, one table lookup per byte on the hot path.
+ * URI:   RFC 3986 §2.2-2.3 unreserved, gen-delims and sub-delims, except
+ *        the ',' and '!' RFC 9989 §4.8 requires encoded ('%' is checked
+ *        apart; ';' never reaches here: it ends the tag).
+ * LOCAL: what may stand in the local part of a mailto: address: atext
+ *        (RFC 5322 §3.2.3) and '.', as far as URIs leave them unencoded. */
+enum { CC_URI = 1, CC_LOCAL = 2 };
+#define U CC_URI
+#define UL (CC_URI | CC_LOCAL)
+static const unsigned char uri_class[256] = {
+    ['-'] = UL, ['.'] = UL, ['_'] = UL, ['~'] = UL, ['$'] = UL, ['&'] = UL, ['\''] = UL,
+    ['*'] = UL, ['+'] = UL, ['='] = UL, ['/'] = UL, [':'] = U,  ['?'] = U,  ['#'] = U,
+    ['['] = U,  [']'] = U,  ['@'] = U,  ['('] = U,  [')'] = U,  [';'] = U,  ['%'] = CC_LOCAL,
+    ['0'] = UL, ['1'] = UL, ['2'] = UL, ['3'] = UL, ['4'] = UL, ['5'] = UL, ['6'] = UL,
+    ['7'] = UL, ['8'] = UL, ['9'] = UL, ['A'] = UL, ['B'] = UL, ['C'] = UL, ['D'] = UL,
+    ['E'] = UL, ['F'] = UL, ['G'] = UL, ['H'] = UL, ['I'] = UL, ['J'] = UL, ['K'] = UL,
+    ['L'] = UL, ['M'] = UL, ['N'] = UL, ['O'] = UL, ['P'] = UL, ['Q'] = UL, ['R'] = UL,
+    ['S'] = UL, ['T'] = UL, ['U'] = UL, ['V'] = UL, ['W'] = UL, ['X'] = UL, ['Y'] = UL,
+    ['Z'] = UL, ['a'] = UL, ['b'] = UL, ['c'] = UL, ['d'] = UL, ['e'] = UL, ['f'] = UL,
+    ['g'] = UL, ['h'] = UL, ['i'] = UL, ['j'] = UL, ['k'] = UL, ['l'] = UL, ['m'] = UL,
+    ['n'] = UL, ['o'] = UL, ['p'] = UL, ['q'] = UL, ['r'] = UL, ['s'] = UL, ['t'] = UL,
+    ['u'] = UL, ['v'] = UL, ['w'] = UL, ['x'] = UL, ['y'] = UL, ['z'] = UL,
+};
+#undef U
+#undef UL
 
 /* Case-insensitive search of word in s[0..n). */
 static bool contains_nocase(const char *s, size_t n, const char *word)
@@ -91,40 +100,57 @@ static void bad_char(struct verdict *v, const struct uri_ctx *c, size_t i)
     size_t at = c->base + i;
     dmarc_snippet(c->entry, c->entry_len, snip);
     if (ch == '%') {
-        fail(v, "%s: '%%' at byte %zu in '%s' does not start a %%XX escape; write %%25 for a "
-                "literal '%%'", c->tag, at, snip);
+        fail(v,
+             "%s: '%%' at byte %zu in '%s' does not start a %%XX escape; write %%25 for a "
+             "literal '%%'",
+             c->tag, at, snip);
     } else if (ch == '!') {
-        fail(v, "%s: an unencoded '!' at byte %zu in '%s': inside a URI write it as %%21 ('!' "
-                "only starts the obsolete size suffix, as in !10m)", c->tag, at, snip);
+        fail(v,
+             "%s: an unencoded '!' at byte %zu in '%s': inside a URI write it as %%21 ('!' "
+             "only starts the obsolete size suffix, as in !10m)",
+             c->tag, at, snip);
     } else if (ch == '"') {
-        fail(v, "%s: a '\"' at byte %zu in '%s': zone-file quotes are not part of the record; "
-                "remove them", c->tag, at, snip);
+        fail(v,
+             "%s: a '\"' at byte %zu in '%s': zone-file quotes are not part of the record; "
+             "remove them",
+             c->tag, at, snip);
     } else if (ch == '<' || ch == '>') {
-        fail(v, "%s: '%c' at byte %zu in '%s': angle brackets are not part of a URI; write "
-                "mailto:name@example.com without them", c->tag, ch, at, snip);
+        fail(v,
+             "%s: '%c' at byte %zu in '%s': angle brackets are not part of a URI; write "
+             "mailto:name@example.com without them",
+             c->tag, ch, at, snip);
     } else if (ch == ' ' || ch == '\t') {
         size_t j = i;
         while (j < c->n && dmarc_is_wsp((unsigned char)c->u[j]))
             j++;
         if (looks_like_scheme(c->u + j, c->n - j))
-            fail(v, "%s: two URIs separated by a space at byte %zu in '%s'; separate the "
-                    "entries of the list with ','", c->tag, at, snip);
+            fail(v,
+                 "%s: two URIs separated by a space at byte %zu in '%s'; separate the "
+                 "entries of the list with ','",
+                 c->tag, at, snip);
         else
-            fail(v, "%s: a space at byte %zu in '%s': a URI holds no spaces; remove it (or "
-                    "write %%20)", c->tag, at, snip);
+            fail(v,
+                 "%s: a space at byte %zu in '%s': a URI holds no spaces; remove it (or "
+                 "write %%20)",
+                 c->tag, at, snip);
     } else if (ch >= 0x80) {
         dmarc_char_name(c->u + i, c->n - i, name);
         if (contains_nocase(c->entry, c->entry_len, "protected") &&
             contains_nocase(c->entry, c->entry_len, "mail"))
-            fail(v, "%s: %s at byte %zu in '%s': the address was probably replaced by a web "
-                    "page's e-mail protection when copied; write the real report address",
+            fail(v,
+                 "%s: %s at byte %zu in '%s': the address was probably replaced by a web "
+                 "page's e-mail protection when copied; write the real report address",
                  c->tag, name, at, snip);
         else if (memchr(c->u, '@', i) || contains_nocase(c->u, i, "//"))
-            fail(v, "%s: %s at byte %zu in '%s': URIs are ASCII; write an international domain "
-                    "as its A-label (xn--...)", c->tag, name, at, snip);
+            fail(v,
+                 "%s: %s at byte %zu in '%s': URIs are ASCII; write an international domain "
+                 "as its A-label (xn--...)",
+                 c->tag, name, at, snip);
         else
-            fail(v, "%s: %s at byte %zu in '%s': URIs are ASCII; remove it or percent-encode "
-                    "it", c->tag, name, at, snip);
+            fail(v,
+                 "%s: %s at byte %zu in '%s': URIs are ASCII; remove it or percent-encode "
+                 "it",
+                 c->tag, name, at, snip);
     } else {
         dmarc_char_name(c->u + i, c->n - i, name);
         fail(v, "%s: %s at byte %zu in '%s' is not allowed in a URI; remove it or write %%%02X",
@@ -171,17 +197,20 @@ static void check_address(struct verdict *v, const struct uri_ctx *c, size_t a, 
             ats++;
         }
     if (ats == 0) {
-        fail(v, "%s: '%s' has no '@': a mailto: URI needs an address, local-part@domain",
-             c->tag, excerpt(c, snip));
+        fail(v, "%s: '%s' has no '@': a mailto: URI needs an address, local-part@domain", c->tag,
+             excerpt(c, snip));
         return;
     }
     if (ats > 1) {
-        fail(v, "%s: '%s' has more than one '@'; give each address its own mailto: entry, "
-                "separated by ','", c->tag, excerpt(c, snip));
+        fail(v,
+             "%s: '%s' has more than one '@'; give each address its own mailto: entry, "
+             "separated by ','",
+             c->tag, excerpt(c, snip));
         return;
     }
     if (at == a) {
-        fail(v, "%s: '%s' has nothing before '@'; write local-part@domain", c->tag, excerpt(c, snip));
+        fail(v, "%s: '%s' has nothing before '@'; write local-part@domain", c->tag,
+             excerpt(c, snip));
         return;
     }
     /* Local part: dot-atom-text (or a quoted string, left alone); in a URI
@@ -189,18 +218,22 @@ static void check_address(struct verdict *v, const struct uri_ctx *c, size_t a, 
     if (!(at - a >= 3 && dmarc_eq_nocase(u + a, 3, "%22"))) {
         for (size_t i = a; i < at; i++) {
             unsigned char ch = (unsigned char)u[i];
-            if (ch == '%' || dmarc_is_alpha(ch) || dmarc_is_digit(ch) || strchr("-._~$&'*+=/", ch))
+            if (uri_class[ch] & CC_LOCAL)
                 continue;
-            fail(v, "%s: '%c' at byte %zu in '%s' cannot stand in the local part of an address "
-                    "(RFC 5322 §3.4.1)", c->tag, ch, c->base + i, excerpt(c, snip));
+            fail(v,
+                 "%s: '%c' at byte %zu in '%s' cannot stand in the local part of an address "
+                 "(RFC 5322 §3.4.1)",
+                 c->tag, ch, c->base + i, excerpt(c, snip));
             return;
         }
         bool dots = u[a] == '.' || u[at - 1] == '.';
         for (size_t i = a + 1; i < at && !dots; i++)
             dots = u[i] == '.' && u[i - 1] == '.';
         if (dots) {
-            fail(v, "%s: the local part of '%s' starts or ends with '.' or has '..'; check the "
-                    "address", c->tag, excerpt(c, snip));
+            fail(v,
+                 "%s: the local part of '%s' starts or ends with '.' or has '..'; check the "
+                 "address",
+                 c->tag, excerpt(c, snip));
             return;
         }
     }
@@ -211,7 +244,8 @@ static void check_address(struct verdict *v, const struct uri_ctx *c, size_t a, 
     }
     if (u[d] == '[') {
         if (u[b - 1] != ']') {
-            fail(v, "%s: the domain literal in '%s' does not end with ']'", c->tag, excerpt(c, snip));
+            fail(v, "%s: the domain literal in '%s' does not end with ']'", c->tag,
+                 excerpt(c, snip));
             return;
         }
     } else {
@@ -223,8 +257,10 @@ static void check_address(struct verdict *v, const struct uri_ctx *c, size_t a, 
             return;
         }
         if (labels < 2) {
-            fail(v, "%s: the domain of '%s' has a single label; a report address needs a full "
-                    "domain such as example.com", c->tag, excerpt(c, snip));
+            fail(v,
+                 "%s: the domain of '%s' has a single label; a report address needs a full "
+                 "domain such as example.com",
+                 c->tag, excerpt(c, snip));
             return;
         }
     }
@@ -256,7 +292,7 @@ static void check_mailto(struct verdict *v, const struct uri_ctx *c, size_t star
     size_t a = start;
     bool first = true;
     for (size_t i = start; i <= end; i++) {
-        if (i < end && !(i + 3 <= end && dmarc_eq_nocase(u + i, 3, "%2C")))
+        if (i < end && !(u[i] == '%' && i + 3 <= end && dmarc_eq_nocase(u + i, 3, "%2C")))
             continue;
         check_address(v, c, a, i, first);
         if (!v->ok)
@@ -300,7 +336,8 @@ static void check_authority(struct verdict *v, const struct uri_ctx *c, size_t s
     }
     if (port < end) {
         if (u[port] != ':') {
-            fail(v, "%s: unexpected '%c' after the host in '%s'", c->tag, u[port], excerpt(c, snip));
+            fail(v, "%s: unexpected '%c' after the host in '%s'", c->tag, u[port],
+                 excerpt(c, snip));
             return;
         }
         for (size_t i = port + 1; i < end; i++)
@@ -339,15 +376,16 @@ static void check_uri(struct verdict *v, const struct uri_ctx *c)
             i += 2;
             continue;
         }
-        if (ch == '%' || !uri_char_ok(ch)) {
+        if (!(uri_class[ch] & CC_URI)) {
             bad_char(v, c, i);
             return;
         }
     }
     size_t i = 0;
     if (dmarc_is_alpha((unsigned char)u[0]))
-        while (i < n && (dmarc_is_alpha((unsigned char)u[i]) || dmarc_is_digit((unsigned char)u[i]) ||
-                         u[i] == '+' || u[i] == '-' || u[i] == '.'))
+        while (i < n &&
+               (dmarc_is_alpha((unsigned char)u[i]) || dmarc_is_digit((unsigned char)u[i]) ||
+                u[i] == '+' || u[i] == '-' || u[i] == '.'))
             i++;
     if (i == 0 || i == n || u[i] != ':') {
         dmarc_snippet(c->entry, c->entry_len, snip);
@@ -380,11 +418,20 @@ static size_t find_size_suffix(const char *e, size_t a, size_t b, unsigned long 
     unsigned shift = 0;
     if (end > a) {
         switch (dmarc_lower((unsigned char)e[end - 1])) {
-        case 'k': shift = 10; break;
-        case 'm': shift = 20; break;
-        case 'g': shift = 30; break;
-        case 't': shift = 40; break;
-        default: break;
+        case 'k':
+            shift = 10;
+            break;
+        case 'm':
+            shift = 20;
+            break;
+        case 'g':
+            shift = 30;
+            break;
+        case 't':
+            shift = 40;
+            break;
+        default:
+            break;
         }
         if (shift)
             end--;
@@ -430,9 +477,9 @@ static struct dmarc_uri *add_entry(struct dmarc_record *r)
     return e;
 }
 
-bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *text,
-                          struct span v, struct diag_list *diags, const char **canon,
-                          size_t *canon_len, bool *all_valid)
+bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *text, struct span v,
+                          struct diag_list *diags, const char **canon, size_t *canon_len,
+                          bool *all_valid)
 {
     struct arena *arena = &r->work->arena;
     struct dmarc_tag *t = &r->tags[tag_index];
@@ -449,7 +496,8 @@ bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *
     if (n == 0) {
         diag_add(diags, RULE_DMARC_BAD_URI, t->whole.start, t->whole.end,
                  "%s= is empty: give at least one URI (%s=mailto:dmarc@example.com) or remove "
-                 "the tag", tag, tag);
+                 "the tag",
+                 tag, tag);
         *all_valid = false;
     }
     size_t s = v.start;
@@ -485,7 +533,8 @@ bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *
                 comma--;
             diag_add(diags, RULE_DMARC_BAD_URI, comma, comma + 1,
                      "%s: an empty entry (two ',' in a row, or one at an end); remove the extra "
-                     "','", tag);
+                     "','",
+                     tag);
             *all_valid = false;
             continue;
         }
@@ -506,8 +555,10 @@ bool dmarc_uri_list_parse(struct dmarc_record *r, size_t tag_index, const char *
             check_uri(&verdict, &ctx);
         }
         if (verdict.ok && overflow)
-            fail(&verdict, "%s: the size limit in '%s' does not fit in 64 bits; remove the "
-                           "obsolete !size suffix", tag, dmarc_snippet(text + a, b - a, snip));
+            fail(&verdict,
+                 "%s: the size limit in '%s' does not fit in 64 bits; remove the "
+                 "obsolete !size suffix",
+                 tag, dmarc_snippet(text + a, b - a, snip));
         e->valid = verdict.ok;
         e->mailto = verdict.mailto;
         if (!verdict.ok) {

@@ -17,15 +17,19 @@ struct alias {
     const char *word, *means;
 };
 static const struct alias policy_aliases[] = {
-    {"monitor", "none"}, {"off", "none"}, {"quarantaine", "quarantine"}, {"spam", "quarantine"},
-    {"block", "reject"}, {"deny", "reject"}, {"fail", "reject"}, {NULL, NULL},
+    {"monitor", "none"},    {"off", "none"},     {"quarantaine", "quarantine"},
+    {"spam", "quarantine"}, {"block", "reject"}, {"deny", "reject"},
+    {"fail", "reject"},     {NULL, NULL},
 };
 static const struct alias rors_aliases[] = {
-    {"relaxed", "r"}, {"relax", "r"}, {"strict", "s"}, {NULL, NULL},
+    {"relaxed", "r"},
+    {"relax", "r"},
+    {"strict", "s"},
+    {NULL, NULL},
 };
 static const struct alias yorn_aliases[] = {
-    {"yes", "y"}, {"true", "y"}, {"on", "y"}, {"1", "y"},
-    {"no", "n"}, {"false", "n"}, {"off", "n"}, {"0", "n"}, {NULL, NULL},
+    {"yes", "y"},   {"true", "y"}, {"on", "y"}, {"1", "y"},   {"no", "n"},
+    {"false", "n"}, {"off", "n"},  {"0", "n"},  {NULL, NULL},
 };
 
 static int word_index(const char *v, size_t n, const char *const *words, size_t count)
@@ -73,9 +77,8 @@ static const char *suggest_word(const char *v, size_t n, const char *const *word
 }
 
 /* The diagnostic for a keyword value outside its grammar. */
-static void bad_keyword(struct diag_list *diags, const struct dmarc_tag *t, const char *v,
-                        size_t n, const char *expect, const char *suggest, const char *tail,
-                        bool warning)
+static void bad_keyword(struct diag_list *diags, const struct dmarc_tag *t, const char *v, size_t n,
+                        const char *expect, const char *suggest, const char *tail, bool warning)
 {
     char snip[DMARC_SNIPPET_MAX], cname[DMARC_CHARNAME_MAX];
     const char *name = t->name_text;
@@ -87,9 +90,10 @@ static void bad_keyword(struct diag_list *diags, const struct dmarc_tag *t, cons
                      expect, tail);
     else if (odd < n) {
         dmarc_char_name(v + odd, n - odd, cname);
-        d = diag_add(diags, RULE_DMARC_BAD_VALUE, start, end, "%s=%s holds %s at byte %zu; write %s%s%s",
-                     name, dmarc_snippet(v, n, snip), cname, t->value.start + odd,
-                     suggest ? name : expect, suggest ? "=" : "", suggest ? suggest : "");
+        d = diag_add(diags, RULE_DMARC_BAD_VALUE, start, end,
+                     "%s=%s holds %s at byte %zu; write %s%s%s%s", name, dmarc_snippet(v, n, snip),
+                     cname, t->value.start + odd, suggest ? name : expect, suggest ? "=" : "",
+                     suggest ? suggest : "", tail);
     } else if (v[0] == '"' || v[0] == '\'')
         d = diag_add(diags, RULE_DMARC_BAD_VALUE, start, end,
                      "%s=%s: quotes are not part of the value; write %s=%s%s", name,
@@ -105,10 +109,10 @@ static void bad_keyword(struct diag_list *diags, const struct dmarc_tag *t, cons
         d->severity = DIAG_WARNING;
 }
 
-/* Parse a colon list of single keywords (fo, rf).  Calls item() for each
- * trimmed item; returns false at the first bad one (after its diag). */
+/* A colon list of keywords (fo, rf) being read: the bits seen so far and
+ * the canonical text built from them. */
 struct list_state {
-    const char *text;  /* the record text */
+    const char *text; /* the record text */
     struct dmarc_tag *t;
     struct diag_list *diags;
     unsigned seen;
@@ -126,22 +130,32 @@ static bool fo_item(struct list_state *st, size_t a, size_t b)
     unsigned bit = 0;
     if (n == 1) {
         switch (dmarc_lower((unsigned char)s[0])) {
-        case '0': bit = DMARC_FO_0; break;
-        case '1': bit = DMARC_FO_1; break;
-        case 'd': bit = DMARC_FO_D; break;
-        case 's': bit = DMARC_FO_S; break;
-        default: break;
+        case '0':
+            bit = DMARC_FO_0;
+            break;
+        case '1':
+            bit = DMARC_FO_1;
+            break;
+        case 'd':
+            bit = DMARC_FO_D;
+            break;
+        case 's':
+            bit = DMARC_FO_S;
+            break;
+        default:
+            break;
         }
     }
     if (!bit) {
         diag_add(st->diags, RULE_DMARC_BAD_VALUE, a, b,
                  "fo option '%s' is not 0 (report when all checks fail), 1 (when any fails), d "
-                 "(DKIM failures) or s (SPF failures)", dmarc_snippet(s, n, snip));
+                 "(DKIM failures) or s (SPF failures)",
+                 dmarc_snippet(s, n, snip));
         return false;
     }
     if (st->seen & bit) {
-        diag_add(st->diags, RULE_DMARC_BAD_VALUE, a, b,
-                 "fo option '%c' is written twice; keep one", s[0]);
+        diag_add(st->diags, RULE_DMARC_BAD_VALUE, a, b, "fo option '%c' is written twice; keep one",
+                 s[0]);
         return false;
     }
     /* RFC 9989 §4.7: "0" and "1" are mutually exclusive. */
@@ -166,12 +180,14 @@ static bool rf_item(struct list_state *st, size_t a, size_t b)
     char snip[DMARC_SNIPPET_MAX];
     const char *s = st->text + a;
     size_t n = b - a;
-    unsigned bit = dmarc_eq_nocase(s, n, "afrf") ? DMARC_RF_AFRF
-                   : dmarc_eq_nocase(s, n, "iodef") ? DMARC_RF_IODEF : 0;
+    unsigned bit = dmarc_eq_nocase(s, n, "afrf")    ? DMARC_RF_AFRF
+                   : dmarc_eq_nocase(s, n, "iodef") ? DMARC_RF_IODEF
+                                                    : 0;
     if (!bit) {
         diag_add(st->diags, RULE_DMARC_BAD_VALUE, a, b,
                  "rf format '%s' is not afrf (RFC 7489 §6.3); receivers may ignore the whole "
-                 "record; remove rf= (RFC 9989 removed it)", dmarc_snippet(s, n, snip));
+                 "record; remove rf= (RFC 9989 removed it)",
+                 dmarc_snippet(s, n, snip));
         return false;
     }
     st->seen |= bit;
@@ -189,6 +205,9 @@ static bool rf_item(struct list_state *st, size_t a, size_t b)
     return true;
 }
 
+/* RFC 9989 §4.8 dmarc-fo / RFC 7489 §6.4 dmarc-rfmt: items separated by
+ * ':' (blanks around it tolerated, as RFC 7489 allowed).  Calls item() for
+ * each trimmed item; false at the first bad one (after its diagnostic). */
 static bool colon_list(struct list_state *st, bool (*item)(struct list_state *, size_t, size_t))
 {
     const struct dmarc_tag *t = st->t;
@@ -223,7 +242,8 @@ static bool colon_list(struct list_state *st, bool (*item)(struct list_state *, 
             size_t at = i < v1 ? i : i - 1;
             diag_add(st->diags, RULE_DMARC_BAD_VALUE, at, at + 1,
                      "%s=%s has an empty option (':' twice, or at an end); remove the extra "
-                     "':'", t->name_text, dmarc_snippet(text + v0, v1 - v0, snip));
+                     "':'",
+                     t->name_text, dmarc_snippet(text + v0, v1 - v0, snip));
             return false;
         }
         if (!item(st, a, b))
@@ -282,16 +302,18 @@ static void bad_number(struct diag_list *diags, const struct dmarc_tag *t, const
     } else if (all_digits(v, n)) {
         diag_add(diags, RULE_DMARC_BAD_VALUE, start, end,
                  "ri=%s is larger than 4294967295 seconds (a 32-bit number); reporters send "
-                 "daily anyway: remove ri=", snip);
+                 "daily anyway: remove ri=",
+                 snip);
     } else {
         diag_add(diags, RULE_DMARC_BAD_VALUE, start, end,
                  "ri=%s is not a number of seconds (ri=86400 is a day); reporters send daily "
-                 "anyway: remove ri=", snip);
+                 "anyway: remove ri=",
+                 snip);
     }
 }
 
-bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *text,
-                       bool set_typed, struct diag_list *diags)
+bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *text, bool set_typed,
+                       struct diag_list *diags)
 {
     struct dmarc_tag *t = &r->tags[tag_index];
     struct arena *arena = &r->work->arena;
@@ -302,8 +324,8 @@ bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *tex
     size_t canon_len = 0;
     int w;
     t->valid = true;
-    t->odd_case = t->id != DMARC_TAG_UNKNOWN && dmarc_has_upper(text + t->name.start,
-                                                                 t->name.end - t->name.start);
+    t->odd_case = t->id != DMARC_TAG_UNKNOWN &&
+                  dmarc_has_upper(text + t->name.start, t->name.end - t->name.start);
     switch (t->id) {
     case DMARC_TAG_V:
         /* RFC 9989 §4.8: %s"DMARC1", case-sensitive. */
@@ -350,8 +372,8 @@ bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *tex
             t->odd_case = t->odd_case || dmarc_has_upper(v, n);
         }
         if (set_typed) {
-            enum dmarc_alignment al = w < 0 ? DMARC_ALIGN_INVALID
-                                            : (w == 0 ? DMARC_ALIGN_RELAXED : DMARC_ALIGN_STRICT);
+            enum dmarc_alignment al =
+                w < 0 ? DMARC_ALIGN_INVALID : (w == 0 ? DMARC_ALIGN_RELAXED : DMARC_ALIGN_STRICT);
             if (t->id == DMARC_TAG_ADKIM)
                 r->adkim = al;
             else
@@ -375,8 +397,8 @@ bool dmarc_value_parse(struct dmarc_record *r, size_t tag_index, const char *tex
         w = word_index(v, n, psd_words, 3);
         if (w < 0) {
             t->valid = false;
-            bad_keyword(diags, t, v, n, "y, n or u",
-                        suggest_word(v, n, psd_words, 3, yorn_aliases), "", false);
+            bad_keyword(diags, t, v, n, "y, n or u", suggest_word(v, n, psd_words, 3, yorn_aliases),
+                        "", false);
         } else {
             canon = psd_words[w];
             t->odd_case = t->odd_case || dmarc_has_upper(v, n);

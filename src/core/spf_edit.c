@@ -85,20 +85,26 @@ static bool term_compose(enum spf_term_kind kind, enum spf_qualifier q, const ch
     }
 }
 
-/* Does the term text in sb (from `from` to the end) parse as `kind`?  The
- * kinds that stand for "whatever the user wrote" accept any term shape
- * except the known ones. */
+/* Does a composed term parse as the kind asked for?  BAD and
+ * UNKNOWN_MECHANISM hold raw term text, so anything goes; a new
+ * UNKNOWN_MODIFIER must stay a modifier no RFC defines. */
 static bool kind_matches(enum spf_term_kind want, const struct spf_term *got)
 {
     switch (want) {
     case SPF_TERM_BAD:
     case SPF_TERM_UNKNOWN_MECHANISM:
-        return got->kind == SPF_TERM_BAD || got->kind == SPF_TERM_UNKNOWN_MECHANISM;
-    case SPF_TERM_UNKNOWN_MODIFIER:
-        return got->kind == SPF_TERM_UNKNOWN_MODIFIER;
+        return got->kind != SPF_TERM_VERSION;
     default:
         return got->kind == want;
     }
+}
+
+/* Fixing a raw term in place may turn it into any kind ("inlcude:x" into
+ * "include:x", "redirct=x" into "redirect=x"). */
+static bool raw_kind(enum spf_term_kind kind)
+{
+    return kind == SPF_TERM_BAD || kind == SPF_TERM_UNKNOWN_MECHANISM ||
+           kind == SPF_TERM_UNKNOWN_MODIFIER;
 }
 
 bool spf_value_check(enum spf_term_kind kind, const char *text, size_t len,
@@ -195,7 +201,8 @@ static bool has_version_term(const struct spf_record *r)
 /* Compose a term into the record's scratch then splice it in at `at`
  * (replacing term `replace` when that is not SPF_NONE). */
 static bool splice(struct spf_record *r, size_t at, size_t replace, enum spf_term_kind kind,
-                   enum spf_qualifier q, const char *value, size_t len, struct diag_list *diags)
+                   enum spf_qualifier q, const char *value, size_t len, bool any_kind,
+                   struct diag_list *diags)
 {
     if (!value_chars_ok(value, len, diags))
         return false;
@@ -207,7 +214,7 @@ static bool splice(struct spf_record *r, size_t at, size_t replace, enum spf_ter
         spf_term_parse(term.data ? term.data : "", 0, term.len, NULL, &probe, NULL);
         if (term.failed)
             ok = false;
-        else if (!kind_matches(kind, &probe))
+        else if (!any_kind && !kind_matches(kind, &probe))
             ok = refuse(diags, RULE_SPF_SYNTAX, 0, len,
                         "this value would make a different kind of term; check the value");
     }
@@ -232,7 +239,7 @@ bool spf_term_insert(struct spf_record *r, size_t index, enum spf_term_kind kind
         return refuse(diags, RULE_SPF_SYNTAX, 0, 0, "no such position in the record");
     if (index == 0 && has_version_term(r))
         index = 1;
-    return splice(r, index, SPF_NONE, kind, q, value, len, diags);
+    return splice(r, index, SPF_NONE, kind, q, value, len, false, diags);
 }
 
 bool spf_term_remove(struct spf_record *r, size_t index, struct diag_list *diags)
@@ -304,7 +311,7 @@ bool spf_term_set_value(struct spf_record *r, size_t index, const char *value, s
     if (t->kind == SPF_TERM_VERSION)
         return refuse(diags, RULE_SPF_VERSION, 0, 0,
                       "the version is always v=spf1; use spf_set_version");
-    return splice(r, index, index, t->kind, t->qualifier, value, len, diags);
+    return splice(r, index, index, t->kind, t->qualifier, value, len, raw_kind(t->kind), diags);
 }
 
 void spf_term_value(const struct spf_record *r, size_t index, struct strbuf *out)

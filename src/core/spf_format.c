@@ -266,8 +266,7 @@ static void describe_ip(struct strbuf *out, const struct spf_term *t)
     int len = t->cidr6 < 0 ? 128 : t->cidr6;
     unsigned char lo[16], hi[16];
     for (int i = 0; i < 16; i++) {
-        int bits = len - i * 8;
-        unsigned char mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
+        unsigned char mask = spf_mask_byte(len, i);
         lo[i] = t->addr[i] & mask;
         hi[i] = lo[i] | (unsigned char)~mask;
     }
@@ -309,9 +308,8 @@ void spf_term_describe(const struct spf_record *r, size_t i, struct strbuf *out)
         return;
     }
     if (t->flags & SPF_TERM_AFTER_ALL) {
-        strbuf_printf(out, "is never evaluated: it comes after all (it still counts %d DNS "
-                           "lookup%s toward the limit with some receivers)",
-                      t->lookups, t->lookups == 1 ? "" : "s");
+        strbuf_puts(out, "is never evaluated: it comes after all; move it before all or "
+                         "remove it");
         return;
     }
     switch (t->kind) {

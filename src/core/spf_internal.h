@@ -29,6 +29,13 @@ static inline unsigned char spf_lower(unsigned char c)
 {
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
 }
+/* Byte i of the netmask of a /len prefix. */
+static inline unsigned char spf_mask_byte(int len, int i)
+{
+    int bits = len - i * 8;
+    return bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
+}
+
 /* Bytes that end a term besides the space: controls (RFC 7208 §4.6.1 allows
  * only SP between terms; the parser reports them and splits there). */
 static inline bool spf_is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }

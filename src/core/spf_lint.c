@@ -36,14 +36,16 @@ static const struct special_block special6[] = {
     {{0x20, 0x01, 0x0d, 0xb8}, 32, "a documentation network (RFC 3849)"},
 };
 
-/* Does the network addr/len lie inside block? */
+/* Does the network addr/len lie inside block?  (A byte loop, not memcmp:
+ * the blocks are a few bytes long and this runs for every address.) */
 static bool inside(const unsigned char *addr, int len, const struct special_block *b)
 {
     if (len < b->len)
         return false;
     int full = b->len / 8, rest = b->len % 8;
-    if (memcmp(addr, b->net, (size_t)full) != 0)
-        return false;
+    for (int i = 0; i < full; i++)
+        if (addr[i] != b->net[i])
+            return false;
     if (rest == 0)
         return true;
     unsigned char mask = (unsigned char)(0xff << (8 - rest));
@@ -74,15 +76,19 @@ static const char *special_range(const struct spf_term *t)
 
 /* ---------------------------------------------------------------------- */
 
+/* "ip4:192.0.2.0/24" as written, bounded, for a message. */
 static const char *term_text(const char *name, const struct spf_term *t,
                              char buf[SPF_SNIPPET_MAX])
 {
-    /* "ip4:192.0.2.0/24" as written, bounded. */
     char tmp[96];
-    int n = snprintf(tmp, sizeof tmp, "%s%s%s", name, t->has_colon ? ":" : "", t->value);
-    if (n < 0)
-        n = 0;
-    return spf_snippet(tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1, buf);
+    size_t n = 0, nl = strlen(name), vl = strlen(t->value);
+    memcpy(tmp, name, nl < 16 ? nl : 16);
+    n = nl < 16 ? nl : 16;
+    if (t->has_colon)
+        tmp[n++] = ':';
+    memcpy(tmp + n, t->value, vl < sizeof tmp - n ? vl : sizeof tmp - n);
+    n += vl < sizeof tmp - n ? vl : sizeof tmp - n;
+    return spf_snippet(tmp, n, buf);
 }
 
 static bool pass_qualifier(const struct spf_term *t)
@@ -228,8 +234,9 @@ static void lint_unknown_modifier(const struct spf_term *t, struct diag_list *di
 /* "3 include, 1 a, 1 mx" */
 static void lookup_breakdown(const struct spf_record *r, char *buf, size_t size)
 {
-    static const enum spf_term_kind kinds[] = {SPF_TERM_INCLUDE, SPF_TERM_A,      SPF_TERM_MX,
-                                               SPF_TERM_PTR,     SPF_TERM_EXISTS, SPF_TERM_REDIRECT};
+    static const enum spf_term_kind kinds[] = {
+        SPF_TERM_INCLUDE, SPF_TERM_A, SPF_TERM_MX, SPF_TERM_PTR, SPF_TERM_EXISTS, SPF_TERM_REDIRECT,
+    };
     int count[sizeof kinds / sizeof kinds[0]] = {0};
     for (size_t i = 0; i < r->count; i++) {
         const struct spf_term *t = &r->terms[i];
@@ -329,11 +336,10 @@ static void lint_record(const struct spf_record *r, struct diag_list *diags)
                  after_n, after_n == 1 ? "" : "s", q, after_n == 1 ? "is" : "are",
                  after_n == 1 ? "it" : "them", q, after_n == 1 ? "it" : "them");
     }
-    if (r->all_index == SPF_NONE && r->redirect_count == 0 &&
+    if (r->count && r->all_index == SPF_NONE && r->redirect_count == 0 &&
         !(r->record_flags & SPF_TERM_MISSING_SPACE)) {
-        size_t s = r->count ? r->terms[r->count - 1].whole.start : 0;
-        size_t e = r->count ? r->terms[r->count - 1].whole.end : r->text_len;
-        diag_add(diags, RULE_SPF_NO_ALL, s, e,
+        const struct spf_term *last = &r->terms[r->count - 1];
+        diag_add(diags, RULE_SPF_NO_ALL, last->whole.start, last->whole.end,
                  "no all and no redirect=: other senders get neutral, as with ?all; end the "
                  "record with -all or ~all");
     }
@@ -354,8 +360,29 @@ static void lint_record(const struct spf_record *r, struct diag_list *diags)
         vs = r->terms[0].whole.start;
         ve = r->terms[0].whole.end;
     }
-    diag_add(diags, RULE_SPF_LOOKUP_COUNT, vs, ve, "%d of the 10 allowed DNS lookups%s%s%s",
-             r->lookups, breakdown[0] ? " (" : "", breakdown, breakdown[0] ? ")" : "");
+    /* Every record gets this one: its text is put together by hand rather
+     * than through printf. */
+    char msg[DIAG_MESSAGE_MAX];
+    size_t o = 0;
+    char num[12];
+    size_t nl = 0;
+    for (unsigned v = (unsigned)r->lookups; v || !nl; v /= 10)
+        num[nl++] = (char)('0' + v % 10);
+    while (nl)
+        msg[o++] = num[--nl];
+    static const char tail[] = " of the 10 allowed DNS lookups";
+    memcpy(msg + o, tail, sizeof tail - 1);
+    o += sizeof tail - 1;
+    size_t bl = strlen(breakdown);
+    if (bl && o + bl + 4 < sizeof msg) {
+        msg[o++] = ' ';
+        msg[o++] = '(';
+        memcpy(msg + o, breakdown, bl);
+        o += bl;
+        msg[o++] = ')';
+    }
+    msg[o] = '\0';
+    diag_add(diags, RULE_SPF_LOOKUP_COUNT, vs, ve, "%s", msg);
 }
 
 void spf_lint(const struct spf_record *r, struct diag_list *diags)

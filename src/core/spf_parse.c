@@ -50,33 +50,32 @@ static const struct {
 
 enum spf_term_kind spf_mechanism_by_name(const char *s, size_t n)
 {
-    /* Dispatch on the first letter: this runs once per term. */
-    if (n == 0 || n > 7)
-        return SPF_TERM_KIND_COUNT;
-    enum spf_term_kind kind;
-    switch (spf_lower((unsigned char)s[0])) {
-    case 'a':
-        kind = n == 1 ? SPF_TERM_A : SPF_TERM_ALL;
-        break;
-    case 'i':
-        kind = n == 7 ? SPF_TERM_INCLUDE : n == 3 && s[2] == '6' ? SPF_TERM_IP6 : SPF_TERM_IP4;
-        break;
-    case 'm':
-        kind = SPF_TERM_MX;
-        break;
-    case 'p':
-        kind = SPF_TERM_PTR;
-        break;
-    case 'e':
-        kind = SPF_TERM_EXISTS;
-        break;
+    /* Dispatch on the length and first letter: this runs once per term. */
+    switch (n) {
+    case 1:
+        return spf_lower((unsigned char)s[0]) == 'a' ? SPF_TERM_A : SPF_TERM_KIND_COUNT;
+    case 2:
+        return spf_eq_nocase(s, 2, "mx") ? SPF_TERM_MX : SPF_TERM_KIND_COUNT;
+    case 3:
+        switch (spf_lower((unsigned char)s[0])) {
+        case 'a':
+            return spf_eq_nocase(s, 3, "all") ? SPF_TERM_ALL : SPF_TERM_KIND_COUNT;
+        case 'p':
+            return spf_eq_nocase(s, 3, "ptr") ? SPF_TERM_PTR : SPF_TERM_KIND_COUNT;
+        case 'i':
+            if (spf_eq_nocase(s, 3, "ip4"))
+                return SPF_TERM_IP4;
+            return spf_eq_nocase(s, 3, "ip6") ? SPF_TERM_IP6 : SPF_TERM_KIND_COUNT;
+        default:
+            return SPF_TERM_KIND_COUNT;
+        }
+    case 6:
+        return spf_eq_nocase(s, 6, "exists") ? SPF_TERM_EXISTS : SPF_TERM_KIND_COUNT;
+    case 7:
+        return spf_eq_nocase(s, 7, "include") ? SPF_TERM_INCLUDE : SPF_TERM_KIND_COUNT;
     default:
         return SPF_TERM_KIND_COUNT;
     }
-    for (size_t i = 0; i < sizeof mechanism_names / sizeof mechanism_names[0]; i++)
-        if (mechanism_names[i].kind == kind)
-            return spf_eq_nocase(s, n, mechanism_names[i].name) ? kind : SPF_TERM_KIND_COUNT;
-    return SPF_TERM_KIND_COUNT;
 }
 
 void spf_ip4_text(const unsigned char a[4], char buf[16])
@@ -646,9 +645,10 @@ static void term_reset(struct spf_term *t, size_t start, size_t end)
     t->has_colon = false;
     t->cidr4 = t->cidr6 = -1;
     memset(t->addr, 0, sizeof t->addr);
-    t->whole.start = start;
-    t->whole.end = end;
-    t->name_span = t->value_span = t->whole;
+    /* From the arguments, not from t->whole: reading back the two stores
+     * as one 16-byte load stalls store forwarding. */
+    t->whole.start = t->name_span.start = t->value_span.start = start;
+    t->whole.end = t->name_span.end = t->value_span.end = end;
     t->lookups = 0;
     t->flags = 0;
     t->dup_of = SPF_NONE;
@@ -683,7 +683,7 @@ static void target_parse(struct term_ctx *c, size_t s, size_t e, const char *wha
                          size_t *dom_s, size_t *dom_e)
 {
     char snip[SPF_SNIPPET_MAX];
-    size_t cs = cidr_start(c->text, s, e);
+    size_t cs = memchr(c->text + s, '/', e - s) ? cidr_start(c->text, s, e) : e;
     *dom_s = s;
     *dom_e = e;
     if (cs < e && cs > s && dual_cidr_shaped(c->text, cs, e)) {
@@ -727,7 +727,7 @@ static void host_parse(struct term_ctx *c, size_t s, size_t e, const char *what,
                    spf_snippet(text + c->t->whole.start, e - c->t->whole.start, snip), what);
         return;
     }
-    size_t cs = cidr_start(text, s + 1, e);
+    size_t cs = memchr(text + s + 1, '/', e - s - 1) ? cidr_start(text, s + 1, e) : e;
     *dom_s = s + 1;
     *dom_e = cs;
     if (cs == s + 1) {
@@ -1227,7 +1227,8 @@ enum version_outcome { VERSION_TAKEN, VERSION_NOT, VERSION_OOM };
 
 /* The first token: "v=spf1" exactly, a version-like token that is wrong
  * (kept as term 0), or a term (the version is missing). */
-static enum version_outcome version_parse(struct spf_record *r, const char *text, size_t s, size_t e,
+static enum version_outcome version_parse(struct spf_record *r, const char *text, size_t s,
+                                          size_t e,
                           struct diag_list *diags)
 {
     char snip[SPF_SNIPPET_MAX];
@@ -1248,7 +1249,6 @@ static enum version_outcome version_parse(struct spf_record *r, const char *text
         return VERSION_OOM;
     term_reset(t, s, e);
     t->kind = SPF_TERM_VERSION;
-    t->name_span = t->whole;
     t->value_span.start = t->value_span.end = e;
     t->name = arena_strndup(&r->work->arena, text + s, n);
     t->value = t->name ? t->name + n : NULL;
@@ -1299,30 +1299,48 @@ static void netblock_of(const struct spf_term *t, unsigned char out[16], int *pl
     int bytes = six ? 16 : 4;
     int len = six ? (t->cidr6 < 0 ? 128 : t->cidr6) : (t->cidr4 < 0 ? 32 : t->cidr4);
     memset(out, 0, 16);
-    for (int i = 0; i < bytes; i++) {
-        int bits = len - i * 8;
-        unsigned char mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
-        out[i] = t->addr[i] & mask;
-    }
+    for (int i = 0; i < bytes; i++)
+        out[i] = t->addr[i] & spf_mask_byte(len, i);
     *plen = len;
+}
+
+/* A mix of a few words, not a byte loop: collisions are settled by
+ * term_same_target, so the hash only needs to spread typical targets. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
+static uint64_t load8_lower(const char *s, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        v |= (uint64_t)spf_lower((unsigned char)s[i]) << (8 * i);
+    return v;
 }
 
 static uint32_t term_hash(const struct spf_term *t)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)t->kind;
+    uint64_t h = mix(0, (uint64_t)t->kind);
     if (t->kind == SPF_TERM_INCLUDE) {
+        /* Length, first 8 and last 8 bytes (case folded). */
         size_t n = domain_key_len(t->domain);
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ spf_lower((unsigned char)t->domain[i])) * 16777619u;
+        h = mix(h, n);
+        h = mix(h, load8_lower(t->domain, n));
+        if (n > 8)
+            h = mix(h, load8_lower(t->domain + n - 8, 8));
     } else {
         unsigned char net[16];
         int plen;
         netblock_of(t, net, &plen);
-        for (int i = 0; i < 16; i++)
-            h = (h ^ net[i]) * 16777619u;
-        h = (h ^ (uint32_t)plen) * 16777619u;
+        uint64_t a, b;
+        memcpy(&a, net, 8);
+        memcpy(&b, net + 8, 8);
+        h = mix(mix(mix(h, a), b), (uint64_t)plen);
     }
-    return h;
+    return (uint32_t)(h >> 32);
 }
 
 static bool term_same_target(const struct spf_term *a, const struct spf_term *b)
@@ -1486,6 +1504,34 @@ void spf_report_non_ascii(const char *text, size_t s, size_t e, struct diag_list
     }
 }
 
+/* Where the term starting at i ends: at a space, a control character or
+ * the end.  Eight bytes at a time while none of them is a space, a control
+ * or a byte >= 0x80 (the word tests of "Bit Twiddling Hacks"). */
+static size_t token_end(const char *text, size_t i, size_t len, bool *non_ascii)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (;;) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, text + i, 8);
+            uint64_t below = (w - ones * 0x21) & ~w & highs; /* a byte < 0x21 */
+            uint64_t del = w ^ (ones * 0x7f);
+            del = (del - ones) & ~del & highs; /* a byte == 0x7f */
+            if ((below | del | (w & highs)) != 0)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            return len;
+        unsigned char c = (unsigned char)text[i];
+        if (c == ' ' || spf_is_ctl(c))
+            return i;
+        if (c & 0x80)
+            *non_ascii = true;
+        i++;
+    }
+}
+
 bool spf_parse(struct spf_record *r, const char *text, size_t len, struct diag_list *diags)
 {
     if (!work_ensure(r))
@@ -1516,12 +1562,15 @@ bool spf_parse(struct spf_record *r, const char *text, size_t len, struct diag_l
         }
         size_t s = i;
         bool non_ascii = false;
-        while (i < len && text[i] != ' ' && !spf_is_ctl((unsigned char)text[i])) {
-            non_ascii |= ((unsigned char)text[i] & 0x80) != 0;
-            i++;
-        }
+        i = token_end(text, i, len, &non_ascii);
         if (non_ascii)
             spf_report_non_ascii(text, s, i, diags);
+        if (r->count >= SPF_MAX_TERMS) {
+            if (diags)
+                diag_add(diags, RULE_SPF_SYNTAX, s, len,
+                         "more than %d terms: the rest of the record is not read", SPF_MAX_TERMS);
+            break;
+        }
         if (first) {
             first = false;
             enum version_outcome v = version_parse(r, text, s, i, diags);

@@ -479,7 +479,8 @@ static void path_text(const struct spf_tree *t, size_t node, char *buf, size_t s
 {
     size_t chain[SPF_TREE_MAX_DEPTH + 2];
     size_t n = 0;
-    for (size_t a = node; a != SPF_NONE && n < sizeof chain / sizeof chain[0]; a = t->nodes[a].parent)
+    for (size_t a = node; a != SPF_NONE && n < sizeof chain / sizeof chain[0];
+         a = t->nodes[a].parent)
         chain[n++] = a;
     size_t o = 0;
     buf[0] = '\0';
@@ -781,11 +782,8 @@ static void lint_netblocks(const struct spf_tree *t, struct diag_list *diags)
             int len = six ? (term->cidr6 < 0 ? 128 : term->cidr6)
                           : (term->cidr4 < 0 ? 32 : term->cidr4);
             memset(b->net, 0, 16);
-            for (int j = 0; j < (six ? 16 : 4); j++) {
-                int bits = len - j * 8;
-                unsigned char mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (unsigned char)(0xff << (8 - bits));
-                b->net[j] = term->addr[j] & mask;
-            }
+            for (int j = 0; j < (six ? 16 : 4); j++)
+                b->net[j] = term->addr[j] & spf_mask_byte(len, j);
             b->family = six ? 6 : 4;
             b->len = (unsigned char)len;
             b->pass = spf_qualifier_effective(term->qualifier) == SPF_QUALIFIER_PASS;

@@ -44,9 +44,9 @@ enum record_kind zone_kind_record_kind(enum zone_kind kind)
 static unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
-static bool has_prefix_ci(const char *s, size_t n, const char *prefix)
+/* `prefix` is lowercase; k is its length. */
+static bool prefix_ci(const char *s, size_t n, const char *prefix, size_t k)
 {
-    size_t k = strlen(prefix);
     if (n < k)
         return false;
     for (size_t i = 0; i < k; i++)
@@ -55,10 +55,9 @@ static bool has_prefix_ci(const char *s, size_t n, const char *prefix)
     return true;
 }
 
-static bool label_is(const char *s, size_t start, size_t end, const char *want)
-{
-    return end - start == strlen(want) && memcmp(s + start, want, end - start) == 0;
-}
+#define has_prefix_ci(s, n, lit) prefix_ci((s), (n), (lit), sizeof(lit) - 1)
+#define label_is(s, start, end, lit)                                                               \
+    ((end) - (start) == sizeof(lit) - 1 && memcmp((s) + (start), (lit), sizeof(lit) - 1) == 0)
 
 /* What the text's version says, if it has one. */
 enum content { CONTENT_NONE, CONTENT_SPF, CONTENT_SENDER_ID, CONTENT_DMARC, CONTENT_DKIM };
@@ -96,15 +95,17 @@ static enum content content_version(const char *text, size_t len)
  * like DMARC (tags only DMARC has)?  One pass over tag starts. */
 static enum content content_tags(const char *text, size_t len)
 {
-    static const char *const dmarc_only[] = {"rua", "ruf", "sp", "np", "adkim", "aspf", "pct", "fo"};
+    static const char *const dmarc_only[] = {"rua",   "ruf",  "sp",  "np",
+                                             "adkim", "aspf", "pct", "fo"};
     bool key = false, dmarc = false;
     size_t i = 0;
     while (i < len) {
         while (i < len && is_wsp(text[i]))
             i++;
         size_t name = i;
-        while (i < len && ((lower((unsigned char)text[i]) >= 'a' && lower((unsigned char)text[i]) <= 'z') ||
-                           (text[i] >= '0' && text[i] <= '9') || text[i] == '_'))
+        while (i < len &&
+               ((lower((unsigned char)text[i]) >= 'a' && lower((unsigned char)text[i]) <= 'z') ||
+                (text[i] >= '0' && text[i] <= '9') || text[i] == '_'))
             i++;
         size_t name_end = i;
         while (i < len && is_wsp(text[i]))
@@ -115,7 +116,7 @@ static enum content content_tags(const char *text, size_t len)
             if (n == 1 && (lower((unsigned char)s[0]) == 'p' || lower((unsigned char)s[0]) == 'k'))
                 key = true;
             for (size_t k = 0; k < sizeof dmarc_only / sizeof *dmarc_only; k++)
-                if (n == strlen(dmarc_only[k]) && has_prefix_ci(s, n, dmarc_only[k]))
+                if (n == strlen(dmarc_only[k]) && prefix_ci(s, n, dmarc_only[k], n))
                     dmarc = true;
         }
         while (i < len && text[i] != ';')
@@ -166,10 +167,15 @@ enum zone_kind zone_detect_kind(const char *owner, size_t owner_len, const char 
         if (backslashes % 2 == 0)
             owner_len--;
     }
+    /* Every owner form that matters has a label starting with '_': most
+     * owners have none, and need no splitting. */
     size_t starts[KIND_LABELS_MAX], ends[KIND_LABELS_MAX];
-    size_t nlabels = owner_len ? split_labels(owner, owner_len, starts, ends, KIND_LABELS_MAX) : 0;
-    if (nlabels > KIND_LABELS_MAX)
-        nlabels = KIND_LABELS_MAX;
+    size_t nlabels = 0;
+    if (owner_len && memchr(owner, '_', owner_len)) {
+        nlabels = split_labels(owner, owner_len, starts, ends, KIND_LABELS_MAX);
+        if (nlabels > KIND_LABELS_MAX)
+            nlabels = KIND_LABELS_MAX;
+    }
 
     /* The owner forms: _dmarc.<d> (RFC 9989 §4.10), <sel>._domainkey.<d>
      * (RFC 6376 §3.6.2.1), <d>._report._dmarc.<host> (RFC 9989 §11). */

@@ -5,11 +5,12 @@
 
 #include <string.h>
 
-/* Byte values that end or break a name or a string in a zone file. */
+/* Bytes that would end or break a name in a zone file.  Bytes from 0x80
+ * are kept: zone_read keeps them raw too (a UTF-8 name as written), so the
+ * owner reads back exactly as given. */
 static bool name_byte_needs_escape(unsigned char c)
 {
-    return c <= 0x20 || c >= 0x7f || c == ';' || c == '(' || c == ')' || c == '"' || c == '$' ||
-           c == '@';
+    return c <= 0x20 || c == 0x7f || c == ';' || c == '(' || c == ')' || c == '"';
 }
 
 static void put_decimal(struct strbuf *out, unsigned long v)
@@ -30,20 +31,24 @@ static void put_ddd(struct strbuf *out, unsigned char c)
 }
 
 /* A name as given, made safe: bytes that would end it become \DDD; an
- * existing "\X" or "\DDD" escape is kept as it is.  '$' and '@' are only
- * special at the start of a name, but escaping them anywhere is harmless. */
-static void put_name(struct strbuf *out, const char *s, size_t n)
+ * existing "\X" or "\DDD" escape is kept as it is.  A '$' at the start
+ * would read as a directive, and "@" as the whole token as the origin:
+ * escaped too. */
+static void put_name(struct strbuf *out, const char *s, size_t n, bool whole_token)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\\' && i + 1 < n) {
-            strbuf_append(out, s + i, 2);
+            unsigned char x = (unsigned char)s[i + 1];
+            if (x < 0x20 || x == 0x7f) { /* "\<control>": as \DDD, on one line */
+                put_ddd(out, x);
+            } else {
+                strbuf_append(out, s + i, 2);
+            }
             i++;
-        } else if (c == '\\' || name_byte_needs_escape(c)) {
-            if ((c == '$' || c == '@') && i > 0)
-                strbuf_putc(out, (char)c);
-            else
-                put_ddd(out, c);
+        } else if (c == '\\' || name_byte_needs_escape(c) || (i == 0 && c == '$') ||
+                   (whole_token && n == 1 && c == '@')) {
+            put_ddd(out, c);
         } else {
             strbuf_putc(out, (char)c);
         }
@@ -79,7 +84,7 @@ void zone_write_origin(struct strbuf *out, const char *origin)
 {
     size_t n = strlen(origin);
     strbuf_puts(out, "$ORIGIN ");
-    put_name(out, origin, n);
+    put_name(out, origin, n, false);
     if (!ends_with_dot(origin, n))
         strbuf_putc(out, '.');
     strbuf_putc(out, '\n');
@@ -146,7 +151,7 @@ bool zone_write_txt(struct strbuf *out, const struct zone_txt *rec, const char *
     for (size_t pos = 0; pos < len; pos = chunk_end(t, len, pos))
         chunks++;
     if (chunks == 0)
-        chunks = 1; /* "" */
+        chunks = 1;                    /* "" */
     if (len + chunks > ZONE_RDATA_MAX) /* RFC 1035 §3.2.1 */
         return false;
 
@@ -154,25 +159,25 @@ bool zone_write_txt(struct strbuf *out, const struct zone_txt *rec, const char *
     size_t n = strlen(rec->owner);
     bool absolute = ends_with_dot(rec->owner, n);
     size_t bare = absolute ? n - 1 : n; /* without the final dot */
-    size_t written = 0;
+    bool written = false;
     if (origin && origin[0]) {
         size_t on = strlen(origin);
         size_t obare = ends_with_dot(origin, on) ? on - 1 : on;
         if (obare == 0 && bare > 0) { /* origin ".": everything is under it */
-            put_name(out, rec->owner, bare);
-            written = 1;
+            put_name(out, rec->owner, bare, true);
+            written = true;
         } else if (bare == obare && equal_ci(rec->owner, origin, bare)) {
             strbuf_putc(out, '@');
-            written = 1;
+            written = true;
         } else if (bare > obare + 1 && obare > 0 && rec->owner[bare - obare - 1] == '.' &&
                    ends_with_dot(rec->owner, bare - obare) &&
                    equal_ci(rec->owner + bare - obare, origin, obare)) {
-            put_name(out, rec->owner, bare - obare - 1);
-            written = 1;
+            put_name(out, rec->owner, bare - obare - 1, true);
+            written = true;
         }
     }
     if (!written) {
-        put_name(out, rec->owner, bare);
+        put_name(out, rec->owner, bare, false); /* then the final dot */
         strbuf_putc(out, '.');
     }
     strbuf_putc(out, ' ');

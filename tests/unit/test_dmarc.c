@@ -489,15 +489,23 @@ static void test_terms(void **state)
     static const struct {
         const char *id, *value_id;
     } want[] = {
-        {"dmarc.tag.v", NULL},        {"dmarc.tag.p", "dmarc.tag.p.quarantine"},
-        {"dmarc.tag.sp", "dmarc.tag.sp.reject"}, {"dmarc.tag.np", "dmarc.tag.np.none"},
-        {"dmarc.tag.adkim", "dmarc.tag.adkim.s"}, {"dmarc.tag.aspf", "dmarc.tag.aspf.r"},
-        {"dmarc.tag.fo", "dmarc.tag.fo.1"}, {"dmarc.tag.psd", "dmarc.tag.psd.u"},
-        {"dmarc.tag.t", "dmarc.tag.t.y"}, {"dmarc.tag.rf", "dmarc.tag.rf.afrf"},
-        {"dmarc.tag.pct", NULL},      {"dmarc.tag.ri", NULL},
-        {"dmarc.tag.rua", NULL},      {"dmarc.tag.ruf", NULL},
-        {"dmarc.tag.unknown", NULL},  {"dmarc.tag.fo", NULL}, /* a list of two */
-        {"dmarc.tag.p", NULL},        /* invalid */
+        {"dmarc.tag.v", NULL},
+        {"dmarc.tag.p", "dmarc.tag.p.quarantine"},
+        {"dmarc.tag.sp", "dmarc.tag.sp.reject"},
+        {"dmarc.tag.np", "dmarc.tag.np.none"},
+        {"dmarc.tag.adkim", "dmarc.tag.adkim.s"},
+        {"dmarc.tag.aspf", "dmarc.tag.aspf.r"},
+        {"dmarc.tag.fo", "dmarc.tag.fo.1"},
+        {"dmarc.tag.psd", "dmarc.tag.psd.u"},
+        {"dmarc.tag.t", "dmarc.tag.t.y"},
+        {"dmarc.tag.rf", "dmarc.tag.rf.afrf"},
+        {"dmarc.tag.pct", NULL},
+        {"dmarc.tag.ri", NULL},
+        {"dmarc.tag.rua", NULL},
+        {"dmarc.tag.ruf", NULL},
+        {"dmarc.tag.unknown", NULL},
+        {"dmarc.tag.fo", NULL}, /* a list of two */
+        {"dmarc.tag.p", NULL},  /* invalid */
     };
     assert_int_equal(tl.count, sizeof want / sizeof *want);
     size_t nids;

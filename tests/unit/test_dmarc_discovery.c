@@ -140,10 +140,18 @@ static void test_text_is_record(void **state)
         const char *s;
         bool yes;
     } cases[] = {
-        {"v=DMARC1", true},      {"v=DMARC1; p=none", true}, {"v = DMARC1;p=none", true},
-        {"V=DMARC1", true},      {"v=DMARC1 ;", true},       {"v=DMARC10", false},
-        {"v=dmarc1", false},     {" v=DMARC1", false},       {"v=spf1 -all", false},
-        {"p=none; v=DMARC1", false}, {"", false},            {"v=", false},
+        {"v=DMARC1", true},
+        {"v=DMARC1; p=none", true},
+        {"v = DMARC1;p=none", true},
+        {"V=DMARC1", true},
+        {"v=DMARC1 ;", true},
+        {"v=DMARC10", false},
+        {"v=dmarc1", false},
+        {" v=DMARC1", false},
+        {"v=spf1 -all", false},
+        {"p=none; v=DMARC1", false},
+        {"", false},
+        {"v=", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         assert_int_equal(dmarc_text_is_record(cases[i].s, strlen(cases[i].s)), cases[i].yes);
@@ -159,8 +167,8 @@ static void test_found_at_domain(void **state)
     assert_int_equal(disc.status, DMARC_DISCOVERY_PENDING);
     assert_true(dmarc_discovery_step_needed(&disc, 0));
     assert_true(dmarc_discovery_step_needed(&disc, 1));
-    answer("_dmarc.example.com", DNS_OK, "v=spf1 -all", "v=DMARC1; p=reject; rua=mailto:d@example.com",
-           NULL);
+    answer("_dmarc.example.com", DNS_OK, "v=spf1 -all",
+           "v=DMARC1; p=reject; rua=mailto:d@example.com", NULL);
     assert_int_equal(disc.status, DMARC_DISCOVERY_PENDING); /* _dmarc.com still out */
     answer("_dmarc.com", DNS_NXDOMAIN, NULL);
     assert_int_equal(disc.status, DMARC_DISCOVERY_FOUND);
@@ -402,9 +410,10 @@ static void test_record_at_apex(void **state)
 static void test_report_authorization(void **state)
 {
     (void)state;
-    const char *policy = "v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:r@reports.example.net,"
-                         "mailto:x@sub.example.com; ruf=mailto:f@reports.example.net,"
-                         "mailto:g@other.example.org";
+    const char *policy =
+        "v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:r@reports.example.net,"
+        "mailto:x@sub.example.com; ruf=mailto:f@reports.example.net,"
+        "mailto:g@other.example.org";
     assert_true(dmarc_discovery_start(&disc, "example.com", "example.com"));
     answer("_dmarc.example.com", DNS_OK, policy, NULL);
     answer("_dmarc.com", DNS_NXDOMAIN, NULL);

@@ -187,6 +187,16 @@ static void test_term_describe(void **state)
     dmarc_term_describe(&rec, 99, &sb); /* out of range: nothing */
     assert_int_equal(sb.len, 0);
 
+    /* A policy sentence says when receivers do not use the record as written. */
+    lint("v=DMARC1; p=reject; sp=rejekt; rua=mailto:d@example.com");
+    assert_has(tag_sentence(1), "read this record as p=none");
+    lint("v=DMARC1; p=reject; np=x");
+    assert_has(tag_sentence(1), "ignore this record");
+    lint("v=DMARC2; p=reject");
+    assert_has(tag_sentence(1), "does not start with v=DMARC1");
+    lint("v=DMARC1; p=reject; rua=mailto:d@example.com");
+    assert_null(strstr(tag_sentence(1), "but"));
+
     lint("v=DMARC1; p=reject; t=y; psd=n");
     assert_has(tag_sentence(1), "with t=y receivers apply quarantine instead");
     assert_has(tag_sentence(2), "one level less");
@@ -367,18 +377,10 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, dmarc_setup, dmarc_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_defaults),
-        T(test_sp_np_inheritance),
-        T(test_testing_mode),
-        T(test_fallback),
-        T(test_enforcing_and_rua),
-        T(test_describe_effect),
-        T(test_term_describe),
-        T(test_set_tag_places),
-        T(test_set_tag_refuses),
-        T(test_remove_tag),
-        T(test_uri_edits),
-        T(test_fo_flags),
+        T(test_defaults),      T(test_sp_np_inheritance), T(test_testing_mode),
+        T(test_fallback),      T(test_enforcing_and_rua), T(test_describe_effect),
+        T(test_term_describe), T(test_set_tag_places),    T(test_set_tag_refuses),
+        T(test_remove_tag),    T(test_uri_edits),         T(test_fo_flags),
         T(test_check_value),
     };
 #undef T

@@ -111,7 +111,8 @@ static void test_list_shape(void **state)
 static void test_entries_and_hosts(void **state)
 {
     (void)state;
-    lint("v=DMARC1; p=reject; rua=mailto:A@Reports.Example.NET!2G, https://Collect.Example.org:8443/x; "
+    lint("v=DMARC1; p=reject; rua=mailto:A@Reports.Example.NET!2G, "
+         "https://Collect.Example.org:8443/x; "
          "ruf=mailto:f@example.com!1k,mailto:g@example.com!512");
     assert_int_equal(rec.nuris, 4);
     const struct dmarc_uri *u = rec.uris;

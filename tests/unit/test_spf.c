@@ -401,7 +401,8 @@ static void test_rule_bad_macro(void **state)
     lint("v=spf1 exists:%{ir.example.com -all");
     assert_rule(&diags, RULE_SPF_BAD_MACRO);
     /* Close ones: every macro form of RFC 7208 §7.1 outside exp text. */
-    lint("v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} exists:%{S}.%{L}.%{O}.%{D2}.%{I}.%{V}.%{H}.x.example "
+    lint("v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} "
+         "exists:%{S}.%{L}.%{O}.%{D2}.%{I}.%{V}.%{H}.x.example "
          "a:macro%%percent%_%_space%-url-space.example.com exists:%{l2r+-/=_,.}.example.com -all");
     assert_no_rule(&diags, RULE_SPF_BAD_MACRO);
     /* The explanation text allows c, r and t, and spaces. */
@@ -934,6 +935,16 @@ static void test_edit_refusals(void **state)
                                 &diags));
     assert_true(rec.terms[2].flags & SPF_TERM_ERROR);
     format_is("v=spf1 mx ip4:192.0.2.300 -all");
+    /* A raw term fixed in place becomes what it now says. */
+    parse("v=spf1 inlcude:_spf.example.com redirct=x.example.com -all");
+    strbuf_reset(&sb);
+    spf_term_value(&rec, 1, &sb);
+    assert_string_equal(strbuf_cstr(&sb), "inlcude:_spf.example.com");
+    assert_true(spf_term_set_value(&rec, 1, "include:_spf.example.com", 24, NULL));
+    assert_int_equal(rec.terms[1].kind, SPF_TERM_INCLUDE);
+    assert_true(spf_term_set_value(&rec, 2, "redirect=x.example.com", 22, NULL));
+    assert_int_equal(rec.terms[2].kind, SPF_TERM_REDIRECT);
+    format_is("v=spf1 include:_spf.example.com redirect=x.example.com -all");
     /* A bad version is replaced. */
     parse("v=spf10 mx -all");
     assert_true(spf_set_version(&rec, NULL));
@@ -1039,11 +1050,17 @@ static double time_terms(const char *term, size_t count)
         memcpy(buf + 7 + i * (tl + 1), term, tl);
     }
     buf[n] = '\0';
-    double t0 = now();
-    lint_n(buf, n);
-    double t = now() - t0;
+    /* The best of three: a busy machine only ever makes a run slower. */
+    double best = 1e9;
+    for (int run = 0; run < 3; run++) {
+        double t0 = now();
+        lint_n(buf, n);
+        double t = now() - t0;
+        if (t < best)
+            best = t;
+    }
     free(buf);
-    return t;
+    return best;
 }
 
 static void test_hostile_many_terms(void **state)
@@ -1062,7 +1079,7 @@ static void test_hostile_many_terms(void **state)
          * (generous for a noisy machine), and well under a second. */
         assert_true(t2 < 1.0);
         if (t2 > 0.02)
-            assert_true(t2 < 6 * t1 + 0.01);
+            assert_true(t2 < 8 * t1 + 0.01);
         assert_true(diags.count <= DIAG_LIST_MAX);
     }
     /* A tag repeated 5,000 times still gets its diagnostic. */
@@ -1073,6 +1090,14 @@ static void test_hostile_many_terms(void **state)
     time_terms("include:_spf.example.com", 5000);
     assert_rule(&diags, RULE_SPF_DUPLICATE_INCLUDE);
     assert_true(diags.dropped > 0);
+}
+
+static void test_hostile_term_cap(void **state)
+{
+    (void)state;
+    time_terms("a", SPF_MAX_TERMS + 100);
+    assert_int_equal(rec.count, SPF_MAX_TERMS);
+    assert_message(RULE_SPF_SYNTAX, "not read");
 }
 
 static void test_hostile_long_term(void **state)
@@ -1135,6 +1160,7 @@ int main(void)
         cmocka_unit_test(test_value_check),
         cmocka_unit_test(test_hostile_garbage),
         cmocka_unit_test(test_hostile_many_terms),
+        cmocka_unit_test(test_hostile_term_cap),
         cmocka_unit_test(test_hostile_long_term),
     };
     return cmocka_run_group_tests_name("spf", tests, setup, teardown);

@@ -353,7 +353,8 @@ static void test_records_at_targets(void **state)
     /* Close: one record each. */
     static const struct zone_entry z2[] = {
         {"example.com", SPF_QUERY_TXT, DNS_OK, {"v=spf1 include:one.test -all"}, 0},
-        {"one.test", SPF_QUERY_TXT, DNS_OK, {"v=spf1 -all", "v=spf10 +all", "spf2.0/mfrom -all"}, 0},
+        {"one.test", SPF_QUERY_TXT, DNS_OK,
+         {"v=spf1 -all", "v=spf10 +all", "spf2.0/mfrom -all"}, 0},
     };
     ZONE(z2);
     grow("example.com");
@@ -457,7 +458,8 @@ static void test_exp_target(void **state)
     static const struct zone_entry good[] = {
         {"example.com", SPF_QUERY_TXT, DNS_OK,
          {"v=spf1 include:inc.test -all exp=explain.example.com"}, 0},
-        {"explain.example.com", SPF_QUERY_TXT, DNS_OK, {"%{c} is not one of %{d}'s servers (%{r})"}, 0},
+        {"explain.example.com", SPF_QUERY_TXT, DNS_OK,
+         {"%{c} is not one of %{d}'s servers (%{r})"}, 0},
         {"inc.test", SPF_QUERY_TXT, DNS_OK, {"v=spf1 -all exp=nowhere.test"}, 0},
     };
     ZONE(good);
@@ -618,7 +620,8 @@ static void test_opaque_targets_and_misuse(void **state)
     struct dns_txt_answer a;
     dns_txt_answer_init(&a);
     a.status = DNS_OK;
-    assert_true(dns_txt_answer_add_text(&a, "v=spf1 include:%{d}.x.test ptr exists:%{i}.x.test a -all"));
+    assert_true(
+        dns_txt_answer_add_text(&a, "v=spf1 include:%{d}.x.test ptr exists:%{i}.x.test a -all"));
     assert_false(spf_tree_attach_txt(&tree, 3, &a));
     assert_false(spf_tree_attach_target(&tree, 0, 0, DNS_OK, 1));
     assert_true(spf_tree_attach_txt(&tree, 0, &a));
