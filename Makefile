@@ -129,11 +129,16 @@ unit-asan:
 cli-tests: $(BIN)
 	@tests/cli/run.sh $(BIN)
 
+# Test scripts are every tests/<dir>/*.sh but the sourced libraries and the
+# tools that measure or render rather than test.
+E2E_TESTS = $(filter-out tests/e2e/lib.sh tests/e2e/screenshots.sh,$(wildcard tests/e2e/*.sh))
+DNS_TESTS = $(filter-out tests/dns/lib.sh tests/dns/bench%.sh,$(wildcard tests/dns/*.sh))
+
 e2e: $(BIN)
-	@if ls tests/e2e/*.sh >/dev/null 2>&1; then tests/tools/run-scripts.sh $(BIN) tests/e2e/*.sh; fi
+	@tests/tools/run-scripts.sh $(BIN) $(E2E_TESTS)
 
 dns-tests: $(BIN)
-	@if ls tests/dns/*.sh >/dev/null 2>&1; then tests/tools/run-scripts.sh $(BIN) tests/dns/*.sh; fi
+	@tests/tools/run-scripts.sh $(BIN) $(DNS_TESTS)
 
 # --- running and installing -----------------------------------------------
 run: all
@@ -159,9 +164,16 @@ $(BENCH_BIN): tests/bench/bench_core.c $(LIB)
 bench: deps $(BENCH_BIN) $(BIN)
 	$(BENCH_BIN)
 	@tests/bench/bench_zone.sh $(BIN)
+	@tests/bench/tui_perf.sh $(BIN)
+	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
 
 screenshots: deps-screenshots $(BIN)
 	tests/e2e/screenshots.sh $(BIN) screenshots
+
+# Build rules of the DNS test tools (relay, broken server, dnsq) and the
+# fuzz targets live next to them.
+-include tests/dns/dns.mk
+-include tests/fuzz/fuzz.mk
 
 format:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) $(TUI_SRC) $(NET_SRC) include/authtxt/*.h

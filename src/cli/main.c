@@ -18,12 +18,15 @@ static const char usage_text[] =
     "  authtxt lint    [--json] --zone FILE\n"
     "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
     "  authtxt explain [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
+    "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
+    "                  [--selector S] [--against FILE | --dns ... | --doh ...] [--json]\n"
     "  authtxt --help | --version\n"
     "\n"
     "Build, explain and check SPF, DKIM and DMARC records.\n"
     "Without a command, opens the full-screen editor.\n"
     "\n"
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
+    "diff: 0 no change in effect, 1 a change in effect, 2 a draft has errors, 3 usage/I/O.\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -53,8 +56,14 @@ int main(int argc, char **argv)
             return cmd_lint(argc - 1, argv + 1);
         if (strcmp(cmd, "explain") == 0)
             return cmd_explain(argc - 1, argv + 1);
+        if (strcmp(cmd, "fetch") == 0)
+            return cmd_fetch(argc - 1, argv + 1);
+        if (strcmp(cmd, "diff") == 0)
+            return cmd_diff(argc - 1, argv + 1);
     }
-    if (argc < 2)
-        return cli_usage_error("give a command (the full-screen editor is not built yet)");
+    /* No command: the editor, with its options and an optional DOMAIN
+     * (a word with a dot in it; any other word is a mistyped command). */
+    if (argc < 2 || argv[1][0] == '-' || strchr(argv[1], '.'))
+        return cmd_tui(argc, argv);
     return cli_usage_error("unknown command '%s'", argv[1]);
 }

@@ -1,0 +1,1207 @@
+/* The application: start-up (tui_run), the layout of the panes, the
+ * dispatch of keys and clicks to the help browser, dialogs, the raw
+ * editor, the lint pane and the active tab, and the drawing of every pane
+ * that changed, once per loop turn (wnoutrefresh + doupdate). */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authtxt/help.h"
+#include "tui_app.h"
+
+#define MESSAGE_MS 5000
+
+static const struct tab_ops *const tab_table[TAB_COUNT] = {
+    [TAB_SPF] = &spf_tab_ops,
+    [TAB_DKIM] = &dkim_tab_ops,
+    [TAB_DMARC] = &dmarc_tab_ops,
+    [TAB_LIVE] = &live_tab_ops,
+};
+
+const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab)
+{
+    (void)a;
+    return tab_table[tab];
+}
+
+static const struct tab_ops *cur_ops(const struct app *a) { return tab_table[a->tab]; }
+static void *cur_state(const struct app *a) { return a->tab_state[a->tab]; }
+
+static const struct record *cur_record(struct app *a)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    return ops->record ? ops->record(a, cur_state(a)) : NULL;
+}
+
+/* Do the lint pane's items include the cross-record rules?  On the three
+ * draft tabs (the DKIM tab's signature view says no by its record). */
+static bool tab_shows_cross(struct app *a)
+{
+    const struct record *r = cur_record(a);
+    if (!r)
+        return false;
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        if (r == &a->drafts.rec[s])
+            return true;
+    return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Messages and state changes                                             */
+
+static void message_expired(void *data)
+{
+    struct app *a = data;
+    a->message_timer = 0;
+    a->message[0] = '\0';
+    a->dirty |= DIRTY_STATUS;
+}
+
+void app_message(struct app *a, enum ui_role role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_role = role;
+    if (a->message_timer)
+        loop_cancel_timer(&a->loop, a->message_timer);
+    a->message_timer = loop_set_timer(&a->loop, MESSAGE_MS, message_expired, a);
+    a->dirty |= DIRTY_STATUS;
+}
+
+void app_update_modified(struct app *a)
+{
+    strbuf_reset(&a->scratch);
+    drafts_to_zone(&a->drafts, &a->scratch);
+    bool modified = a->scratch.len != a->saved_zone.len ||
+                    memcmp(strbuf_cstr(&a->scratch), strbuf_cstr(&a->saved_zone),
+                           a->scratch.len) != 0;
+    if (modified != a->modified)
+        a->dirty |= DIRTY_TABS;
+    a->modified = modified;
+}
+
+static int severity_rank(const struct diag *d) { return (int)d->severity; }
+
+/* The lint pane's list: errors first, then warnings, then notes; inside a
+ * severity, the record's own diagnostics by position, then the
+ * cross-record ones. */
+static void lint_rebuild(struct app *a)
+{
+    const struct record *r = cur_record(a);
+    const struct diag_list *lists[2] = {r ? &r->diags : NULL,
+                                        tab_shows_cross(a) ? &a->drafts.cross : NULL};
+    size_t need = (lists[0] ? lists[0]->count : 0) + (lists[1] ? lists[1]->count : 0);
+    if (need > a->lint_cap) {
+        const struct diag **p = realloc(a->lint_items, need * sizeof *p);
+        if (!p) {
+            a->lint_count = 0;
+            return;
+        }
+        a->lint_items = p;
+        a->lint_cap = need;
+    }
+    a->lint_count = 0;
+    for (int sev = DIAG_ERROR; sev >= DIAG_INFO; sev--)
+        for (int l = 0; l < 2; l++)
+            for (size_t i = 0; lists[l] && i < lists[l]->count; i++)
+                if (severity_rank(&lists[l]->items[i]) == sev)
+                    a->lint_items[a->lint_count++] = &lists[l]->items[i];
+    a->lint_cross_from = (size_t)-1;
+    if (a->lint_sel >= a->lint_count)
+        a->lint_sel = a->lint_count ? a->lint_count - 1 : 0;
+}
+
+static bool lint_item_is_cross(const struct app *a, const struct diag *d)
+{
+    const struct diag_list *c = &a->drafts.cross;
+    return c->count && d >= c->items && d < c->items + c->count;
+}
+
+unsigned app_draft_changed(struct app *a)
+{
+    app_update_modified(a);
+    lint_rebuild(a);
+    return DIRTY_CONTENT;
+}
+
+unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, size_t len)
+{
+    if (!drafts_set_text(&a->drafts, slot, text, len))
+        app_message(a, ROLE_ERROR, "out of memory");
+    return app_draft_changed(a);
+}
+
+void app_reload_tabs(struct app *a)
+{
+    for (int t = 0; t < TAB_COUNT; t++)
+        if (tab_table[t]->reload)
+            tab_table[t]->reload(a, a->tab_state[t]);
+    app_update_modified(a);
+    lint_rebuild(a);
+    a->dirty |= DIRTY_ALL;
+}
+
+int app_span_severity(const struct record *r, size_t start, size_t end)
+{
+    int worst = -1;
+    if (!r)
+        return worst;
+    for (size_t i = 0; i < r->diags.count; i++) {
+        const struct diag *d = &r->diags.items[i];
+        if ((int)d->severity <= worst || d->severity < DIAG_WARNING)
+            continue;
+        bool inside = d->start < end && d->end > start;
+        if (d->start == d->end) /* a point: the term it touches */
+            inside = d->start >= start && d->start < end;
+        if (inside)
+            worst = (int)d->severity;
+    }
+    return worst;
+}
+
+unsigned app_switch_tab(struct app *a, enum tab_id tab)
+{
+    if (tab == a->tab || tab >= TAB_COUNT)
+        return 0;
+    a->tab = tab;
+    a->focus = FOCUS_COMPOSE;
+    a->lint_sel = 0;
+    a->lint_top = 0;
+    a->explain_top = 0;
+    lint_rebuild(a);
+    return DIRTY_ALL & ~DIRTY_LAYOUT;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Layout                                                                 */
+
+static void layout_compute(struct layout *L, int cols, int lines)
+{
+    memset(L, 0, sizeof *L);
+    L->cols = cols;
+    L->lines = lines;
+    L->too_small = cols < APP_MIN_COLS || lines < APP_MIN_LINES;
+    if (L->too_small)
+        return;
+    int avail = lines - 2;
+    int record_h = 4 + (lines - APP_MIN_LINES) / 6;
+    if (record_h > 8)
+        record_h = 8;
+    int lint_h = 6 + (lines - APP_MIN_LINES) / 3;
+    if (lint_h > 14)
+        lint_h = 14;
+    int top_h = avail - record_h - lint_h;
+    int compose_w = cols * 56 / 100;
+    if (cols > 160)
+        compose_w = cols / 2;
+    L->tabs = (struct rect){0, 0, 1, cols};
+    L->compose = (struct rect){1, 0, top_h, compose_w};
+    L->explain = (struct rect){1, compose_w, top_h, cols - compose_w};
+    L->record = (struct rect){1 + top_h, 0, record_h, cols};
+    L->lint = (struct rect){1 + top_h + record_h, 0, lint_h, cols};
+    L->status = (struct rect){lines - 1, 0, 1, cols};
+}
+
+static void free_windows(struct app *a)
+{
+    WINDOW **wins[] = {&a->win_tabs,   &a->win_compose, &a->win_explain, &a->win_record,
+                       &a->win_lint,   &a->win_status,  &a->win_overlay};
+    for (size_t i = 0; i < sizeof wins / sizeof wins[0]; i++) {
+        if (*wins[i])
+            delwin(*wins[i]);
+        *wins[i] = NULL;
+    }
+}
+
+static WINDOW *make_window(const struct rect *r)
+{
+    WINDOW *w = newwin(r->h, r->w, r->y, r->x);
+    if (w)
+        keypad(w, FALSE);
+    return w;
+}
+
+static void relayout(struct app *a)
+{
+    free_windows(a);
+    int lines, cols;
+    getmaxyx(stdscr, lines, cols);
+    layout_compute(&a->layout, cols, lines);
+    werase(stdscr);
+    wnoutrefresh(stdscr);
+    if (a->layout.too_small)
+        return;
+    a->win_tabs = make_window(&a->layout.tabs);
+    a->win_compose = make_window(&a->layout.compose);
+    a->win_explain = make_window(&a->layout.explain);
+    a->win_record = make_window(&a->layout.record);
+    a->win_lint = make_window(&a->layout.lint);
+    a->win_status = make_window(&a->layout.status);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Drawing the panes                                                      */
+
+/* A pane's frame with " title " set into its top line. */
+static void draw_frame(WINDOW *w, const char *title, bool focused)
+{
+    term_frame(w, focused ? ROLE_BORDER_FOCUS : ROLE_BORDER);
+    int cols = getmaxx(w);
+    if (title && cols > 6) {
+        mvwaddstr(w, 0, 2, " ");
+        int used = draw_str(w, 0, 3, cols - 6, title, term_attr(ROLE_PANE_TITLE));
+        mvwaddstr(w, 0, 3 + used, " ");
+    }
+}
+
+static int tab_worst(struct app *a, enum tab_id t)
+{
+    static const int slot_of[TAB_COUNT] = {DRAFT_SPF, DRAFT_DKIM, DRAFT_DMARC, -1};
+    if (slot_of[t] < 0)
+        return -1;
+    const struct record *r = &a->drafts.rec[slot_of[t]];
+    return r->len ? diag_list_max_severity(&r->diags) : -1;
+}
+
+/* Where each tab's name is on the tab bar (for clicks). */
+static int tab_x[TAB_COUNT][2];
+
+static void draw_tabs(struct app *a)
+{
+    WINDOW *w = a->win_tabs;
+    int cols = getmaxx(w);
+    werase(w);
+    draw_fill(w, 0, 0, cols, term_attr(ROLE_NORMAL));
+    int x = 1;
+    x += draw_str(w, 0, x, cols - x, "authtxt", term_attr(ROLE_APP_TITLE)) + 2;
+    const char *domain = a->drafts.domain[0] ? a->drafts.domain : "(no domain)";
+    x += draw_str(w, 0, x, cols / 2 - x, domain, term_attr(ROLE_VALUE));
+    if (a->modified)
+        draw_str(w, 0, x + 1, 12, "[modified]", term_attr(ROLE_WARNING));
+    /* The tabs, right-aligned. */
+    int width = 0;
+    for (int t = 0; t < TAB_COUNT; t++)
+        width += draw_str_width(tab_table[t]->name) + 4;
+    x = cols - width - 1;
+    if (x < 0)
+        x = 0;
+    for (int t = 0; t < TAB_COUNT; t++) {
+        bool active = (enum tab_id)t == a->tab;
+        int worst = tab_worst(a, (enum tab_id)t);
+        attr_t attr = active               ? term_attr(ROLE_TAB_ACTIVE)
+                      : worst >= DIAG_ERROR ? term_attr(ROLE_ERROR)
+                      : worst >= DIAG_WARNING ? term_attr(ROLE_WARNING)
+                                              : term_attr(ROLE_TAB);
+        tab_x[t][0] = x;
+        draw_fill(w, 0, x, draw_str_width(tab_table[t]->name) + 2, attr);
+        x += 1;
+        x += draw_str(w, 0, x, cols - x, tab_table[t]->name, attr);
+        x += 1;
+        tab_x[t][1] = x;
+        x += 2;
+    }
+    wnoutrefresh(w);
+}
+
+static void draw_compose(struct app *a)
+{
+    WINDOW *w = a->win_compose;
+    werase(w);
+    bool focused = a->focus == FOCUS_COMPOSE && !a->raw_editing;
+    char title[64];
+    snprintf(title, sizeof title, "Compose %s", cur_ops(a)->name);
+    draw_frame(w, title, focused);
+    int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2;
+    cur_ops(a)->draw(a, cur_state(a), w, 1, 1, rows, cols, focused);
+    wnoutrefresh(w);
+}
+
+static void explain_reset(struct explain *e)
+{
+    e->help_id = NULL;
+    e->value_id = NULL;
+    strbuf_reset(&e->here);
+    strbuf_reset(&e->note);
+}
+
+void app_explain_doc(struct doc *d, const struct explain *e)
+{
+    const struct help_entry *h = help_find(e->help_id);
+    const struct help_entry *v = help_find(e->value_id);
+    attr_t label = term_attr(ROLE_LABEL), normal = term_attr(ROLE_NORMAL);
+    if (h)
+        doc_add(d, term_attr(ROLE_HEADING), h->title);
+    else if (e->help_id)
+        doc_addf(d, term_attr(ROLE_HEADING), "%s", e->help_id);
+    if (e->here.len)
+        doc_add_field(d, label, "Here", normal, strbuf_cstr(&e->here));
+    if (e->note.len)
+        doc_add(d, term_attr(ROLE_DIM), strbuf_cstr(&e->note));
+    if (v) {
+        doc_add(d, normal, "");
+        doc_add_field(d, label, v->title, normal, v->summary);
+    }
+    if (h) {
+        doc_add(d, normal, "");
+        doc_add(d, normal, h->summary);
+        doc_add_field(d, label, "Default", normal, h->default_value);
+        doc_add_field(d, label, "Values", normal, h->values);
+        doc_add_field(d, label, "Example", normal, h->example);
+        doc_add_field(d, label, "RFC", normal, h->rfc);
+        doc_add_field(d, label, "Common mistakes", normal, h->mistakes);
+        if (h->body && *h->body) {
+            doc_add(d, normal, "");
+            doc_add_prose(d, normal, h->body);
+        }
+    } else if (e->help_id) {
+        doc_add(d, term_attr(ROLE_DIM), "(no help entry for this id yet)");
+    }
+}
+
+static void explain_diag_doc(struct app *a, struct doc *d, const struct diag *diag)
+{
+    const struct lint_rule *rule = rule_get(diag->rule);
+    enum ui_role role = diag->severity == DIAG_ERROR     ? ROLE_ERROR
+                        : diag->severity == DIAG_WARNING ? ROLE_WARNING
+                                                         : ROLE_INFO;
+    doc_addf(d, term_attr(role), "%s %s", diag_severity_name(diag->severity), rule->code);
+    doc_add(d, term_attr(ROLE_NORMAL), diag->message);
+    doc_add_field(d, term_attr(ROLE_LABEL), "RFC", term_attr(ROLE_NORMAL), rule->ref);
+    if (lint_item_is_cross(a, diag))
+        doc_add(d, term_attr(ROLE_DIM), "About the three records together.");
+    else
+        doc_addf(d, term_attr(ROLE_DIM), "Enter: go to the field it is about.");
+    char id[96];
+    snprintf(id, sizeof id, "lint.%s", rule->code);
+    const struct help_entry *h = help_find(id);
+    if (h) {
+        doc_add(d, term_attr(ROLE_NORMAL), "");
+        doc_add_field(d, term_attr(ROLE_LABEL), "How to fix", term_attr(ROLE_NORMAL), h->mistakes);
+        if (h->body && *h->body)
+            doc_add_prose(d, term_attr(ROLE_NORMAL), h->body);
+    }
+}
+
+static void draw_explain(struct app *a)
+{
+    WINDOW *w = a->win_explain;
+    werase(w);
+    draw_frame(w, "Explain", false);
+    doc_reset(&a->explain_doc);
+    if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count) {
+        explain_diag_doc(a, &a->explain_doc, a->lint_items[a->lint_sel]);
+    } else {
+        explain_reset(&a->explain);
+        if (cur_ops(a)->explain)
+            cur_ops(a)->explain(a, cur_state(a), &a->explain);
+        app_explain_doc(&a->explain_doc, &a->explain);
+    }
+    int rows = getmaxy(w) - 2, cols = getmaxx(w) - 4;
+    int total = doc_draw(&a->explain_doc, w, 1, 2, cols, rows, 0);
+    if (total > rows)
+        draw_str(w, rows + 1, getmaxx(w) - 13, 11, " F1: more ", term_attr(ROLE_DIM));
+    wnoutrefresh(w);
+}
+
+/* The Record pane: the text wrapped, diagnostics underlined in their
+ * severity's colour, the focused term highlighted. */
+static void draw_record(struct app *a)
+{
+    static size_t *starts;
+    static size_t starts_cap;
+    static struct draw_mark *marks;
+    static size_t marks_cap;
+    WINDOW *w = a->win_record;
+    werase(w);
+    const struct record *r = cur_record(a);
+    const struct tab_ops *ops = cur_ops(a);
+    char title[DRAFTS_NAME_MAX + 80];
+    strbuf_reset(&a->scratch);
+    for (int s = 0; r && s < DRAFT_COUNT; s++)
+        if (r == &a->drafts.rec[s])
+            drafts_owner_name(&a->drafts, (enum draft_slot)s, &a->scratch);
+    if (a->raw_editing)
+        snprintf(title, sizeof title, "Record: editing as text (Enter apply, Esc undo)");
+    else if (a->scratch.len)
+        snprintf(title, sizeof title, "Record %.*s %s %zu bytes", DRAFTS_NAME_MAX + 16,
+                 strbuf_cstr(&a->scratch), term_glyph(GLYPH_DOT), r ? r->len : 0);
+    else if (r && r->len)
+        snprintf(title, sizeof title, "Record %s %zu bytes", term_glyph(GLYPH_DOT), r->len);
+    else
+        snprintf(title, sizeof title, "Record");
+    draw_frame(w, title, a->raw_editing);
+    int rows = getmaxy(w) - 2, cols = getmaxx(w) - 4;
+    if (a->raw_editing) {
+        lineedit_draw_wrapped(&a->raw, w, 1, 2, cols, rows, term_attr(ROLE_EDIT), true);
+        wnoutrefresh(w);
+        return;
+    }
+    if (!r || r->len == 0) {
+        draw_str(w, 1, 2, cols,
+                 r ? "(no record yet: fill the form, or press e to write it as text)"
+                   : "(nothing to show here)",
+                 term_attr(ROLE_DIM));
+        wnoutrefresh(w);
+        return;
+    }
+    size_t n = draw_wrap(r->text, r->len, cols, false, starts, starts_cap);
+    if (n > starts_cap) {
+        size_t *p = realloc(starts, n * sizeof *p);
+        if (!p)
+            return;
+        starts = p;
+        starts_cap = n;
+        draw_wrap(r->text, r->len, cols, false, starts, starts_cap);
+    }
+    size_t fstart = 0, fend = 0;
+    bool has_focus = a->focus == FOCUS_COMPOSE && ops->focus_span &&
+                     ops->focus_span(a, cur_state(a), &fstart, &fend) && fend > fstart;
+    if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count &&
+        !lint_item_is_cross(a, a->lint_items[a->lint_sel])) {
+        const struct diag *d = a->lint_items[a->lint_sel];
+        fstart = d->start;
+        fend = d->end > d->start ? d->end : d->start + 1;
+        has_focus = fstart < r->len;
+    }
+    /* Scroll so the focus is visible. */
+    int top = 0;
+    if (has_focus) {
+        size_t line = 0;
+        while (line + 1 < n && starts[line + 1] <= fstart)
+            line++;
+        if ((int)line >= rows)
+            top = (int)line - rows + 1;
+    }
+    size_t need = r->diags.count + 1;
+    if (need > marks_cap) {
+        struct draw_mark *p = realloc(marks, need * sizeof *p);
+        if (!p)
+            return;
+        marks = p;
+        marks_cap = need;
+    }
+    size_t nm = 0;
+    if (has_focus)
+        marks[nm++] = (struct draw_mark){fstart, fend, term_attr(ROLE_MARK_FOCUS)};
+    for (int sev = DIAG_WARNING; sev <= DIAG_ERROR; sev++)
+        for (size_t i = 0; i < r->diags.count; i++) {
+            const struct diag *d = &r->diags.items[i];
+            if ((int)d->severity != sev)
+                continue;
+            size_t s = d->start, e = d->end > d->start ? d->end : d->start + 1;
+            if (s >= r->len)
+                continue;
+            attr_t at = term_attr(sev == DIAG_ERROR ? ROLE_MARK_ERROR : ROLE_MARK_WARNING);
+            if (has_focus && s < fend && e > fstart)
+                at |= A_REVERSE;
+            marks[nm++] = (struct draw_mark){s, e, at};
+        }
+    for (int row = 0; row < rows && (size_t)(top + row) < n; row++) {
+        size_t k = (size_t)(top + row);
+        size_t end = k + 1 < n ? starts[k + 1] : r->len;
+        draw_line(w, 1 + row, 2, cols, r->text, starts[k], end, term_attr(ROLE_VALUE), marks, nm);
+    }
+    if (top > 0)
+        draw_str(w, 1, getmaxx(w) - 1, 1, term_glyph(GLYPH_MORE_UP), term_attr(ROLE_DIM));
+    if ((size_t)(top + rows) < n)
+        draw_str(w, rows, getmaxx(w) - 1, 1, term_glyph(GLYPH_MORE_DOWN), term_attr(ROLE_DIM));
+    wnoutrefresh(w);
+}
+
+static void lint_title(struct app *a, char *out, size_t size)
+{
+    size_t counts[3] = {0, 0, 0};
+    for (size_t i = 0; i < a->lint_count; i++)
+        counts[a->lint_items[i]->severity]++;
+    if (!a->lint_count) {
+        snprintf(out, size, "Lint: no problems");
+        return;
+    }
+    int n = snprintf(out, size, "Lint:");
+    const char *names[3][2] = {{"note", "notes"}, {"warning", "warnings"}, {"error", "errors"}};
+    bool first = true;
+    for (int s = DIAG_ERROR; s >= DIAG_INFO; s--) {
+        if (!counts[s] || n < 0 || (size_t)n >= size)
+            continue;
+        n += snprintf(out + n, size - (size_t)n, "%s %zu %s", first ? "" : ",", counts[s],
+                      names[s][counts[s] != 1]);
+        first = false;
+    }
+    const struct record *r = cur_record(a);
+    if (r && r->diags.dropped && n > 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n, " (%zu more not kept)", r->diags.dropped);
+}
+
+static void draw_lint(struct app *a)
+{
+    WINDOW *w = a->win_lint;
+    werase(w);
+    char title[96];
+    lint_title(a, title, sizeof title);
+    bool focused = a->focus == FOCUS_LINT;
+    draw_frame(w, title, focused);
+    int rows = getmaxy(w) - 2, cols = getmaxx(w) - 4;
+    if ((int)a->lint_sel < a->lint_top)
+        a->lint_top = (int)a->lint_sel;
+    if ((int)a->lint_sel >= a->lint_top + rows)
+        a->lint_top = (int)a->lint_sel - rows + 1;
+    if (a->lint_top > 0 && (size_t)a->lint_top + (size_t)rows > a->lint_count)
+        a->lint_top = a->lint_count > (size_t)rows ? (int)(a->lint_count - (size_t)rows) : 0;
+    const struct record *r = cur_record(a);
+    if (!a->lint_count) {
+        const char *why = !r || r->len == 0 ? "" : "nothing to fix in this record";
+        draw_str(w, 1, 2, cols, why, term_attr(ROLE_GOOD));
+    }
+    for (int row = 0; row < rows && (size_t)(a->lint_top + row) < a->lint_count; row++) {
+        size_t k = (size_t)(a->lint_top + row);
+        const struct diag *d = a->lint_items[k];
+        bool sel = focused && k == a->lint_sel;
+        enum ui_role role = d->severity == DIAG_ERROR     ? ROLE_ERROR
+                            : d->severity == DIAG_WARNING ? ROLE_WARNING
+                                                          : ROLE_INFO;
+        attr_t base = sel ? term_attr(ROLE_SELECTED) : term_attr(ROLE_NORMAL);
+        draw_fill(w, 1 + row, 2, cols, base);
+        const char *letter = d->severity == DIAG_ERROR ? "E" : d->severity == DIAG_WARNING ? "W" : "i";
+        int x = 2;
+        x += draw_str(w, 1 + row, x, 1, letter, sel ? base : term_attr(role) | A_BOLD) + 1;
+        const char *code = rule_get(d->rule)->code;
+        int cw = draw_str_width(code);
+        x += draw_str(w, 1 + row, x, cols - x + 2, code, sel ? base : term_attr(role)) + 1;
+        if (cw < 22)
+            x += 22 - cw;
+        if (lint_item_is_cross(a, d) && x + 6 < cols)
+            x += draw_str(w, 1 + row, x, 6, "[all] ", sel ? base : term_attr(ROLE_DIM));
+        if (x < cols + 2)
+            draw_str(w, 1 + row, x, cols + 2 - x, d->message, base);
+    }
+    if (a->lint_top > 0)
+        draw_str(w, 1, getmaxx(w) - 1, 1, term_glyph(GLYPH_MORE_UP), term_attr(ROLE_DIM));
+    if ((size_t)(a->lint_top + rows) < a->lint_count)
+        draw_str(w, rows, getmaxx(w) - 1, 1, term_glyph(GLYPH_MORE_DOWN), term_attr(ROLE_DIM));
+    wnoutrefresh(w);
+}
+
+/* The keys of the current context, generated from the key table. */
+static enum keymap current_keymap(const struct app *a)
+{
+    if (a->focus == FOCUS_LINT)
+        return KEYMAP_LINT;
+    return cur_ops(a)->keymap;
+}
+
+static void draw_status(struct app *a)
+{
+    WINDOW *w = a->win_status;
+    int cols = getmaxx(w);
+    werase(w);
+    attr_t base = term_attr(ROLE_STATUS), keyattr = term_attr(ROLE_STATUS_KEY);
+    draw_fill(w, 0, 0, cols, base);
+    /* Right: where the focus is ("SPF · term 3/7"): also what the tests
+     * wait for. */
+    char pos[160];
+    strbuf_reset(&a->scratch);
+    if (a->focus == FOCUS_LINT) {
+        strbuf_printf(&a->scratch, "lint %zu/%zu", a->lint_count ? a->lint_sel + 1 : 0,
+                      a->lint_count);
+    } else if (a->raw_editing) {
+        strbuf_puts(&a->scratch, "raw edit");
+    } else if (cur_ops(a)->position) {
+        cur_ops(a)->position(a, cur_state(a), &a->scratch);
+    }
+    snprintf(pos, sizeof pos, " %s %s %s ", cur_ops(a)->name, term_glyph(GLYPH_DOT),
+             strbuf_cstr(&a->scratch));
+    int pw = draw_str_width(pos);
+    int right = cols - pw;
+    if (right < cols / 2)
+        right = cols / 2;
+    draw_str(w, 0, right, cols - right, pos, keyattr);
+    int x = 1;
+    if (a->message[0]) {
+        /* A message is a bar in its role's colour (reverse video). */
+        attr_t at = term_has_color() ? (term_attr(a->message_role) | A_REVERSE | A_BOLD)
+                                     : base | A_BOLD;
+        draw_fill(w, 0, 0, right, at);
+        draw_str(w, 0, x, right - x - 1, a->message, at);
+        wnoutrefresh(w);
+        return;
+    }
+    if (a->raw_editing) {
+        draw_str(w, 0, x, right - x - 1, "Enter apply  Esc undo  ^A/^E start/end  ^U clear", base);
+        wnoutrefresh(w);
+        return;
+    }
+    size_t nkeys;
+    const struct key_binding *keys = keys_table(&nkeys);
+    enum keymap chain[3];
+    size_t nchain = keys_chain(current_keymap(a), chain);
+    for (size_t c = 0; c < nchain; c++) {
+        for (size_t i = 0; i < nkeys; i++) {
+            const struct key_binding *b = &keys[i];
+            if (b->map != chain[c] || !b->status)
+                continue;
+            const char *label = b->brief ? b->brief : b->label;
+            int need = draw_str_width(b->status) + 1 + draw_str_width(label) + 2;
+            if (x + need > right - 1)
+                goto done;
+            x += draw_str(w, 0, x, right - x, b->status, keyattr);
+            x += 1;
+            x += draw_str(w, 0, x, right - x, label, base);
+            x += 2;
+        }
+    }
+done:
+    wnoutrefresh(w);
+}
+
+static void draw_too_small(struct app *a)
+{
+    werase(stdscr);
+    char msg[96];
+    snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)", APP_MIN_COLS,
+             APP_MIN_LINES, a->layout.cols, a->layout.lines);
+    int y = a->layout.lines / 2, len = (int)strlen(msg);
+    int x = (a->layout.cols - len) / 2;
+    if (x < 0)
+        x = 0;
+    draw_str(stdscr, y, x, a->layout.cols - x, msg, term_attr(ROLE_WARNING) | A_BOLD);
+    if (y + 1 < a->layout.lines)
+        draw_str(stdscr, y + 1, x, a->layout.cols - x, "enlarge the window, or q to quit",
+                 term_attr(ROLE_DIM));
+    wnoutrefresh(stdscr);
+}
+
+static void app_redraw(void *data)
+{
+    struct app *a = data;
+    if (a->dirty & DIRTY_LAYOUT) {
+        relayout(a);
+        a->dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
+    }
+    if (!a->dirty)
+        return;
+    if (a->layout.too_small) {
+        draw_too_small(a);
+        a->dirty = 0;
+        doupdate();
+        return;
+    }
+    bool overlay = a->help.open || dialog_open(a);
+    unsigned d = a->dirty;
+    /* An overlay covers the panes: redraw what is under it only when the
+     * overlay goes away (which sets DIRTY_ALL). */
+    if (a->help.open && !(d & ~DIRTY_OVERLAY) && !dialog_open(a))
+        d = DIRTY_OVERLAY;
+    if (!a->help.open) {
+        if (d & DIRTY_TABS)
+            draw_tabs(a);
+        if (d & DIRTY_COMPOSE)
+            draw_compose(a);
+        if (d & DIRTY_EXPLAIN)
+            draw_explain(a);
+        if (d & DIRTY_RECORD)
+            draw_record(a);
+        if (d & DIRTY_LINT)
+            draw_lint(a);
+        if (d & DIRTY_STATUS)
+            draw_status(a);
+    }
+    if (overlay) {
+        if (a->help.open)
+            help_view_draw(a);
+        if (dialog_open(a))
+            dialog_draw(a);
+    }
+    a->dirty = 0;
+    doupdate();
+}
+
+/* ---------------------------------------------------------------------- */
+/* Keys                                                                   */
+
+static enum tab_id cross_rule_tab(enum rule_id rule)
+{
+    switch (rule) {
+    case RULE_CROSS_NO_SPF:
+    case RULE_CROSS_SOFTFAIL_NO_ENFORCEMENT:
+        return TAB_SPF;
+    case RULE_CROSS_DMARC_WITHOUT_AUTH:
+        return TAB_DKIM;
+    default:
+        return TAB_DMARC;
+    }
+}
+
+static unsigned lint_action(struct app *a, enum action act)
+{
+    size_t page = a->layout.lint.h > 3 ? (size_t)a->layout.lint.h - 3 : 1;
+    switch (act) {
+    case ACT_UP:
+        if (a->lint_sel > 0)
+            a->lint_sel--;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_DOWN:
+        if (a->lint_sel + 1 < a->lint_count)
+            a->lint_sel++;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_PAGE_UP:
+        a->lint_sel = a->lint_sel > page ? a->lint_sel - page : 0;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_PAGE_DOWN:
+        a->lint_sel += page;
+        if (a->lint_sel >= a->lint_count)
+            a->lint_sel = a->lint_count ? a->lint_count - 1 : 0;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_HOME:
+        a->lint_sel = 0;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_END:
+        a->lint_sel = a->lint_count ? a->lint_count - 1 : 0;
+        return DIRTY_LINT | DIRTY_EXPLAIN | DIRTY_RECORD | DIRTY_STATUS;
+    case ACT_CLOSE:
+        a->focus = FOCUS_COMPOSE;
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    case ACT_ACTIVATE: {
+        if (a->lint_sel >= a->lint_count)
+            return 0;
+        const struct diag *d = a->lint_items[a->lint_sel];
+        unsigned dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
+        if (lint_item_is_cross(a, d)) {
+            enum rule_id rule = d->rule;
+            app_switch_tab(a, cross_rule_tab(rule));
+            a->focus = FOCUS_COMPOSE;
+            if (cur_ops(a)->goto_span)
+                cur_ops(a)->goto_span(a, cur_state(a), 0, 0, rule);
+            return dirty;
+        }
+        a->focus = FOCUS_COMPOSE;
+        if (cur_ops(a)->goto_span)
+            cur_ops(a)->goto_span(a, cur_state(a), d->start, d->end, d->rule);
+        return dirty;
+    }
+    default:
+        return 0;
+    }
+}
+
+static bool quit_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    if (choice == 'y') {
+        files_save_flow(a, true);
+    } else if (choice == 'n') {
+        a->quit = true;
+    }
+    return true;
+}
+
+static unsigned request_quit(struct app *a)
+{
+    if (!a->modified) {
+        a->quit = true;
+        return 0;
+    }
+    dialog_question(a, "Quit", "The drafts have changes that are not saved.", "yn",
+                    "y Save first  n Quit without saving  Esc Stay", quit_answer, NULL);
+    return DIRTY_OVERLAY;
+}
+
+static unsigned start_raw_edit(struct app *a)
+{
+    const struct record *r = cur_record(a);
+    if (!cur_ops(a)->set_text)
+        return 0;
+    lineedit_set(&a->raw, r ? r->text : "", r ? r->len : 0);
+    a->raw.multiline = r && r->kind == RECORD_DKIM_SIG;
+    strbuf_reset(&a->raw_orig);
+    if (r)
+        strbuf_append(&a->raw_orig, r->text, r->len);
+    a->raw_editing = true;
+    return DIRTY_ALL & ~DIRTY_LAYOUT;
+}
+
+static unsigned raw_key(struct app *a, int key, bool fkey, bool more)
+{
+    enum lineedit_result res = lineedit_key(&a->raw, key, fkey, more);
+    const struct tab_ops *ops = cur_ops(a);
+    size_t len;
+    const char *text;
+    switch (res) {
+    case LINEEDIT_CHANGED:
+        /* The text goes to the core once the keys queued now are handled
+         * (app_input): record, lint and explanation follow every keystroke
+         * typed, and a paste costs one analysis, not one per byte. */
+        a->raw_pending = true;
+        return DIRTY_RECORD;
+    case LINEEDIT_MOVED:
+        return DIRTY_RECORD;
+    case LINEEDIT_SUBMIT:
+        a->raw_editing = false;
+        a->raw_pending = false;
+        text = lineedit_text(&a->raw, &len);
+        ops->set_text(a, cur_state(a), text, len);
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    case LINEEDIT_CANCEL:
+        a->raw_editing = false;
+        a->raw_pending = false;
+        ops->set_text(a, cur_state(a), strbuf_cstr(&a->raw_orig), a->raw_orig.len);
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    case LINEEDIT_UNHANDLED:
+        break;
+    }
+    return 0;
+}
+
+static unsigned app_action(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_QUIT:
+        return request_quit(a);
+    case ACT_HELP: {
+        const char *id = NULL;
+        if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count) {
+            static char lint_id[96];
+            snprintf(lint_id, sizeof lint_id, "lint.%s",
+                     rule_get(a->lint_items[a->lint_sel]->rule)->code);
+            id = lint_id;
+        } else {
+            explain_reset(&a->explain);
+            if (cur_ops(a)->explain)
+                cur_ops(a)->explain(a, cur_state(a), &a->explain);
+            id = a->explain.help_id;
+        }
+        help_view_open(a, id);
+        return DIRTY_OVERLAY;
+    }
+    case ACT_TAB_NEXT:
+        return app_switch_tab(a, (enum tab_id)((a->tab + 1) % TAB_COUNT));
+    case ACT_TAB_PREV:
+        return app_switch_tab(a, (enum tab_id)((a->tab + TAB_COUNT - 1) % TAB_COUNT));
+    case ACT_TAB_SPF:
+        return app_switch_tab(a, TAB_SPF);
+    case ACT_TAB_DKIM:
+        return app_switch_tab(a, TAB_DKIM);
+    case ACT_TAB_DMARC:
+        return app_switch_tab(a, TAB_DMARC);
+    case ACT_TAB_LIVE:
+        return app_switch_tab(a, TAB_LIVE);
+    case ACT_SAVE:
+        files_save_flow(a, false);
+        return DIRTY_OVERLAY | DIRTY_STATUS;
+    case ACT_OPEN:
+        files_open_flow(a);
+        return DIRTY_OVERLAY | DIRTY_STATUS;
+    case ACT_FETCH:
+        app_message(a, ROLE_WARNING,
+                    "live DNS fetch is not part of this build yet: compose drafts, save them");
+        return DIRTY_STATUS;
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return DIRTY_ALL;
+    case ACT_RAW_EDIT:
+        return start_raw_edit(a);
+    case ACT_LINT_FOCUS:
+        if (a->focus == FOCUS_LINT) {
+            a->focus = FOCUS_COMPOSE;
+        } else if (a->lint_count) {
+            a->focus = FOCUS_LINT;
+            if (a->lint_sel >= a->lint_count)
+                a->lint_sel = 0;
+        } else {
+            app_message(a, ROLE_GOOD, "no diagnostics to go to");
+        }
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    default:
+        return 0;
+    }
+}
+
+static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
+{
+    if (a->help.open)
+        return help_view_key(a, key, fkey, more);
+    if (dialog_open(a))
+        return dialog_key(a, key, fkey, more);
+    if (a->layout.too_small) {
+        if (!fkey && (key == 'q' || key == 17))
+            return request_quit(a);
+        return 0;
+    }
+    if (a->raw_editing)
+        return raw_key(a, key, fkey, more);
+    const struct tab_ops *ops = cur_ops(a);
+    bool handled = false;
+    unsigned dirty = 0;
+    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a))) {
+        dirty = ops->key(a, cur_state(a), ACT_NONE, key, fkey, more, &handled);
+        if (handled)
+            return dirty;
+    }
+    enum action act = keys_lookup(current_keymap(a), key, fkey);
+    if (act == ACT_NONE)
+        return dirty;
+    if (a->focus == FOCUS_LINT) {
+        unsigned d = lint_action(a, act);
+        if (d)
+            return dirty | d;
+    } else if (ops->key) {
+        handled = false;
+        unsigned d = ops->key(a, cur_state(a), act, key, fkey, more, &handled);
+        if (handled)
+            return dirty | d;
+    }
+    return dirty | app_action(a, act);
+}
+
+static unsigned handle_mouse(struct app *a)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return 0;
+    if (a->help.open)
+        return help_view_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
+    if (dialog_open(a))
+        return dialog_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
+    if (a->layout.too_small || a->raw_editing)
+        return 0;
+    const struct layout *L = &a->layout;
+    bool wheel_up = ev.bstate & BUTTON4_PRESSED, wheel_down = ev.bstate & BUTTON5_PRESSED;
+    if (ev.y == L->tabs.y) {
+        for (int t = 0; t < TAB_COUNT; t++)
+            if (ev.x >= tab_x[t][0] && ev.x < tab_x[t][1])
+                return app_switch_tab(a, (enum tab_id)t);
+        return 0;
+    }
+    const struct rect *c = &L->compose;
+    if (ev.y >= c->y && ev.y < c->y + c->h && ev.x >= c->x && ev.x < c->x + c->w) {
+        unsigned d = a->focus != FOCUS_COMPOSE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0;
+        a->focus = FOCUS_COMPOSE;
+        if (wheel_up || wheel_down) {
+            bool h = false;
+            return d | cur_ops(a)->key(a, cur_state(a), wheel_up ? ACT_UP : ACT_DOWN, 0, true,
+                                       false, &h);
+        }
+        if (cur_ops(a)->click)
+            d |= cur_ops(a)->click(a, cur_state(a), ev.y - c->y, ev.x - c->x);
+        return d | DIRTY_FOCUS;
+    }
+    const struct rect *l = &L->lint;
+    if (ev.y >= l->y && ev.y < l->y + l->h && ev.x >= l->x && ev.x < l->x + l->w) {
+        if (!a->lint_count)
+            return 0;
+        if (wheel_up || wheel_down)
+            return lint_action(a, wheel_up ? ACT_UP : ACT_DOWN);
+        int row = ev.y - l->y - 1;
+        if (row < 0 || (size_t)(a->lint_top + row) >= a->lint_count)
+            return 0;
+        size_t k = (size_t)(a->lint_top + row);
+        bool again = a->focus == FOCUS_LINT && a->lint_sel == k;
+        a->focus = FOCUS_LINT;
+        a->lint_sel = k;
+        /* A second click on the selected diagnostic goes to its field. */
+        if (again)
+            return lint_action(a, ACT_ACTIVATE);
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    }
+    return 0;
+}
+
+/* Give the core what was typed during the batch just handled. */
+static void flush_pending(struct app *a)
+{
+    if (a->raw_editing && a->raw_pending) {
+        size_t len;
+        const char *text = lineedit_text(&a->raw, &len);
+        cur_ops(a)->set_text(a, cur_state(a), text, len);
+        a->dirty |= DIRTY_CONTENT | DIRTY_RECORD;
+    }
+    a->raw_pending = false;
+    const struct tab_ops *ops = cur_ops(a);
+    if (ops->flush)
+        a->dirty |= ops->flush(a, cur_state(a));
+}
+
+static bool queue_push(struct app *a, int key, bool fkey)
+{
+    if (a->queue_len == a->queue_cap) {
+        size_t cap = a->queue_cap ? a->queue_cap * 2 : 256;
+        if (cap > (1u << 17))
+            return false;
+        struct input_key *q = realloc(a->queue, cap * sizeof *q);
+        if (!q)
+            return false;
+        a->queue = q;
+        a->queue_cap = cap;
+    }
+    a->queue[a->queue_len++] = (struct input_key){key, fkey};
+    return true;
+}
+
+static void app_input(void *data)
+{
+    struct app *a = data;
+    int sig = term_take_signal();
+    if (sig == SIGINT) {
+        a->dirty |= request_quit(a);
+    } else if (sig) {
+        a->quit = true;
+        a->exit_status = 128 + sig;
+        return;
+    }
+    if (a->loop.input_eof) {
+        a->quit = true;
+        return;
+    }
+    /* Read everything curses has, then handle it: a key knows whether
+     * more input is queued behind it (a paste without bracketed paste). */
+    for (;;) {
+        a->queue_len = 0;
+        bool full = false;
+        for (;;) {
+            wint_t ch;
+            int rc = get_wch(&ch);
+            if (rc == ERR)
+                break;
+            if (!queue_push(a, (int)ch, rc == KEY_CODE_YES)) {
+                full = true;
+                break;
+            }
+        }
+        for (size_t i = 0; i < a->queue_len && !a->quit; i++) {
+            struct input_key k = a->queue[i];
+            bool more = full || i + 1 < a->queue_len;
+            if (k.fkey && k.key == KEY_RESIZE) {
+                a->dirty |= DIRTY_LAYOUT;
+                continue;
+            }
+            if (k.fkey && k.key == KEY_MOUSE) {
+                a->dirty |= handle_mouse(a);
+                continue;
+            }
+            a->dirty |= handle_key(a, k.key, k.fkey, more);
+        }
+        if (!full || a->quit)
+            break;
+    }
+    flush_pending(a);
+}
+
+static bool app_done(void *data)
+{
+    struct app *a = data;
+    return a->quit;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Start and end                                                          */
+
+static void app_free(struct app *a)
+{
+    for (int t = 0; t < TAB_COUNT; t++)
+        if (a->tab_state[t] && tab_table[t]->destroy)
+            tab_table[t]->destroy(a->tab_state[t]);
+    free_windows(a);
+    drafts_free(&a->drafts);
+    free(a->lint_items);
+    lineedit_free(&a->raw);
+    strbuf_free(&a->raw_orig);
+    strbuf_free(&a->explain.here);
+    strbuf_free(&a->explain.note);
+    doc_free(&a->explain_doc);
+    help_view_free(&a->help);
+    dialog_free(&a->dialog);
+    strbuf_free(&a->saved_zone);
+    strbuf_free(&a->path);
+    strbuf_free(&a->scratch);
+    free(a->queue);
+}
+
+static bool app_load_initial(struct app *a, struct strbuf *why)
+{
+    const struct tui_options *o = &a->opts;
+    drafts_init(&a->drafts);
+    a->drafts.now = (long long)time(NULL);
+    if (o->load_path) {
+        if (!files_load(a, o->load_path, why))
+            return false;
+    } else if (o->example) {
+        drafts_load_example(&a->drafts);
+    } else {
+        drafts_load_template(&a->drafts);
+    }
+    if (o->domain && !drafts_set_domain(&a->drafts, o->domain)) {
+        strbuf_printf(why, "'%s' is not a domain name", o->domain);
+        return false;
+    }
+    if (o->nselectors > 0 && !drafts_set_selector(&a->drafts, o->selectors[0])) {
+        strbuf_printf(why, "'%s' is not a DKIM selector (one DNS label)", o->selectors[0]);
+        return false;
+    }
+    /* What is on screen at start counts as saved: only edits ask. */
+    strbuf_reset(&a->saved_zone);
+    drafts_to_zone(&a->drafts, &a->saved_zone);
+    return true;
+}
+
+int tui_run(const struct tui_options *opts)
+{
+    static struct app app; /* large; one per process */
+    struct app *a = &app;
+    memset(a, 0, sizeof *a);
+    a->opts = *opts;
+    a->started_ms = loop_now_ms();
+    strbuf_init(&a->scratch);
+    strbuf_init(&a->saved_zone);
+    strbuf_init(&a->path);
+    strbuf_init(&a->raw_orig);
+    strbuf_init(&a->explain.here);
+    strbuf_init(&a->explain.note);
+    doc_init(&a->explain_doc);
+    lineedit_init(&a->raw, false);
+    help_view_init(&a->help);
+    dialog_init(&a->dialog);
+    loop_init(&a->loop);
+
+    struct strbuf why = STRBUF_INIT;
+    int status = 0;
+    if (!app_load_initial(a, &why)) {
+        fprintf(stderr, "authtxt: %s\n", strbuf_cstr(&why));
+        status = 3;
+        goto done;
+    }
+    for (int t = 0; t < TAB_COUNT; t++) {
+        a->tab_state[t] = tab_table[t]->create(a);
+        if (!a->tab_state[t]) {
+            fprintf(stderr, "authtxt: out of memory\n");
+            status = 3;
+            goto done;
+        }
+    }
+    if (!term_open(opts->no_color, &why)) {
+        fprintf(stderr, "authtxt: %s\n", strbuf_cstr(&why));
+        status = 3;
+        goto done;
+    }
+    app_reload_tabs(a);
+    a->dirty = DIRTY_ALL;
+    if (opts->domain)
+        app_message(a, ROLE_INFO, "editing drafts for %s (live DNS fetch is not in this build)",
+                    a->drafts.domain);
+    struct loop_client client = {a, app_input, app_redraw, app_done};
+    loop_run(&a->loop, &client);
+    status = a->exit_status;
+    term_close();
+done:
+    app_free(a);
+    strbuf_free(&why);
+    if (status > 128) { /* a stop signal: end the way it asked */
+        signal(status - 128, SIG_DFL);
+        raise(status - 128);
+    }
+    return status;
+}

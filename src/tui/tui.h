@@ -1,0 +1,25 @@
+/* The full-screen editor (src/tui): the one entry point the CLI calls for
+ * `authtxt`, `authtxt --example`, `authtxt --load FILE` and
+ * `authtxt DOMAIN`.  Everything else in src/tui is internal. */
+#ifndef AUTHTXT_TUI_H
+#define AUTHTXT_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tui_options {
+    bool example;                  /* start on the built-in example drafts */
+    const char *load_path;         /* open this zone fragment, or NULL */
+    bool no_color;                 /* --no-color (NO_COLOR is read too) */
+    const char *domain;            /* DOMAIN argument, or NULL */
+    const char *const *selectors;  /* --selector values (borrowed) */
+    size_t nselectors;
+};
+
+/* Run the editor until the user quits.  Returns the process exit status:
+ * 0 after a normal quit, 3 when the terminal cannot be used (the reason is
+ * printed on stderr) or the file to load cannot be read, 128+n after a
+ * fatal signal n.  The terminal is restored on every path. */
+int tui_run(const struct tui_options *opts);
+
+#endif
