@@ -1049,11 +1049,15 @@ static void app_input(void *data)
     if (sig == SIGINT) {
         a->dirty |= request_quit(a);
     } else if (sig) {
+        /* SIGTERM, SIGHUP: no time to ask; keep unsaved work. */
+        recover_save(a, sig);
         a->quit = true;
         a->exit_status = 128 + sig;
         return;
     }
     if (a->loop.input_eof) {
+        /* The terminal went away without a signal. */
+        recover_save(a, 0);
         a->quit = true;
         return;
     }
@@ -1189,6 +1193,7 @@ int tui_run(const struct tui_options *opts)
     }
     app_reload_tabs(a);
     a->dirty = DIRTY_ALL;
+    recover_offer(a);
     if (opts->domain)
         app_message(a, ROLE_INFO, "editing drafts for %s (live DNS fetch is not in this build)",
                     a->drafts.domain);

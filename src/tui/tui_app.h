@@ -294,6 +294,11 @@ void files_open_flow(struct app *a);
 /* Load path into the drafts (start-up --load and ^O).  False with why. */
 bool files_load(struct app *a, const char *path, struct strbuf *why);
 
+/* Recovery (recover.c): unsaved drafts kept when the terminal goes away
+ * or SIGTERM arrives, offered back at the next start. */
+bool recover_save(struct app *a, int sig); /* no-op when nothing is unsaved */
+void recover_offer(struct app *a);         /* a question when a file is there */
+
 /* ---------------------------------------------------------------------- */
 /* The application.                                                       */
 

@@ -45,7 +45,7 @@ e2e_fail() {
 # e2e_start COLS LINES [authtxt arguments...]: start the program in a
 # fresh session whose working directory is the scenario's scratch dir.
 # Extra environment: E2E_ENV="NO_COLOR=1 LANG=C" (space-separated, for this
-# start only).
+# start only); E2E_WRAP="strace -o log": run the program under a command.
 e2e_start() {
     local cols=$1 lines=$2
     shift 2
@@ -57,12 +57,17 @@ e2e_start() {
     local overrides=(env)
     local kv
     for kv in ${E2E_ENV:-}; do overrides+=("$kv"); done
+    # E2E_WRAP="strace ...": a command the program runs under (inside
+    # the wrapper that records the exit status).
+    local cmd=()
+    for kv in ${E2E_WRAP:-}; do cmd+=("$kv"); done
+    cmd+=("$E2E_BIN" "$@")
     # remain-on-exit first, so that the last screen of a program that ends
     # at once can still be read.
     $T start-server \; set-option -g remain-on-exit on \; \
         new-session -d -s e2e -x "$cols" -y "$lines" -c "$E2E_DIR" "${envs[@]}" \
         "${overrides[@]}" sh -c '"$0" "$@"; echo $? > "$E2E_STATUS.tmp"; mv "$E2E_STATUS.tmp" "$E2E_STATUS"' \
-        "$E2E_BIN" "$@" || e2e_fail "tmux could not start"
+        "${cmd[@]}" || e2e_fail "tmux could not start"
 }
 
 # e2e_wait REGEX [SECONDS]: until the screen matches (grep -E).
