@@ -79,7 +79,7 @@ until e2e_screen | grep -q 'DMARC · add rua$'; do e2e_keys Down; sleep 0.05; do
 e2e_keys Enter
 e2e_wait 'DMARC · add rua editing'
 e2e_type 'reports@dmarc.example.net'
-e2e_wait 'rua=mailto:dmarc@example\.com,mailto:reports@dmarc\.example\.net'
+e2e_wait 'rua=mailto:dmarc-reports@example\.com,mailto:reports@dmarc\.example\.net'
 shot dmarc
 
 # 3. DKIM with a pasted 2048-bit key.
