@@ -417,7 +417,15 @@ void dmarc_term_describe(const struct dmarc_record *r, size_t i, struct strbuf *
                       r->pct);
         break;
     case DMARC_TAG_RF:
-        strbuf_puts(out, "asks for failure reports in AFRF format (RFC 7489; removed in RFC 9989)");
+        if (r->rf == (DMARC_RF_AFRF | DMARC_RF_IODEF))
+            strbuf_puts(out, "asks for failure reports in AFRF, else IODEF format (RFC 7489; "
+                             "removed in RFC 9989)");
+        else if (r->rf == DMARC_RF_IODEF)
+            strbuf_puts(out, "asks for failure reports in IODEF format (RFC 7489; removed in "
+                             "RFC 9989, and receivers send AFRF only)");
+        else
+            strbuf_puts(out, "asks for failure reports in AFRF format (RFC 7489; removed in "
+                             "RFC 9989)");
         break;
     case DMARC_TAG_RI:
         strbuf_printf(out,
