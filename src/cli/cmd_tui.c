@@ -1,44 +1,67 @@
-/* `authtxt [--example] [--load FILE] [--no-color] [DOMAIN [--selector S]...]`:
- * the options of the full-screen editor, then src/tui takes over. */
+/* `authtxt [--example | --load FILE] [--no-color] [DOMAIN] [network options]`:
+ * the options of the full-screen editor, then src/tui takes over.  The
+ * network options (--selector, --dns, --doh...) are the ones fetch and
+ * diff take (netopts.h). */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "../tui/tui.h"
+#include "cli.h"
+#include "netopts.h"
 
-#define TUI_SELECTORS_MAX 16
+enum { OPT_EXAMPLE = 1000, OPT_NO_COLOR, OPT_LOAD };
 
 int cmd_tui(int argc, char **argv)
 {
+    static const struct option options[] = {
+        {"example", no_argument, NULL, OPT_EXAMPLE},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"load", required_argument, NULL, OPT_LOAD},
+        NETOPTS_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    static struct netopts net; /* tui_options borrows its selectors */
+    netopts_init(&net);
     struct tui_options o = {0};
-    static const char *selectors[TUI_SELECTORS_MAX];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--example") == 0) {
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_EXAMPLE:
             o.example = true;
-        } else if (strcmp(a, "--no-color") == 0) {
+            break;
+        case OPT_NO_COLOR:
             o.no_color = true;
-        } else if (strcmp(a, "--load") == 0 || strcmp(a, "--selector") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage_error("%s needs a value", a);
-            const char *v = argv[++i];
-            if (a[2] == 'l') {
-                o.load_path = v;
-            } else {
-                if (o.nselectors == TUI_SELECTORS_MAX)
-                    return cli_usage_error("at most %d --selector options", TUI_SELECTORS_MAX);
-                selectors[o.nselectors++] = v;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("unknown option '%s'", a);
-        } else if (o.domain) {
-            return cli_usage_error("one domain at a time ('%s' and '%s' given)", o.domain, a);
-        } else {
-            o.domain = a;
+            break;
+        case OPT_LOAD:
+            o.load_path = optarg;
+            break;
+        case ':':
+            return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: {
+            int r = netopts_handle(&net, c, optarg);
+            if (r == 1)
+                break;
+            if (r != 0)
+                return r;
+            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
         }
     }
+    int r = netopts_check(&net);
+    if (r)
+        return r;
+    if (argc - optind > 1)
+        return cli_usage_error("one domain at a time ('%s' and '%s' given)", argv[optind],
+                               argv[optind + 1]);
+    if (argc - optind == 1)
+        o.domain = argv[optind];
     if (o.example && o.load_path)
         return cli_usage_error("--example and --load cannot be given together");
-    o.selectors = selectors;
+    o.selectors = net.selectors;
+    o.nselectors = net.nselectors;
+    o.net = net.resolver;
     return tui_run(&o);
 }

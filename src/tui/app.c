@@ -12,6 +12,7 @@
 
 #include "authtxt/help.h"
 #include "tui_app.h"
+#include "tui_live.h"
 
 #define MESSAGE_MS 5000
 
@@ -117,6 +118,8 @@ static void lint_rebuild(struct app *a)
         a->lint_sel = a->lint_count ? a->lint_count - 1 : 0;
 }
 
+void app_refresh_lint(struct app *a) { lint_rebuild(a); }
+
 static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 {
     const struct diag_list *c = &a->drafts.cross;
@@ -126,6 +129,7 @@ static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 unsigned app_draft_changed(struct app *a)
 {
     app_update_modified(a);
+    live_drafts_changed(a);
     lint_rebuild(a);
     return DIRTY_CONTENT;
 }
@@ -170,6 +174,8 @@ unsigned app_switch_tab(struct app *a, enum tab_id tab)
     if (tab == a->tab || tab >= TAB_COUNT)
         return 0;
     a->tab = tab;
+    if (tab == TAB_LIVE)
+        live_tab_shown(a);
     a->focus = FOCUS_COMPOSE;
     a->lint_sel = 0;
     a->lint_top = 0;
@@ -315,7 +321,10 @@ static void draw_compose(struct app *a)
     werase(w);
     bool focused = a->focus == FOCUS_COMPOSE && !a->raw_editing;
     char title[64];
-    snprintf(title, sizeof title, "Compose %s", cur_ops(a)->name);
+    if (a->tab == TAB_LIVE)
+        snprintf(title, sizeof title, "Live DNS against the drafts");
+    else
+        snprintf(title, sizeof title, "Compose %s", cur_ops(a)->name);
     draw_frame(w, title, focused);
     int rows = getmaxy(w) - 2, cols = getmaxx(w) - 2;
     cur_ops(a)->draw(a, cur_state(a), w, 1, 1, rows, cols, focused);
@@ -428,6 +437,8 @@ static void draw_record(struct app *a)
             drafts_owner_name(&a->drafts, (enum draft_slot)s, &a->scratch);
     if (a->raw_editing)
         snprintf(title, sizeof title, "Record: editing as text (Enter apply, Esc undo)");
+    else if (ops->draw_record)
+        snprintf(title, sizeof title, "Records: published %s draft", term_glyph(GLYPH_ARROW));
     else if (a->scratch.len)
         snprintf(title, sizeof title, "Record %.*s %s %zu bytes", DRAFTS_NAME_MAX + 16,
                  strbuf_cstr(&a->scratch), term_glyph(GLYPH_DOT), r ? r->len : 0);
@@ -439,6 +450,10 @@ static void draw_record(struct app *a)
     int rows = getmaxy(w) - 2, cols = getmaxx(w) - 4;
     if (a->raw_editing) {
         lineedit_draw_wrapped(&a->raw, w, 1, 2, cols, rows, term_attr(ROLE_EDIT), true);
+        wnoutrefresh(w);
+        return;
+    }
+    if (ops->draw_record && ops->draw_record(a, cur_state(a), w, 1, 2, rows, cols)) {
         wnoutrefresh(w);
         return;
     }
@@ -679,6 +694,7 @@ static void draw_too_small(struct app *a)
 static void app_redraw(void *data)
 {
     struct app *a = data;
+    live_pump(a); /* the resolver's descriptors for the next wait */
     if (a->dirty & DIRTY_LAYOUT) {
         relayout(a);
         a->dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
@@ -697,6 +713,8 @@ static void app_redraw(void *data)
      * overlay goes away (which sets DIRTY_ALL). */
     if (a->help.open && !(d & ~DIRTY_OVERLAY) && !dialog_open(a))
         d = DIRTY_OVERLAY;
+    if (d & (DIRTY_LINT | DIRTY_RECORD))
+        lint_rebuild(a); /* the record shown may have changed */
     if (!a->help.open) {
         if (d & DIRTY_TABS)
             draw_tabs(a);
@@ -897,9 +915,8 @@ static unsigned app_action(struct app *a, enum action act)
         files_open_flow(a);
         return DIRTY_OVERLAY | DIRTY_STATUS;
     case ACT_FETCH:
-        app_message(a, ROLE_WARNING,
-                    "live DNS fetch is not part of this build yet: compose drafts, save them");
-        return DIRTY_STATUS;
+        live_fetch(a, false);
+        return app_switch_tab(a, TAB_LIVE) | DIRTY_ALL;
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return DIRTY_ALL;
@@ -1123,6 +1140,7 @@ static void app_free(struct app *a)
     strbuf_free(&a->path);
     strbuf_free(&a->scratch);
     free(a->queue);
+    live_free(a);
 }
 
 static bool app_load_initial(struct app *a, struct strbuf *why)
@@ -1194,9 +1212,10 @@ int tui_run(const struct tui_options *opts)
     app_reload_tabs(a);
     a->dirty = DIRTY_ALL;
     recover_offer(a);
+    /* authtxt DOMAIN: fetch what it publishes; without --load those
+     * records become the drafts. */
     if (opts->domain)
-        app_message(a, ROLE_INFO, "editing drafts for %s (live DNS fetch is not in this build)",
-                    a->drafts.domain);
+        live_fetch(a, opts->load_path == NULL);
     struct loop_client client = {a, app_input, app_redraw, app_done};
     loop_run(&a->loop, &client);
     status = a->exit_status;

@@ -116,7 +116,8 @@ static void build_keys_doc(struct doc *d)
             "The keys of each place, most specific first; a tab's keys win over the keys "
             "that work anywhere. The status line shows the most useful ones.");
     static const enum keymap order[] = {KEYMAP_GLOBAL, KEYMAP_COMPOSE, KEYMAP_SPF,
-                                        KEYMAP_DMARC,  KEYMAP_DKIM,    KEYMAP_LINT, KEYMAP_HELP};
+                                        KEYMAP_DMARC,  KEYMAP_DKIM,    KEYMAP_LIVE, KEYMAP_LINT,
+                                        KEYMAP_HELP};
     for (size_t m = 0; m < sizeof order / sizeof order[0]; m++) {
         doc_add(d, term_attr(ROLE_NORMAL), "");
         doc_add(d, term_attr(ROLE_HEADING), keys_map_title(order[m]));

@@ -32,6 +32,10 @@ static const struct key_binding bindings[] = {
     {KEYMAP_DKIM, 'x', false, ACT_DELETE, "x", "Unset the tag", NULL, NULL},
     {KEYMAP_DKIM, 'v', false, ACT_SUBVIEW, "v", "Key record / DKIM-Signature", "v", "View"},
 
+    {KEYMAP_LIVE, 'c', false, ACT_COPY_LIVE, "c", "Copy the published record into the draft",
+     "c", "Copy live"},
+    {KEYMAP_LIVE, '\n', false, ACT_ACTIVATE, "Enter", "Copy (on the copy line)", NULL, NULL},
+
     {KEYMAP_COMPOSE, KEY_UP, true, ACT_UP, "Up", "Previous field", NULL, NULL},
     {KEYMAP_COMPOSE, KEY_DOWN, true, ACT_DOWN, "Down", "Next field", NULL, NULL},
     {KEYMAP_COMPOSE, '\t', false, ACT_NEXT, "Tab", "Next field", NULL, NULL},
@@ -100,6 +104,7 @@ size_t keys_chain(enum keymap map, enum keymap out[3])
     case KEYMAP_SPF:
     case KEYMAP_DMARC:
     case KEYMAP_DKIM:
+    case KEYMAP_LIVE:
         out[0] = map, out[1] = KEYMAP_COMPOSE, out[2] = KEYMAP_GLOBAL;
         return 3;
     case KEYMAP_COMPOSE:
@@ -142,6 +147,7 @@ const char *keys_map_title(enum keymap map)
     case KEYMAP_SPF: return "SPF tab";
     case KEYMAP_DMARC: return "DMARC tab";
     case KEYMAP_DKIM: return "DKIM tab";
+    case KEYMAP_LIVE: return "Live tab";
     case KEYMAP_LINT: return "Lint pane";
     case KEYMAP_HELP: return "Help browser";
     case KEYMAP_COUNT: break;

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../net/resolver.h"
+
 struct tui_options {
     bool example;                  /* start on the built-in example drafts */
     const char *load_path;         /* open this zone fragment, or NULL */
@@ -14,6 +16,7 @@ struct tui_options {
     const char *domain;            /* DOMAIN argument, or NULL */
     const char *const *selectors;  /* --selector values (borrowed) */
     size_t nselectors;
+    struct net_resolver_options net; /* --dns, --doh...: strings borrowed */
 };
 
 /* Run the editor until the user quits.  Returns the process exit status:

@@ -161,6 +161,10 @@ struct tab_ops {
      * of w (inside the frame). */
     void (*draw)(struct app *a, void *st, WINDOW *w, int y, int x, int rows, int cols,
                  bool focused);
+    /* Optional: draw the Record pane's inside instead of the record text
+     * (the Live tab puts live and draft side by side).  False: the usual
+     * drawing of record(). */
+    bool (*draw_record)(struct app *a, void *st, WINDOW *w, int y, int x, int rows, int cols);
     /* An action, or a key (when editing, every key comes here first with
      * act == ACT_NONE).  Returns dirty bits; *handled false lets the app
      * apply its own meaning. */
@@ -374,6 +378,8 @@ struct app {
 
     struct strbuf scratch;   /* formatting, reused */
     long long started_ms;
+
+    struct live *live;       /* live DNS (live.c); NULL until a fetch */
 };
 
 /* The active tab's operations and state. */
@@ -383,6 +389,8 @@ const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab);
 unsigned app_draft_changed(struct app *a);
 /* Set a draft's text through the core and refresh.  Returns dirty bits. */
 unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, size_t len);
+/* The Lint pane's list again (the record shown changed or was freed). */
+void app_refresh_lint(struct app *a);
 /* All tabs re-read the drafts (after a load). */
 void app_reload_tabs(struct app *a);
 /* A one-line message on the status line for a few seconds. */

@@ -48,6 +48,7 @@ enum action {
     ACT_QUAL_SOFTFAIL,
     ACT_QUAL_NEUTRAL,
     ACT_SUBVIEW,     /* DKIM: key record / DKIM-Signature */
+    ACT_COPY_LIVE,   /* Live: the published record becomes the draft */
     /* help browser, dialogs */
     ACT_SEARCH,
     ACT_CLOSE,
@@ -61,6 +62,7 @@ enum keymap {
     KEYMAP_SPF,
     KEYMAP_DMARC,
     KEYMAP_DKIM,
+    KEYMAP_LIVE,    /* the Live tab */
     KEYMAP_LINT,    /* focus in the lint pane */
     KEYMAP_HELP,    /* the help browser */
     KEYMAP_COUNT
