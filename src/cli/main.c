@@ -19,14 +19,15 @@ static const char usage_text[] =
     "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
     "  authtxt explain [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
     "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
-    "                  [--selector S] [--against FILE | --dns ... | --doh ...] [--json]\n"
+    "                  [--selector S] [--against FILE | --dns ... | --doh ...]\n"
+    "                  [--json]\n"
     "  authtxt --help | --version\n"
     "\n"
     "Build, explain and check SPF, DKIM and DMARC records.\n"
     "Without a command, opens the full-screen editor.\n"
     "\n"
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
-    "diff: 0 no change in effect, 1 a change in effect, 2 a draft has errors, 3 usage/I/O.\n"
+    "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O.\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)

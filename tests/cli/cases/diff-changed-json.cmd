@@ -1,0 +1,7 @@
+diff
+example.com
+--json
+--load
+tests/data/diff/changed.zone
+--against
+tests/data/diff/live.zone

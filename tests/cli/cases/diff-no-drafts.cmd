@@ -1,0 +1,4 @@
+diff
+example.com
+--against
+tests/data/diff/live.zone
