@@ -1,0 +1,83 @@
+/* The network options shared by the live commands (see netopts.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "netopts.h"
+
+void netopts_init(struct netopts *o) { memset(o, 0, sizeof *o); }
+
+/* Milliseconds per try: 1..60000, digits only. */
+static bool parse_timeout(const char *arg, int *out)
+{
+    if (!arg || !*arg || strlen(arg) > 6)
+        return false;
+    long v = 0;
+    for (const char *p = arg; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v < 1 || v > 60000)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+int netopts_handle(struct netopts *o, int c, const char *arg)
+{
+    switch (c) {
+    case NETOPT_DNS:
+        o->resolver.server = arg;
+        return 1;
+    case NETOPT_DOH:
+        o->resolver.doh_url = arg;
+        return 1;
+    case NETOPT_DOH_INSECURE:
+        o->resolver.doh_insecure = true;
+        return 1;
+    case NETOPT_DOH_CAFILE:
+        o->resolver.doh_cafile = arg;
+        return 1;
+    case NETOPT_TIMEOUT:
+        if (!parse_timeout(arg, &o->resolver.timeout_ms))
+            return cli_usage_error("--timeout %s: expected milliseconds per try, 1 to 60000",
+                                   arg ? arg : "");
+        return 1;
+    case NETOPT_SELECTOR:
+        if (o->nselectors == NETOPTS_MAX_SELECTORS)
+            return cli_usage_error("at most %d --selector options", NETOPTS_MAX_SELECTORS);
+        if (!arg || !*arg)
+            return cli_usage_error("--selector needs a name");
+        o->selectors[o->nselectors++] = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int netopts_check(const struct netopts *o)
+{
+    const struct net_resolver_options *r = &o->resolver;
+    if (r->server && r->doh_url)
+        return cli_usage_error("--dns and --doh exclude each other");
+    if ((r->doh_insecure || r->doh_cafile) && !r->doh_url)
+        return cli_usage_error("--doh-insecure and --doh-cafile need --doh");
+    if (r->doh_insecure && r->doh_cafile)
+        return cli_usage_error("--doh-insecure and --doh-cafile exclude each other");
+    return 0;
+}
+
+struct net_resolver *netopts_resolver(const struct netopts *o)
+{
+    char err[256] = "";
+    struct net_resolver *r = net_resolver_new(&o->resolver, err, sizeof err);
+    if (!r) {
+        fputs("authtxt: ", stderr);
+        out_safe(stderr, err[0] ? err : "cannot set up the resolver",
+                 strlen(err[0] ? err : "cannot set up the resolver"));
+        fputc('\n', stderr);
+    }
+    return r;
+}
