@@ -302,128 +302,6 @@ static bool tree_from_zone(struct spf_tree *t, const struct zone_src *zs)
     return true;
 }
 
-/* ---- live DNS for the draft's tree ------------------------------------- */
-
-struct tree_query {
-    struct spf_tree *tree;
-    struct spf_query q;
-    char name[DMARC_QNAME_MAX + 2];
-    unsigned waiting;       /* answers still to come (A and AAAA: two) */
-    enum dns_status status; /* combined */
-    unsigned count;
-    struct dns_txt_answer txt;
-    bool txt_set;
-};
-
-static void tree_answer(void *data, const struct net_answer *a)
-{
-    struct tree_query *tq = data;
-    if (a->type == NET_Q_TXT) {
-        dns_txt_answer_free(&tq->txt);
-        dns_txt_answer_init(&tq->txt);
-        tq->txt.status = a->status;
-        for (size_t i = 0; i < a->txt.count; i++) {
-            const struct dns_txt *r = &a->txt.records[i];
-            const char *s = r->text;
-            size_t len = r->len;
-            dns_txt_answer_add(&tq->txt, &s, &len, 1);
-        }
-        tq->txt_set = true;
-        tq->status = a->status;
-    } else {
-        /* A and AAAA: OK when either answered; an error outranks a void
-         * answer; void only when both were. */
-        if (a->status == DNS_OK || tq->status == DNS_PENDING)
-            tq->status = tq->status == DNS_OK ? DNS_OK : a->status;
-        else if (tq->status != DNS_OK && dns_status_is_void(tq->status) &&
-                 !dns_status_is_void(a->status))
-            tq->status = a->status;
-        tq->count += a->count;
-    }
-    if (tq->waiting)
-        tq->waiting--;
-}
-
-static void tree_attach(struct tree_query *tq)
-{
-    const struct spf_query *q = &tq->q;
-    enum dns_status st = tq->status == DNS_PENDING ? DNS_ERROR : tq->status;
-    if (q->type == SPF_QUERY_TXT) {
-        struct dns_txt_answer empty;
-        dns_txt_answer_init(&empty);
-        struct dns_txt_answer *ans = tq->txt_set ? &tq->txt : &empty;
-        ans->status = st;
-        if (q->target == SPF_NONE)
-            spf_tree_attach_txt(tq->tree, q->node, ans);
-        else
-            spf_tree_attach_exp(tq->tree, q->node, q->target, ans);
-    } else {
-        spf_tree_attach_target(tq->tree, q->node, q->target, st, tq->count);
-    }
-}
-
-/* Expand a draft's tree through the resolver: every pending query of a
- * level at once, wait, attach, and on to the next level. */
-static bool tree_from_dns(struct spf_tree *t, struct net_resolver *res)
-{
-    for (unsigned round = 0; round <= SPF_TREE_MAX_DEPTH + 1; round++) {
-        size_t n = spf_tree_pending(t, NULL, 0);
-        if (n == 0)
-            return true;
-        struct spf_query *q = malloc(n * sizeof *q);
-        struct tree_query *tq = calloc(n, sizeof *tq);
-        if (!q || !tq) {
-            free(q);
-            free(tq);
-            return false;
-        }
-        spf_tree_pending(t, q, n);
-        for (size_t i = 0; i < n; i++) {
-            tq[i].tree = t;
-            tq[i].q = q[i];
-            tq[i].status = DNS_PENDING;
-            dns_txt_answer_init(&tq[i].txt);
-            if (!q[i].name || !normalize_domain(q[i].name, tq[i].name, sizeof tq[i].name)) {
-                tq[i].status = DNS_ERROR;
-                continue;
-            }
-            tq[i].q.name = tq[i].name;
-            switch (q[i].type) {
-            case SPF_QUERY_TXT:
-                tq[i].waiting = 1;
-                if (!net_resolver_query(res, tq[i].name, NET_Q_TXT, tree_answer, &tq[i]))
-                    tq[i].waiting = 0, tq[i].status = DNS_ERROR;
-                break;
-            case SPF_QUERY_ADDR:
-                tq[i].waiting = 2;
-                if (!net_resolver_query(res, tq[i].name, NET_Q_A, tree_answer, &tq[i]))
-                    tq[i].waiting--;
-                if (!net_resolver_query(res, tq[i].name, NET_Q_AAAA, tree_answer, &tq[i]))
-                    tq[i].waiting--;
-                break;
-            case SPF_QUERY_A:
-                tq[i].waiting = 1;
-                if (!net_resolver_query(res, tq[i].name, NET_Q_A, tree_answer, &tq[i]))
-                    tq[i].waiting = 0, tq[i].status = DNS_ERROR;
-                break;
-            case SPF_QUERY_MX:
-                tq[i].waiting = 1;
-                if (!net_resolver_query(res, tq[i].name, NET_Q_MX, tree_answer, &tq[i]))
-                    tq[i].waiting = 0, tq[i].status = DNS_ERROR;
-                break;
-            }
-        }
-        net_resolver_wait(res);
-        for (size_t i = 0; i < n; i++) {
-            tree_attach(&tq[i]);
-            dns_txt_answer_free(&tq[i].txt);
-        }
-        free(q);
-        free(tq);
-    }
-    return true;
-}
-
 /* ---- text output --------------------------------------------------------- */
 
 /* Untrusted text, cut at `max` bytes with "..." (DKIM keys are long). */
@@ -841,6 +719,8 @@ int cmd_diff(int argc, char **argv)
     bool load_open = false, against_open = false;
     struct net_resolver *res = NULL;
     struct net_fetch *f = NULL;
+    static struct net_fetch draft_fetch; /* the draft's include tree */
+    net_fetch_init(&draft_fetch);
     struct net_fetch_lint lint;
     net_fetch_lint_init(&lint);
     side_init(&live);
@@ -927,13 +807,26 @@ int cmd_diff(int argc, char **argv)
     /* The draft's SPF tree, expanded the same way as the live one. */
     if (draft.present[SLOT_SPF]) {
         const struct record *r = &draft.rec[SLOT_SPF];
-        if (!spf_tree_start_text(&draft.own_tree, domain, r->text, r->len))
-            goto oom;
-        bool ok = a.against ? tree_from_zone(&draft.own_tree, &against_src)
-                            : tree_from_dns(&draft.own_tree, res);
-        if (!ok)
-            goto oom;
-        draft.tree = &draft.own_tree;
+        if (a.against) {
+            if (!spf_tree_start_text(&draft.own_tree, domain, r->text, r->len) ||
+                !tree_from_zone(&draft.own_tree, &against_src))
+                goto oom;
+            draft.tree = &draft.own_tree;
+        } else {
+            /* The same expansion as the live tree's (src/net/fetch.c). */
+            char err[256] = "";
+            if (!net_fetch_start_tree(&draft_fetch, res, domain, r->text, r->len, err,
+                                      sizeof err)) {
+                fputs("authtxt: the draft's include tree: ", stderr);
+                out_safe(stderr, err, strlen(err));
+                fputc('\n', stderr);
+                goto done;
+            }
+            net_resolver_wait(res);
+            if (draft_fetch.oom)
+                goto oom;
+            draft.tree = &draft_fetch.spf;
+        }
     }
 
     /* The diffs. */
@@ -1027,6 +920,7 @@ done:
         net_fetch_free(f);
         free(f);
     }
+    net_fetch_free(&draft_fetch);
     net_resolver_free(res);
     return status;
 }
