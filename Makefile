@@ -167,7 +167,7 @@ bench: deps $(BENCH_BIN) $(BIN)
 	@tests/bench/tui_perf.sh $(BIN)
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
 
-screenshots: deps-screenshots $(BIN)
+screenshots: deps-screenshots $(BIN) dns-tools
 	tests/e2e/screenshots.sh $(BIN) screenshots
 
 # Build rules of the DNS test tools (relay, broken server, dnsq) and the

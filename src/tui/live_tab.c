@@ -491,8 +491,7 @@ static void live_tab_explain(struct app *a, void *st, struct explain *out)
         if (d && i < d->count) {
             const struct diff_change *c = &d->changes[i];
             out->help_id = c->id;
-            strbuf_printf(&out->here, "%s: %s", diff_kind_name(c->kind),
-                          c->sentence ? c->sentence : "");
+            strbuf_puts(&out->here, c->sentence ? c->sentence : diff_kind_name(c->kind));
             strbuf_printf(&out->note, "live: %s\ndraft: %s",
                           c->before_text ? c->before_text : "(absent)",
                           c->after_text ? c->after_text : "(absent)");

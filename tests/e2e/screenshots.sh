@@ -123,3 +123,27 @@ e2e_keys q
 e2e_wait 'not saved'
 e2e_keys n
 e2e_wait_exit 0
+
+# 6. The Live tab: a domain served by a real DNS server on 127.0.0.1 (the
+# test fixture), with an edited SPF draft, so the diff and the include
+# tree show.
+. "$(dirname "$0")/../dns/lib.sh" "$1"
+dns_cleanup_hook() { e2e_cleanup; }
+dns_start "$(dirname "$0")/../dns/zones/fixture.zone"
+e2e_start "$COLS" "$LINES_" tree.fx.test --dns "$DNS_SERVER"
+e2e_wait 'fetched tree\.fx\.test'
+e2e_keys e
+e2e_wait 'Record: editing as text'
+e2e_keys C-u
+e2e_type 'v=spf1 include:b1.tree.fx.test ip4:198.51.100.0/24 -all'
+e2e_keys Enter
+e2e_wait '\[modified\]'
+e2e_keys 4
+e2e_wait 'lookups 10 -> 4 of 10'
+e2e_keys Down Down
+e2e_wait 'Live · SPF'
+shot live
+e2e_keys q
+e2e_wait 'not saved'
+e2e_keys n
+e2e_wait_exit 0
