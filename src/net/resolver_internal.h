@@ -1,0 +1,118 @@
+/* What the resolver's parts share (not public): the query record, the
+ * resolver itself, the DNS message parser both transports use, and the
+ * transport hooks (c-ares in resolver_ares.c, DoH in resolver_doh.c). */
+#ifndef AUTHTXT_NET_RESOLVER_INTERNAL_H
+#define AUTHTXT_NET_RESOLVER_INTERNAL_H
+
+#include <sys/select.h> /* before ares.h: c-ares 1.18 needs fd_set */
+
+#include <ares.h>
+#include <curl/curl.h>
+
+#include "resolver.h"
+
+#define RESOLVER_NAME_MAX 256        /* 253 bytes of name, a final dot, NUL */
+#define RESOLVER_ERROR_MAX 256       /* room for one error sentence */
+#define RESOLVER_DOH_BODY_MAX 65535u /* RFC 8484 §6: a DNS message */
+#define RESOLVER_CNAME_MAX 16        /* CNAME steps followed in one answer */
+
+/* What one answer message says, once parsed. */
+struct resolver_result {
+    enum dns_status status;
+    struct dns_txt_answer txt; /* TXT records kept (caller frees) */
+    unsigned count;            /* records of the type asked */
+    bool truncated;            /* cut at NET_MAX_TXT_* */
+    bool tc;                   /* the message had the TC bit */
+    char error[RESOLVER_ERROR_MAX];
+};
+
+struct net_query {
+    struct net_resolver *r;
+    struct net_query *prev, *next; /* r->head..r->tail, in asking order */
+    char name[RESOLVER_NAME_MAX];  /* as asked */
+    enum net_qtype type;
+    net_answer_fn fn;
+    void *data;
+    bool sent;    /* handed to a transport */
+    bool done;    /* fn was called */
+    bool busy;    /* a transport still holds this query */
+    bool via_tcp; /* c-ares: now on the TCP channel */
+    double start_ms, deadline_ms;
+    /* DoH */
+    CURL *easy;
+    unsigned char *qbuf; /* the query message (freed with ares_free_string) */
+    unsigned char *body;
+    size_t body_len, body_cap;
+    bool body_over;
+};
+
+struct resolver_curl_sock {
+    curl_socket_t fd;
+    int what; /* CURL_POLL_IN / OUT / INOUT */
+};
+
+struct net_resolver {
+    int timeout_ms, tries;
+    char server_text[128]; /* "127.0.0.1:5353", "the system resolver" */
+    bool exact_rcode;      /* c-ares hands SERVFAIL/REFUSED answers to us */
+    bool closing;          /* in net_resolver_free: no new queries */
+    struct net_query *head, *tail;
+    size_t pending, sent, inflight;
+    /* c-ares: UDP (truncated answers come back to us) and TCP channels */
+    ares_channel udp, tcp;
+    bool ares_ready;
+    /* DoH */
+    char *doh_url;
+    char *doh_cafile;
+    bool doh_insecure;
+    CURLM *multi;
+    struct curl_slist *doh_headers;
+    struct resolver_curl_sock *curl_socks;
+    size_t ncurl_socks, curl_socks_cap;
+    double curl_due_ms; /* < 0: no timer */
+};
+
+/* Milliseconds on the monotonic clock. */
+double resolver_now_ms(void);
+
+/* Parse msg[0..len) as the answer to qname/qtype (ns_t_* value).  Never
+ * fails: a malformed message gives DNS_ERROR with the reason.  O(len + RRs
+ * x CNAME steps).  res->txt must be freed by the caller. */
+void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname, int qtype,
+                        const char *server, struct resolver_result *res);
+/* The ns_t_* value of a query type. */
+int resolver_qtype_code(enum net_qtype type);
+const char *resolver_qtype_name(enum net_qtype type);
+
+/* Ends query q with res (status, text) and calls its callback. */
+void resolver_finish(struct net_query *q, struct resolver_result *res);
+/* Ends q with status and an error sentence. */
+void resolver_finish_error(struct net_query *q, enum dns_status status, const char *error);
+
+/* c-ares transport (resolver_ares.c).  init checks server ("HOST[:PORT]",
+ * "[v6]:PORT", NULL: resolv.conf) and makes the UDP and TCP channels; false
+ * with the reason in err.  send hands q to the UDP channel (q->busy until
+ * c-ares lets go; a truncated answer is asked again over TCP).  fds adds
+ * the channels' sockets and lowers *due_ms to their next timeout; process
+ * reads ready sockets and runs due retries (callbacks run here).  destroy
+ * ends both channels (c-ares calls back each query it holds). */
+bool resolver_ares_init(struct net_resolver *r, const char *server, char *err, size_t errlen);
+void resolver_ares_send(struct net_query *q);
+size_t resolver_ares_fds(struct net_resolver *r, struct pollfd *fds, size_t max, double *due_ms);
+void resolver_ares_process(struct net_resolver *r, const struct pollfd *fds, size_t nfds);
+void resolver_ares_destroy(struct net_resolver *r);
+
+/* DoH transport (resolver_doh.c), the same shape over the libcurl multi
+ * interface: init checks the URL and makes the multi handle; send starts
+ * one HTTP/2 POST (a failure ends q at once with DNS_ERROR); cancel drops
+ * q's transfer (no callback); fds/process as above for curl's sockets and
+ * timer; destroy frees the multi handle (cancel every query first). */
+bool resolver_doh_init(struct net_resolver *r, const struct net_resolver_options *opts, char *err,
+                       size_t errlen);
+void resolver_doh_send(struct net_query *q);
+void resolver_doh_cancel(struct net_query *q);
+size_t resolver_doh_fds(struct net_resolver *r, struct pollfd *fds, size_t max, double *due_ms);
+void resolver_doh_process(struct net_resolver *r, const struct pollfd *fds, size_t nfds);
+void resolver_doh_destroy(struct net_resolver *r);
+
+#endif

@@ -1,0 +1,23 @@
+# DNS test tools (included by the Makefile): dnsq (the resolver driver),
+# brokendns (a deliberately broken server) and relay (a delaying relay for
+# the fetch benchmark).  `make dns-tools` builds them; `make dns-tests`
+# needs them.
+RESOLVER_OBJ = $(filter $(BUILD)/src/net/resolver%.o,$(NET_OBJ))
+DNS_TOOLS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay
+
+.PHONY: dns-tools
+dns-tools: deps $(DNS_TOOLS)
+dns-tests: dns-tools
+
+$(BUILD)/tests/dnsq: tests/dns/dnsq.c $(RESOLVER_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_NET)) $< $(RESOLVER_OBJ) $(LIB) \
+	    $(call pc_libs,libcares libcurl $(PKG_CORE)) -lm -o $@
+
+$(BUILD)/tests/brokendns: tests/dns/brokendns.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(WERROR) $(OPT) $(CFLAGS) $< -o $@
+
+$(BUILD)/tests/relay: tests/dns/relay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(WERROR) $(OPT) $(CFLAGS) $< -o $@
