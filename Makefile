@@ -104,15 +104,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h
 
 # --- tests ----------------------------------------------------------------
 # The README's test command.  Runs the unit tests (gcc, then clang with
-# ASan+UBSan), the CLI golden tests, the TUI tests in tmux and the DNS tests
-# against a real server on 127.0.0.1.
+# ASan+UBSan), the CLI golden tests, then the CLI, the TUI tests in tmux and
+# the DNS tests against a real server on 127.0.0.1 with the binary built
+# with AddressSanitizer (leak checking on) and UBSan: any memory error or
+# leak fails the run.  The DNS test tools stay plain builds (one test runs
+# them under valgrind).
 check: deps
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory clang
 	$(MAKE) --no-print-directory unit-asan
 	$(MAKE) --no-print-directory cli-tests
-	$(MAKE) --no-print-directory e2e
-	$(MAKE) --no-print-directory dns-tests
+	$(MAKE) --no-print-directory dns-tools
+	DNS_TOOLS=$(CURDIR)/$(BUILD)/tests $(MAKE) --no-print-directory CC=clang BUILD=build/asan \
+	    SAN=1 cli-tests e2e dns-tests
 	@echo "make check: all tests passed"
 
 unit: $(UNIT_BIN)

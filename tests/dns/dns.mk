@@ -3,10 +3,10 @@
 # the fetch benchmark).  `make dns-tools` builds them; `make dns-tests`
 # needs them.
 RESOLVER_OBJ = $(filter $(BUILD)/src/net/resolver%.o,$(NET_OBJ))
-DNS_TOOLS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay
+DNS_TOOL_BINS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay
 
 .PHONY: dns-tools
-dns-tools: deps $(DNS_TOOLS)
+dns-tools: deps $(DNS_TOOL_BINS)
 dns-tests: dns-tools
 
 $(BUILD)/tests/dnsq: tests/dns/dnsq.c $(RESOLVER_OBJ) $(LIB)
