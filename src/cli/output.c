@@ -10,30 +10,80 @@
 #include "authtxt/strbuf.h"
 #include "cli.h"
 
+/* Length of the leading run of printable ASCII (0x20-0x7e) in text[0..len):
+ * bytes that safetext passes through as themselves, one column each.  Eight
+ * bytes at a time: a byte is outside the range when it is below 0x20, is
+ * 0x7f, or has its high bit set. */
+static size_t printable_ascii_prefix(const char *text, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        uint64_t below = (w - ones * 0x20) & ~w;       /* high bit: byte < 0x20 */
+        uint64_t del = ((w ^ (ones * 0x7f)) - ones) & ~(w ^ (ones * 0x7f)); /* == 0x7f */
+        if ((below | del | w) & highs)
+            break;
+    }
+    while (i < len && (unsigned char)text[i] >= 0x20 && (unsigned char)text[i] < 0x7f)
+        i++;
+    return i;
+}
+
 void out_safe(FILE *f, const char *text, size_t len)
 {
+    if (printable_ascii_prefix(text, len) == len) {
+        fwrite(text, 1, len, f);
+        return;
+    }
     struct strbuf sb = STRBUF_INIT;
     safetext_escape(text, len, &sb, NULL);
     fwrite(strbuf_cstr(&sb), 1, sb.len, f);
     strbuf_free(&sb);
 }
 
-/* The line holding byte `at`: its start and end offsets, and its number. */
+/* The line holding byte `at`: its start and end offsets, and its number.
+ * memchr from newline to newline: a record is usually one line. */
 static void find_line(const char *text, size_t len, size_t at, size_t *start, size_t *end,
                       size_t *number)
 {
-    size_t s = 0, n = 1;
-    for (size_t i = 0; i < at && i < len; i++)
-        if (text[i] == '\n') {
-            s = i + 1;
-            n++;
-        }
-    size_t e = s;
-    while (e < len && text[e] != '\n')
-        e++;
+    size_t s = 0, n = 1, limit = at < len ? at : len;
+    const char *nl;
+    while (s < limit && (nl = memchr(text + s, '\n', limit - s)) != NULL) {
+        s = (size_t)(nl - text) + 1;
+        n++;
+    }
+    nl = s < len ? memchr(text + s, '\n', len - s) : NULL;
+    size_t e = nl ? (size_t)(nl - text) : len;
     if (e > s && text[e - 1] == '\r' && e - 1 >= at)
         e--;
     *start = s, *end = e, *number = n;
+}
+
+/* Write a number in decimal (fprintf's machinery costs more than the line
+ * it writes when a zone has 100,000 diagnostics). */
+static void out_size(FILE *f, size_t v)
+{
+    char buf[24];
+    size_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    fwrite(buf + i, 1, sizeof buf - i, f);
+}
+
+/* Write n copies of c (a caret's indent or underline) in a few fwrites. */
+static void out_repeat(FILE *f, char c, size_t n)
+{
+    char run[128];
+    memset(run, c, n < sizeof run ? n : sizeof run);
+    while (n) {
+        size_t k = n < sizeof run ? n : sizeof run;
+        fwrite(run, 1, k, f);
+        n -= k;
+    }
 }
 
 /* Show at most this many columns of a long line around the span. */
@@ -50,37 +100,59 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     if (end > le)
         end = le;
 
-    size_t *cols = malloc((le - ls + 1) * sizeof *cols);
+    /* A line of printable ASCII (nearly every record) is shown as it is,
+     * one column a byte: no escaping, no column table. */
+    bool plain = printable_ascii_prefix(text + ls, le - ls) == le - ls;
+    size_t *cols = plain ? NULL : malloc((le - ls + 1) * sizeof *cols);
     struct strbuf shown = STRBUF_INIT;
-    if (!cols) {
-        fprintf(f, "%s: %s: %s\n", origin, diag_severity_name(d->severity), d->message);
+    if (!plain && !cols) {
+        fprintf(f, "%s: %s: ", origin, diag_severity_name(d->severity));
+        out_safe(f, d->message, strlen(d->message));
+        fputc('\n', f);
         return;
     }
-    safetext_escape(text + ls, le - ls, &shown, cols);
-    size_t c0 = cols[start - ls], c1 = cols[end - ls];
+    if (!plain)
+        safetext_escape(text + ls, le - ls, &shown, cols);
+    size_t c0 = plain ? start - ls : cols[start - ls], c1 = plain ? end - ls : cols[end - ls];
     /* base_column: the 1-based file column where the record's text starts. */
     size_t column = (line == 1 ? base_column : 1) + (start - ls);
 
     /* Messages quote parts of the record: they are untrusted text too. */
-    fprintf(f, "%s:%zu:%zu: %s: ", origin, base_line + line - 1, column,
-            diag_severity_name(d->severity));
+    fputs(origin, f);
+    fputc(':', f);
+    out_size(f, base_line + line - 1);
+    fputc(':', f);
+    out_size(f, column);
+    fputs(": ", f);
+    fputs(diag_severity_name(d->severity), f);
+    fputs(": ", f);
     out_safe(f, d->message, strlen(d->message));
-    fprintf(f, " [%s]", rule->code);
-    if (rule->ref[0])
-        fprintf(f, " (%s)", rule->ref);
+    fputs(" [", f);
+    fputs(rule->code, f);
+    fputc(']', f);
+    if (rule->ref[0]) {
+        fputs(" (", f);
+        fputs(rule->ref, f);
+        fputc(')', f);
+    }
     fputc('\n', f);
 
     /* Window the line so the span is visible even in a 2,000-byte record. */
-    size_t total = cols[le - ls];
+    size_t total = plain ? le - ls : cols[le - ls];
     size_t from = 0;
     if (total > OUT_WINDOW && c1 > OUT_WINDOW - 10)
         from = c0 > 20 ? c0 - 20 : 0;
-    const char *s = strbuf_cstr(&shown);
-    size_t byte_from = 0, byte_to = shown.len;
+    const char *s = plain ? text + ls : strbuf_cstr(&shown);
+    size_t shown_len = plain ? le - ls : shown.len;
+    size_t byte_from = 0, byte_to = shown_len;
+    if (plain) {
+        byte_from = from;
+        byte_to = from + OUT_WINDOW < shown_len ? from + OUT_WINDOW : shown_len;
+    }
     /* Map display columns back to bytes of the escaped text: the escaped
      * rendering is ASCII or whole UTF-8 characters, so walk it. */
     size_t col = 0;
-    for (size_t i = 0; i < shown.len;) {
+    for (size_t i = 0; !plain && i < shown.len;) {
         if (col == from && byte_from == 0 && from)
             byte_from = i;
         if (col >= from + OUT_WINDOW) {
@@ -100,12 +172,11 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     }
     fprintf(f, "  %s", from ? "..." : "");
     fwrite(s + byte_from, 1, byte_to - byte_from, f);
-    fprintf(f, "%s\n  %s", byte_to < shown.len ? "..." : "", from ? "   " : "");
-    for (size_t i = from; i < c0; i++)
-        fputc(' ', f);
+    fprintf(f, "%s\n  %s", byte_to < shown_len ? "..." : "", from ? "   " : "");
+    out_repeat(f, ' ', c0 > from ? c0 - from : 0);
     fputc('^', f);
-    for (size_t i = c0 + 1; i < c1 && i < from + OUT_WINDOW; i++)
-        fputc('~', f);
+    size_t stop = c1 < from + OUT_WINDOW ? c1 : from + OUT_WINDOW;
+    out_repeat(f, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
     fputc('\n', f);
     free(cols);
     strbuf_free(&shown);

@@ -1,28 +1,181 @@
 /* `authtxt lint --zone FILE`: every SPF, DMARC and DKIM TXT record of a zone
  * file, diagnostics located as file:line:column, then the cross-record
- * rules per domain.  Records are analyzed one at a time into reused
- * buffers, so a 60,000-record zone needs no more memory than one record. */
+ * rules per domain.
+ *
+ * The streaming reader (zone_open/zone_next) and one analysis per record:
+ * the file is never held as a table of records, and the records the cross
+ * rules need (a domain's first SPF,
+ * its first DMARC record and its first usable DKIM key) are kept while the
+ * domain's records are adjacent, as they are in a zone written by hand or by
+ * a tool.  When a domain's run ends, its cross rules run and the domain is
+ * remembered in a hash with references to those records' texts; should the
+ * domain come back later in the file, they are analyzed again and its cross
+ * rules rerun at the end of the new run.  Memory: one record per kind plus
+ * a few dozen bytes per domain (and the texts that do not lie in the file
+ * buffer as they are: joined or escaped strings).  The text report lists
+ * the zone's own diagnostics first, so a quick pass of the reader alone
+ * comes before the real one; the JSON report needs no such pass.
+ *
+ * 60,000 records (tests/bench/bench_zone.sh): about 3 us a record, a
+ * third of it DKIM key decoding; the old two-analyses version took 9 us. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "authtxt/dkim.h"
 #include "authtxt/zone.h"
 #include "cli.h"
 #include "zonelint.h"
 
 #define ZONELINT_MAX_KEYS 16 /* DKIM keys of one domain taken into the cross rules */
+#define ZONELINT_STDOUT_BUF (256u << 10)
+
+/* Where a record's text can be found again, should its domain come back
+ * later in the file: as the byte spans of its strings in the file when
+ * they hold the text as is (no escape: the usual case, 8 bytes a string),
+ * else as a copy.  Both live in zonelint.pool. */
+struct text_ref {
+    uint32_t at;     /* pool offset of the spans (uint32 start, len pairs) or the copy */
+    uint32_t len;    /* the joined text's length */
+    uint16_t nspans; /* 0: a copy */
+    bool set;
+};
+
+/* A domain seen in the file, with the result of its cross rules.  Kept
+ * small: a zone has one per domain. */
+struct domain_entry {
+    uint32_t name;  /* pool offset of the NUL-terminated domain */
+    uint32_t nkeys; /* DKIM keys counted, at most ZONELINT_MAX_KEYS */
+    struct text_ref spf, dmarc, key;
+    struct diag *cross; /* the cross rules' diagnostics (malloc'd), ncross of them */
+    uint32_t ncross;
+};
+
+struct hash_slot {
+    uint32_t tag;   /* low 32 bits of the domain's hash */
+    uint32_t index; /* entry index + 1; 0: empty */
+};
+
+/* The domain whose records are being read: its kept analyses. */
+struct domain_run {
+    bool active;
+    size_t entry; /* index in zonelint.entries */
+    struct record spf, dmarc, key;
+    bool have_spf, have_dmarc, have_key;
+    struct diag_list cross; /* scratch for cross_lint */
+    struct strbuf text;     /* scratch for a text joined again */
+};
 
 struct zonelint {
     const char *path;
     bool json;
+    const char *file;
+    size_t file_len;
     struct zone zone;
     struct record rec;
     json_t *records_json, *cross_json;
     int status;
-    size_t nchecked;
+    size_t ntxt, nchecked;
+    bool oom;
+
+    struct domain_run run;
+    struct domain_entry *entries;
+    size_t nentries, entries_cap;
+    struct hash_slot *hash; /* open addressing, linear probing */
+    size_t hash_cap;
+    char *pool; /* domain names, string spans and copied texts */
+    size_t pool_len, pool_cap;
 };
 
 static int worst(int a, int b) { return a > b ? a : b; }
+
+/* --- reading the file ------------------------------------------------------ */
+
+/* The file's bytes, and how to give them back. */
+struct zone_file {
+    char *data;
+    size_t len, mapped; /* mapped: bytes of an anonymous mapping, 0 = malloc'd */
+};
+
+static void zone_file_free(struct zone_file *f)
+{
+    if (f->mapped)
+        munmap(f->data, f->mapped);
+    else
+        free(f->data);
+    memset(f, 0, sizeof *f);
+}
+
+/* Memory for `size` bytes of file.  A large file goes in an anonymous
+ * mapping that asks for huge pages: reading 10 MB into 4 KiB pages costs
+ * thousands of page faults, a noticeable part of linting a big zone. */
+static bool zone_file_alloc(struct zone_file *f, size_t size)
+{
+    f->mapped = 0;
+#ifdef MADV_HUGEPAGE
+    if (size >= (2u << 20)) {
+        size_t huge = 2u << 20, len = (size + 1 + huge - 1) / huge * huge;
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            (void)madvise(p, len, MADV_HUGEPAGE); /* a hint: 4 KiB pages if refused */
+            f->data = p;
+            f->mapped = len;
+            return true;
+        }
+    }
+#endif
+    f->data = malloc(size + 1);
+    return f->data != NULL;
+}
+
+/* Read a regular file in one read of its known size (no doubling copies);
+ * anything else (a pipe, "-") through cli_read_file.  False after printing
+ * why. */
+static bool read_zone_file(const char *path, struct zone_file *f)
+{
+    memset(f, 0, sizeof *f);
+    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        (uintmax_t)st.st_size > CLI_FILE_MAX) {
+        if (fd >= 0)
+            close(fd);
+        f->data = cli_read_file(path, &f->len); /* says what is wrong, or reads a pipe */
+        return f->data != NULL;
+    }
+    size_t size = (size_t)st.st_size, n = 0;
+    if (!zone_file_alloc(f, size)) {
+        close(fd);
+        fprintf(stderr, "authtxt: out of memory reading %s\n", path);
+        return false;
+    }
+    while (n < size) {
+        ssize_t got = read(fd, f->data + n, size - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            fprintf(stderr, "authtxt: cannot read %s: %s\n", path, strerror(errno));
+            zone_file_free(f);
+            close(fd);
+            return false;
+        }
+        if (got == 0)
+            break; /* the file shrank meanwhile: take what is there */
+        n += (size_t)got;
+    }
+    close(fd);
+    f->data[n] = '\0';
+    f->len = n;
+    return true;
+}
+
+/* --- per-record diagnostics ------------------------------------------------ */
 
 /* Print a diagnostic d whose span is [start, end) in file offsets, at a
  * known location (line, column of start). */
@@ -30,14 +183,13 @@ static void print_at(struct zonelint *zl, const struct diag *d, size_t start, si
                      const struct zone_location *loc)
 {
     size_t line_start = start - (loc->column - 1);
-    size_t line_end = start;
-    while (line_end < zl->zone.file_len && zl->zone.file[line_end] != '\n')
-        line_end++;
+    const char *nl = memchr(zl->file + start, '\n', zl->file_len - start);
+    size_t line_end = nl ? (size_t)(nl - zl->file) : zl->file_len;
     struct diag local = *d;
     local.start = start - line_start;
     local.end = (end > line_end ? line_end : end) - line_start;
-    out_diag_text(stdout, zl->path, zl->zone.file + line_start, line_end - line_start, &local,
-                  loc->line, 1);
+    out_diag_text(stdout, zl->path, zl->file + line_start, line_end - line_start, &local, loc->line,
+                  1);
 }
 
 /* A zone-syntax diagnostic: its span is already in file offsets. */
@@ -62,38 +214,34 @@ static json_t *json_file_diags(struct zonelint *zl, const struct diag_list *diag
     return a;
 }
 
-static void lint_record(struct zonelint *zl, const struct zone_record *zr)
+static void report_record(struct zonelint *zl, const struct zone_record *zr, enum record_kind kind)
 {
-    enum record_kind kind = zone_kind_record_kind(zr->kind);
-    if (kind == RECORD_UNKNOWN)
-        return;
-    zl->nchecked++;
-    record_analyze(&zl->rec, kind, zr->text, zr->len, (long long)time(NULL));
-    zl->status = worst(zl->status, diag_list_status(&zl->rec.diags));
+    const struct diag_list *diags = &zl->rec.diags;
+    zl->status = worst(zl->status, diag_list_status(diags));
     if (zl->json) {
         json_t *o = json_object();
         json_object_set_new(o, "name", json_text(zr->owner, zr->owner_len));
         json_object_set_new(o, "line", json_integer((json_int_t)zr->line));
         json_object_set_new(o, "type", json_string(record_kind_name(kind)));
         json_object_set_new(o, "record", json_text(zr->text, zr->len));
-        json_object_set_new(o, "valid", json_boolean(diag_list_status(&zl->rec.diags) < 2));
-        json_t *diags = json_array();
-        for (size_t i = 0; i < zl->rec.diags.count; i++) {
-            const struct diag *d = &zl->rec.diags.items[i];
+        json_object_set_new(o, "valid", json_boolean(diag_list_status(diags) < 2));
+        json_t *a = json_array();
+        for (size_t i = 0; i < diags->count; i++) {
+            const struct diag *d = &diags->items[i];
             struct zone_location loc;
             zone_record_locate(&zl->zone, zr, d->start, &loc);
             json_t *jd = json_diag(d); /* start/end: offsets in "record" */
             json_object_set_new(jd, "line", json_integer((json_int_t)loc.line));
             json_object_set_new(jd, "column", json_integer((json_int_t)loc.column));
-            json_array_append_new(diags, jd);
+            json_array_append_new(a, jd);
         }
-        json_object_set_new(o, "diagnostics", diags);
+        json_object_set_new(o, "diagnostics", a);
         json_array_append_new(zl->records_json, o);
         return;
     }
     /* Locate through the record (O(record)), not the whole file. */
-    for (size_t i = 0; i < zl->rec.diags.count; i++) {
-        const struct diag *d = &zl->rec.diags.items[i];
+    for (size_t i = 0; i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
         struct zone_location loc;
         size_t fs, fe;
         zone_record_file_span(&zl->zone, zr, d->start, d->end, &fs, &fe);
@@ -102,51 +250,322 @@ static void lint_record(struct zonelint *zl, const struct zone_record *zr)
     }
 }
 
-struct by_domain {
-    const char *domain;
-    size_t index;
-};
+/* --- domains: the hash and the adjacent run --------------------------------- */
 
-static int compare_domain(const void *a, const void *b)
+static uint64_t hash_name(const char *s)
 {
-    const struct by_domain *x = a, *y = b;
-    int c = strcmp(x->domain, y->domain);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    /* FNV's low bits vary little between "d1.example" and "d2.example":
+     * mix the high bits in before masking. */
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93u;
+    h ^= h >> 32;
+    return h;
 }
 
-/* The cross rules for one domain's records: idx[0..n) all share a domain. */
-static void cross_domain(struct zonelint *zl, const size_t *idx, size_t n, struct record *slots)
+/* Append n bytes to the pool; their offset, or UINT32_MAX when out of
+ * memory (or past 4 GiB, which a 64 MiB zone file cannot reach). */
+static uint32_t pool_add(struct zonelint *zl, const void *bytes, size_t n)
 {
-    struct record *spf = NULL, *dmarc = NULL;
-    const struct record *keys[ZONELINT_MAX_KEYS];
-    size_t nkeys = 0, used = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct zone_record *zr = &zl->zone.records[idx[i]];
-        enum record_kind kind = zone_kind_record_kind(zr->kind);
-        struct record **want = kind == RECORD_SPF ? &spf : kind == RECORD_DMARC ? &dmarc : NULL;
-        if (kind == RECORD_DKIM_KEY ? nkeys == ZONELINT_MAX_KEYS : !want || *want)
-            continue; /* a second SPF/DMARC at one name is a live-lint matter */
-        struct record *slot = &slots[used++];
-        record_analyze(slot, kind, zr->text, zr->len, 0);
-        if (want)
-            *want = slot;
-        else
-            keys[nkeys++] = slot;
+    if (zl->pool_len + n > zl->pool_cap) {
+        size_t cap = zl->pool_cap ? zl->pool_cap : 64u << 10;
+        while (cap < zl->pool_len + n)
+            cap *= 2;
+        if (cap >= UINT32_MAX)
+            return UINT32_MAX;
+        char *p = realloc(zl->pool, cap);
+        if (!p)
+            return UINT32_MAX;
+        zl->pool = p;
+        zl->pool_cap = cap;
     }
-    if (!spf && !dmarc && !nkeys)
+    uint32_t at = (uint32_t)zl->pool_len;
+    if (n)
+        memcpy(zl->pool + at, bytes, n);
+    zl->pool_len += n;
+    return at;
+}
+
+static const char *entry_domain(const struct zonelint *zl, const struct domain_entry *e)
+{
+    return zl->pool + e->name;
+}
+
+/* The slot of `domain` (hash h) in the hash: its entry, or the empty slot
+ * for it.  The tag (the low 32 bits of h) spares most visits to the
+ * entries, and lets the table grow without reading them. */
+static struct hash_slot *hash_find(struct zonelint *zl, const char *domain, uint64_t h)
+{
+    size_t mask = zl->hash_cap - 1;
+    uint32_t tag = (uint32_t)h;
+    for (size_t i = tag & mask;; i = (i + 1) & mask) {
+        struct hash_slot *slot = &zl->hash[i];
+        if (slot->index == 0 ||
+            (slot->tag == tag &&
+             strcmp(entry_domain(zl, &zl->entries[slot->index - 1]), domain) == 0))
+            return slot;
+    }
+}
+
+/* Keep the load factor at most 1/2: double and re-insert (from the tags
+ * alone: no entry is read).  False on OOM. */
+static bool hash_grow(struct zonelint *zl)
+{
+    if (zl->hash_cap && (zl->nentries + 1) * 2 <= zl->hash_cap)
+        return true;
+    if (zl->nentries >= UINT32_MAX / 4)
+        return false;
+    size_t cap = zl->hash_cap ? zl->hash_cap * 2 : 1024;
+    struct hash_slot *old = zl->hash;
+    size_t old_cap = zl->hash_cap;
+    /* malloc + memset, not calloc: calloc's fresh pages are the shared
+     * zero page, and the first write to each then faults a second time. */
+    zl->hash = malloc(cap * sizeof *zl->hash);
+    if (!zl->hash) {
+        zl->hash = old;
+        return false;
+    }
+    memset(zl->hash, 0, cap * sizeof *zl->hash);
+    zl->hash_cap = cap;
+    size_t mask = cap - 1;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old[i].index)
+            continue;
+        size_t k = old[i].tag & mask;
+        while (zl->hash[k].index)
+            k = (k + 1) & mask;
+        zl->hash[k] = old[i];
+    }
+    free(old);
+    return true;
+}
+
+/* The entry of `domain`, created when new (*is_new tells).  SIZE_MAX on
+ * OOM.  O(length of the name), amortized. */
+static size_t entry_find_or_add(struct zonelint *zl, const char *domain, bool *is_new)
+{
+    *is_new = false;
+    if (!hash_grow(zl))
+        return SIZE_MAX;
+    uint64_t h = hash_name(domain);
+    struct hash_slot *slot = hash_find(zl, domain, h);
+    if (slot->index)
+        return slot->index - 1;
+    if (zl->nentries == zl->entries_cap) {
+        size_t cap = zl->entries_cap ? zl->entries_cap * 2 : 1024;
+        struct domain_entry *p = realloc(zl->entries, cap * sizeof *p);
+        if (!p)
+            return SIZE_MAX;
+        zl->entries = p;
+        zl->entries_cap = cap;
+    }
+    uint32_t name = pool_add(zl, domain, strlen(domain) + 1);
+    if (name == UINT32_MAX)
+        return SIZE_MAX;
+    struct domain_entry *e = &zl->entries[zl->nentries];
+    memset(e, 0, sizeof *e);
+    e->name = name;
+    slot->tag = (uint32_t)h;
+    slot->index = (uint32_t)++zl->nentries;
+    *is_new = true;
+    return zl->nentries - 1;
+}
+
+/* Strings that lie in the file as they are decoded are remembered by
+ * their spans; past this many strings the text is copied instead. */
+#define TEXT_REF_MAX_SPANS 8
+
+/* Remember a record's text for a later re-analysis.  False on OOM. */
+static bool text_ref_set(struct zonelint *zl, struct text_ref *t, const struct zone_record *zr)
+{
+    uint32_t spans[2 * TEXT_REF_MAX_SPANS];
+    size_t n = 0;
+    bool as_is = zr->nstrings <= TEXT_REF_MAX_SPANS;
+    for (size_t i = 0; as_is && i < zr->nstrings; i++) {
+        /* The token's content (quotes dropped) holds the decoded bytes
+         * exactly when there was no escape: compare to be sure. */
+        const struct zone_string *str = &zr->strings[i];
+        size_t from = str->file_start, to = str->file_end;
+        if (to - from >= 2 && zl->file[from] == '"' && zl->file[to - 1] == '"')
+            from++, to--;
+        if (to - from != str->len || to > zl->file_len ||
+            memcmp(zl->file + from, zr->text + str->start, str->len) != 0) {
+            as_is = false;
+            break;
+        }
+        spans[n++] = (uint32_t)from;
+        spans[n++] = str->len;
+    }
+    uint32_t at = as_is ? pool_add(zl, spans, n * sizeof *spans) : pool_add(zl, zr->text, zr->len);
+    if (at == UINT32_MAX || zr->len > UINT32_MAX)
+        return false;
+    *t = (struct text_ref){at, (uint32_t)zr->len, as_is ? (uint16_t)(n / 2) : 0, true};
+    return true;
+}
+
+/* Analyze a remembered text again into r. */
+static bool text_ref_analyze(struct zonelint *zl, const struct text_ref *t, struct record *r,
+                             enum record_kind kind)
+{
+    const char *text = zl->pool + t->at;
+    if (t->nspans) {
+        strbuf_reset(&zl->run.text);
+        for (size_t i = 0; i < t->nspans; i++) {
+            uint32_t span[2];
+            memcpy(span, zl->pool + t->at + i * sizeof span, sizeof span);
+            strbuf_append(&zl->run.text, zl->file + span[0], span[1]);
+        }
+        if (zl->run.text.failed)
+            return false;
+        text = strbuf_cstr(&zl->run.text);
+    }
+    return record_analyze(r, kind, text, t->len, 0);
+}
+
+/* What cross.c counts as a usable key (cross_lint's have_key). */
+static bool key_usable(const struct record *r)
+{
+    return r->kind == RECORD_DKIM_KEY && r->len && r->dkim_key &&
+           dkim_key_is_usable(r->dkim_key);
+}
+
+static void swap_records(struct record *a, struct record *b)
+{
+    struct record t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* The run of the current domain ends: run its cross rules and keep what
+ * they say in its entry. */
+static void run_close(struct zonelint *zl)
+{
+    struct domain_run *run = &zl->run;
+    if (!run->active)
         return;
-    struct diag_list cross;
-    diag_list_init(&cross);
-    const char *domain = zl->zone.records[idx[0]].domain;
-    cross_lint(domain, spf, dmarc, keys, nkeys, &cross);
-    zl->status = worst(zl->status, diag_list_status(&cross));
-    if (zl->json && cross.count) {
-        json_array_append_new(zl->cross_json,
-                              json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
-                                        "diagnostics", json_diag_list(&cross)));
-    } else {
-        for (size_t i = 0; i < cross.count; i++) {
-            const struct diag *d = &cross.items[i];
+    run->active = false;
+    struct domain_entry *e = &zl->entries[run->entry];
+    const struct record *keys[1] = {&run->key};
+    diag_list_reset(&run->cross);
+    cross_lint(entry_domain(zl, e), run->have_spf ? &run->spf : NULL,
+               run->have_dmarc ? &run->dmarc : NULL, keys, run->have_key ? 1 : 0, &run->cross);
+    free(e->cross);
+    e->cross = NULL;
+    e->ncross = 0;
+    if (run->cross.oom)
+        zl->oom = true;
+    if (!run->cross.count)
+        return;
+    e->cross = malloc(run->cross.count * sizeof *e->cross);
+    if (!e->cross) {
+        zl->oom = true;
+        return;
+    }
+    memcpy(e->cross, run->cross.items, run->cross.count * sizeof *e->cross);
+    e->ncross = (uint32_t)run->cross.count;
+}
+
+/* A run of `domain` starts: a new entry, or one seen before whose kept
+ * records are analyzed again from their texts. */
+static bool run_open(struct zonelint *zl, const char *domain)
+{
+    struct domain_run *run = &zl->run;
+    bool is_new;
+    size_t i = entry_find_or_add(zl, domain, &is_new);
+    if (i == SIZE_MAX)
+        return false;
+    run->active = true;
+    run->entry = i;
+    run->have_spf = run->have_dmarc = run->have_key = false;
+    if (is_new)
+        return true;
+    const struct domain_entry *e = &zl->entries[i];
+    run->have_spf = e->spf.set;
+    run->have_dmarc = e->dmarc.set;
+    run->have_key = e->key.set;
+    return (!e->spf.set || text_ref_analyze(zl, &e->spf, &run->spf, RECORD_SPF)) &&
+           (!e->dmarc.set || text_ref_analyze(zl, &e->dmarc, &run->dmarc, RECORD_DMARC)) &&
+           (!e->key.set || text_ref_analyze(zl, &e->key, &run->key, RECORD_DKIM_KEY));
+}
+
+/* Give the record just analyzed (zl->rec) to the current run when the cross
+ * rules need it: the first SPF and DMARC record of the domain, and its first
+ * usable key among the first ZONELINT_MAX_KEYS keys.  The analysis is moved,
+ * not copied; zl->rec gets the run's old buffers to reuse. */
+static bool run_take(struct zonelint *zl, const struct zone_record *zr, enum record_kind kind)
+{
+    struct domain_run *run = &zl->run;
+    if (!run->active || strcmp(entry_domain(zl, &zl->entries[run->entry]), zr->domain) != 0) {
+        run_close(zl);
+        if (!run_open(zl, zr->domain))
+            return false;
+    }
+    struct domain_entry *e = &zl->entries[run->entry];
+    struct record *keep = NULL;
+    struct text_ref *ref = NULL;
+    bool *have = NULL;
+    if (kind == RECORD_SPF && !run->have_spf) {
+        keep = &run->spf, ref = &e->spf, have = &run->have_spf;
+    } else if (kind == RECORD_DMARC && !run->have_dmarc) {
+        keep = &run->dmarc, ref = &e->dmarc, have = &run->have_dmarc;
+    } else if (kind == RECORD_DKIM_KEY && e->nkeys < ZONELINT_MAX_KEYS) {
+        e->nkeys++;
+        if (!run->have_key && key_usable(&zl->rec))
+            keep = &run->key, ref = &e->key, have = &run->have_key;
+    }
+    if (!keep)
+        return true;
+    swap_records(keep, &zl->rec);
+    *have = true;
+    return text_ref_set(zl, ref, zr);
+}
+
+/* qsort has no context argument: sort (name, entry) pairs instead. */
+struct by_name {
+    const char *name;
+    const struct domain_entry *entry;
+};
+
+static int compare_by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
+}
+
+/* Print (or put in JSON) the cross diagnostics of every domain, in domain
+ * order. */
+static void cross_report(struct zonelint *zl)
+{
+    size_t n = 0;
+    struct by_name *order = malloc((zl->nentries ? zl->nentries : 1) * sizeof *order);
+    if (!order) {
+        zl->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < zl->nentries; i++) {
+        const struct domain_entry *e = &zl->entries[i];
+        for (size_t k = 0; k < e->ncross; k++)
+            zl->status = worst(zl->status, e->cross[k].severity == DIAG_ERROR     ? CLI_ERRORS
+                                           : e->cross[k].severity == DIAG_WARNING ? CLI_WARNINGS
+                                                                                  : CLI_CLEAN);
+        if (e->ncross)
+            order[n++] = (struct by_name){entry_domain(zl, e), e};
+    }
+    qsort(order, n, sizeof *order, compare_by_name);
+    for (size_t k = 0; k < n; k++) {
+        const struct domain_entry *e = order[k].entry;
+        const char *domain = order[k].name;
+        if (zl->json) {
+            struct diag_list list = {.items = e->cross, .count = e->ncross, .cap = e->ncross};
+            json_array_append_new(zl->cross_json,
+                                  json_pack("{s:o, s:o}", "domain",
+                                            json_text(domain, strlen(domain)), "diagnostics",
+                                            json_diag_list(&list)));
+            continue;
+        }
+        for (size_t i = 0; i < e->ncross; i++) {
+            const struct diag *d = &e->cross[i];
             printf("%s: domain ", zl->path);
             out_safe(stdout, domain, strlen(domain));
             printf(": %s: ", diag_severity_name(d->severity));
@@ -154,83 +573,118 @@ static void cross_domain(struct zonelint *zl, const size_t *idx, size_t n, struc
             printf(" [%s] (%s)\n", rule_get(d->rule)->code, rule_get(d->rule)->ref);
         }
     }
-    diag_list_free(&cross);
+    free(order);
 }
 
-static void cross_all(struct zonelint *zl)
+static void zonelint_free(struct zonelint *zl)
 {
-    size_t n = zl->zone.count;
-    struct by_domain *order = malloc((n ? n : 1) * sizeof *order);
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    struct record slots[2 + ZONELINT_MAX_KEYS];
-    if (!order || !idx) {
-        fputs("authtxt: out of memory for the cross-record rules\n", stderr);
-        zl->status = CLI_USAGE;
-        free(order);
-        free(idx);
-        return;
-    }
-    for (size_t i = 0; i < 2 + ZONELINT_MAX_KEYS; i++)
-        record_init(&slots[i]);
-    for (size_t i = 0; i < n; i++)
-        order[i] = (struct by_domain){zl->zone.records[i].domain, i};
-    qsort(order, n, sizeof *order, compare_domain);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = order[i].index;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && strcmp(order[j].domain, order[i].domain) == 0)
-            j++;
-        cross_domain(zl, idx + i, j - i, slots);
-        i = j;
-    }
-    for (size_t i = 0; i < 2 + ZONELINT_MAX_KEYS; i++)
-        record_free(&slots[i]);
-    free(order);
-    free(idx);
+    for (size_t i = 0; i < zl->nentries; i++)
+        free(zl->entries[i].cross);
+    free(zl->entries);
+    free(zl->hash);
+    free(zl->pool);
+    record_free(&zl->run.spf);
+    record_free(&zl->run.dmarc);
+    record_free(&zl->run.key);
+    diag_list_free(&zl->run.cross);
+    strbuf_free(&zl->run.text);
+    record_free(&zl->rec);
+    zone_free(&zl->zone);
 }
+
+/* --- the command ------------------------------------------------------------ */
 
 int zonelint_run(const char *path, bool json)
 {
-    size_t len;
-    char *file = cli_read_file(path, &len);
-    if (!file)
+    struct zone_file zf;
+    if (!read_zone_file(path, &zf))
         return CLI_USAGE;
-    struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN};
-    struct diag_list zdiags;
+    const char *file = zf.data;
+    size_t len = zf.len;
+    /* One big buffer: the report of a large zone is megabytes of lines. */
+    static char stdout_buf[ZONELINT_STDOUT_BUF];
+    setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
+
+    struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN, .file = file,
+                          .file_len = len};
+    struct diag_list zdiags, scratch;
+    long long now = (long long)time(NULL);
     diag_list_init(&zdiags);
+    diag_list_init(&scratch);
     zone_init(&zl.zone);
     record_init(&zl.rec);
-    if (!zone_read(&zl.zone, file, len, NULL, &zdiags)) {
-        fprintf(stderr, "authtxt: out of memory reading %s\n", path);
-        zl.status = CLI_USAGE;
-        goto done;
-    }
-    zl.status = diag_list_status(&zdiags);
+    record_init(&zl.run.spf);
+    record_init(&zl.run.dmarc);
+    record_init(&zl.run.key);
+    diag_list_init(&zl.run.cross);
+    strbuf_init(&zl.run.text);
+    struct diag_list *reader_diags = &zdiags;
     if (json) {
         zl.records_json = json_array();
         zl.cross_json = json_array();
     } else {
+        /* The zone's own diagnostics come first in the report, but the
+         * reader finds them as it goes: a first pass of the reader alone
+         * (about a tenth of the work, no memory) collects them. */
+        if (!zone_open(&zl.zone, file, len, NULL, &zdiags)) {
+            zl.oom = true;
+            goto done;
+        }
+        while (zone_next(&zl.zone, &zdiags))
+            ;
+        zl.status = diag_list_status(&zdiags);
         for (size_t i = 0; i < zdiags.count; i++)
             print_file_diag(&zl, &zdiags.items[i]);
+        reader_diags = &scratch; /* the same diagnostics again: not wanted */
     }
-    for (size_t i = 0; i < zl.zone.count; i++)
-        lint_record(&zl, &zl.zone.records[i]);
-    cross_all(&zl);
+    if (!zone_open(&zl.zone, file, len, NULL, reader_diags)) {
+        zl.oom = true;
+        goto done;
+    }
+    const struct zone_record *zr;
+    while ((zr = zone_next(&zl.zone, reader_diags))) {
+        diag_list_reset(&scratch);
+        zl.ntxt++;
+        enum record_kind kind = zone_kind_record_kind(zr->kind);
+        if (kind == RECORD_UNKNOWN)
+            continue;
+        zl.nchecked++;
+        if (!record_analyze(&zl.rec, kind, zr->text, zr->len, now))
+            zl.oom = true;
+        report_record(&zl, zr, kind);
+        if (!run_take(&zl, zr, kind))
+            zl.oom = true;
+    }
+    if (zl.zone.oom)
+        zl.oom = true;
+    run_close(&zl);
+    zl.status = worst(zl.status, diag_list_status(&zdiags));
+    diag_list_free(&scratch);
+
     if (json) {
+        cross_report(&zl);
         json_print(json_pack("{s:o, s:o, s:o, s:o, s:b}", "file", json_text(path, strlen(path)),
                              "zone_diagnostics", json_file_diags(&zl, &zdiags), "records",
                              zl.records_json, "cross", zl.cross_json, "valid",
                              zl.status < CLI_ERRORS));
+        zl.records_json = zl.cross_json = NULL; /* json_print freed them */
     } else {
+        cross_report(&zl);
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
-               zl.zone.count, zl.nchecked,
+               zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");
     }
 done:
+    if (zl.oom) {
+        fprintf(stderr, "authtxt: out of memory linting %s: the report is incomplete\n", path);
+        zl.status = CLI_USAGE;
+    }
+    fflush(stdout);
+    json_decref(zl.records_json);
+    json_decref(zl.cross_json);
     diag_list_free(&zdiags);
-    record_free(&zl.rec);
-    zone_free(&zl.zone);
-    free(file);
+    diag_list_free(&scratch);
+    zonelint_free(&zl);
+    zone_file_free(&zf);
     return zl.status;
 }

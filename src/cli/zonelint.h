@@ -4,7 +4,13 @@
 
 #include <stdbool.h>
 
-/* Lint every TXT record of the zone file at path; returns the exit status. */
+/* Lint every TXT record of the zone file at path ("-": standard input),
+ * print the report on stdout (text, or JSON when `json`) and return the
+ * exit status (cli.h).  One analysis per record; memory is the file, one
+ * analyzed record per kind and a few dozen bytes per domain.  Sets stdout
+ * fully buffered (call it before anything else writes there).  Failures:
+ * an unreadable file (CLI_USAGE, said on stderr), out of memory (the report
+ * so far, then CLI_USAGE). */
 int zonelint_run(const char *path, bool json);
 
 #endif

@@ -144,22 +144,99 @@ int diag_list_max_severity(const struct diag_list *list)
     return max;
 }
 
-/* Insertion sort: lists are short, and it is stable, so diagnostics at the
- * same place keep the order their rules ran in. */
+/* Does a come after b in display order (by start, then errors first)? */
+static bool diag_after(const struct diag *a, const struct diag *b)
+{
+    return a->start > b->start || (a->start == b->start && a->severity < b->severity);
+}
+
+/* The sort key of one diagnostic: small, so sorting moves 16 bytes, not a
+ * whole diagnostic with its message. */
+struct diag_key {
+    size_t start;
+    unsigned index; /* position before sorting */
+    int severity;
+};
+
+static bool key_after(const struct diag_key *a, const struct diag_key *b)
+{
+    return a->start > b->start || (a->start == b->start && a->severity < b->severity);
+}
+
+/* Stable bottom-up merge sort of keys[0..n) with scratch tmp[0..n).
+ * Returns the array that holds the result (keys or tmp). */
+static struct diag_key *key_sort(struct diag_key *keys, struct diag_key *tmp, size_t n)
+{
+    struct diag_key *from = keys, *to = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            /* Take from the left run on ties: that keeps the sort stable. */
+            while (a < mid && b < hi)
+                to[k++] = key_after(&from[a], &from[b]) ? from[b++] : from[a++];
+            while (a < mid)
+                to[k++] = from[a++];
+            while (b < hi)
+                to[k++] = from[b++];
+        }
+        struct diag_key *t = from;
+        from = to;
+        to = t;
+    }
+    return from;
+}
+
+/* Stable: diagnostics at the same place keep the order their rules ran in.
+ * Already-sorted lists (the usual case: parsers and rules go left to right
+ * mostly) cost one pass.  Otherwise the keys are merge-sorted and the
+ * diagnostics moved once each along the permutation's cycles: O(n log n)
+ * comparisons and O(n) moves, for any input (insertion sort here once made
+ * 512 diagnostics in reverse cost 130,000 moves of 264 bytes). */
 void diag_list_sort(struct diag_list *list)
 {
-    for (size_t i = 1; i < list->count; i++) {
-        struct diag tmp = list->items[i];
-        size_t j = i;
-        while (j > 0) {
-            const struct diag *prev = &list->items[j - 1];
-            int later = prev->start > tmp.start ||
-                        (prev->start == tmp.start && prev->severity < tmp.severity);
-            if (!later)
-                break;
-            list->items[j] = list->items[j - 1];
-            j--;
+    size_t n = list->count;
+    size_t i = 1;
+    while (i < n && !diag_after(&list->items[i - 1], &list->items[i]))
+        i++;
+    if (i >= n)
+        return;
+    if (n > DIAG_LIST_MAX) {
+        /* Not through diag_add (it stops at DIAG_LIST_MAX): a list built
+         * by hand.  Insertion sort from the first item out of order. */
+        for (; i < n; i++) {
+            struct diag hand = list->items[i];
+            size_t j = i;
+            for (; j > 0 && diag_after(&list->items[j - 1], &hand); j--)
+                list->items[j] = list->items[j - 1];
+            list->items[j] = hand;
         }
-        list->items[j] = tmp;
+        return;
+    }
+    /* The keys of at most DIAG_LIST_MAX diagnostics: 16 KiB of stack. */
+    struct diag_key keys[DIAG_LIST_MAX], tmp[DIAG_LIST_MAX];
+    for (size_t k = 0; k < n; k++)
+        keys[k] = (struct diag_key){list->items[k].start, (unsigned)k,
+                                    (int)list->items[k].severity};
+    const struct diag_key *order = key_sort(keys, tmp, n);
+    /* order[k].index is the diagnostic that goes to position k.  Follow
+     * each cycle with one diagnostic in hand; `done` marks placed slots. */
+    bool done[DIAG_LIST_MAX];
+    memset(done, 0, n * sizeof *done);
+    for (size_t start = 0; start < n; start++) {
+        if (done[start] || order[start].index == start) {
+            done[start] = true;
+            continue;
+        }
+        struct diag hand = list->items[start];
+        size_t k = start;
+        while (order[k].index != start) {
+            list->items[k] = list->items[order[k].index];
+            done[k] = true;
+            k = order[k].index;
+        }
+        list->items[k] = hand;
+        done[k] = true;
     }
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # make bench, part 2: `authtxt lint --zone` end to end on a generated zone
 # of 60,000 TXT records (SPF, DMARC, DKIM keys decoded).  Target (issue #2):
-# under 0.25 s.  Prints the best of 5 runs (wall and CPU).
+# under 0.25 s.  Prints the best of 5 runs (wall and CPU, each the best
+# of its own: on a loaded machine the wall time of a run is mostly waiting),
+# and the load average, so a reader can tell a busy machine from a slow run.
 set -eu
 bin=$(readlink -f "$1")
 n=${BENCH_ZONE_RECORDS:-60000}
@@ -11,7 +13,8 @@ python3 "$(dirname "$0")/gen_zone.py" "$n" > "$tmp/zone"
 echo "lint --zone: $n TXT records, $(wc -c < "$tmp/zone") bytes"
 python3 - "$bin" "$tmp/zone" <<'PY'
 import os, resource, subprocess, sys, time
-best = None
+best_wall = best_cpu = None
+rss = 0
 for _ in range(5):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -21,8 +24,11 @@ for _ in range(5):
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if p.returncode >= 3:
         sys.exit(f"lint --zone failed with status {p.returncode}")
-    if best is None or wall < best[0]:
-        best = (wall, cpu, after.ru_maxrss)
-print(f"lint --zone  best of 5: {best[0]*1000:.0f} ms wall, {best[1]*1000:.0f} ms CPU, "
-      f"max RSS {best[2]/1024:.1f} MiB  (target < 250 ms)")
+    best_wall = wall if best_wall is None else min(best_wall, wall)
+    best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    rss = after.ru_maxrss
+n = int(os.environ.get("BENCH_ZONE_RECORDS", "60000"))
+print(f"lint --zone  best of 5: {best_wall*1000:.0f} ms wall, {best_cpu*1000:.0f} ms CPU "
+      f"({best_cpu/n*1e9:.0f} ns/record), max RSS {rss/1024:.1f} MiB  (target < 250 ms); "
+      f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 PY

@@ -291,6 +291,156 @@ static void test_many_terms_and_repeated_tags(void **state)
     strbuf_free(&sb);
 }
 
+/* Is the list in display order (by start, then errors first)? */
+static void assert_sorted(const struct diag_list *list)
+{
+    for (size_t i = 1; i < list->count; i++) {
+        const struct diag *a = &list->items[i - 1], *b = &list->items[i];
+        assert_true(a->start < b->start || (a->start == b->start && a->severity >= b->severity));
+    }
+}
+
+/* 10,000 SPF terms: every term parsed, the lookup limit named once at the
+ * 11th lookup term (RFC 7208 §4.6.4), not once per term past it. */
+static void test_ten_thousand_spf_terms_diagnosed_once(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "v=spf1");
+    for (int i = 0; i < 10000; i++)
+        strbuf_puts(&sb, i % 2 ? " a" : " mx");
+    strbuf_puts(&sb, " -all");
+    analyze(RECORD_UNKNOWN, strbuf_cstr(&sb), sb.len);
+    assert_int_equal(r.kind, RECORD_SPF);
+    assert_int_equal(r.terms.count, 10002); /* v=spf1, 10,000 terms, -all */
+    assert_int_equal(diag_list_count_rule(&r.diags, RULE_SPF_LOOKUP_LIMIT), 1);
+    assert_int_equal(diag_list_count_rule(&r.diags, RULE_SPF_LOOKUP_COUNT), 1);
+    assert_int_equal(diag_list_count_rule(&r.diags, RULE_SPF_RECORD_SIZE), 1);
+    assert_int_equal(find(RULE_SPF_LOOKUP_LIMIT)->start, 32); /* "v=spf1 mx a ... a mx": 11th */
+    assert_int_equal(r.diags.dropped, 0);
+    assert_sorted(&r.diags);
+    /* The same again in the same record: the result does not drift. */
+    size_t count = r.diags.count;
+    analyze(RECORD_UNKNOWN, strbuf_cstr(&sb), sb.len);
+    assert_int_equal(r.diags.count, count);
+    strbuf_free(&sb);
+}
+
+/* 10,000 repeated tags: the tokenizer stops at its tag cap with a syntax
+ * error, duplicates are named (bounded), the list stays within
+ * DIAG_LIST_MAX with the rest counted, and the list is in order. */
+static void test_ten_thousand_repeated_tags(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "v=DMARC1");
+    for (int i = 0; i < 10000; i++)
+        strbuf_puts(&sb, ";t=y");
+    analyze(RECORD_UNKNOWN, strbuf_cstr(&sb), sb.len);
+    assert_int_equal(r.kind, RECORD_DMARC);
+    assert_true(r.terms.count < 10000); /* the tag cap */
+    assert_true(diag_list_count_rule(&r.diags, RULE_DMARC_DUPLICATE_TAG) >= 1);
+    assert_int_equal(diag_list_count_rule(&r.diags, RULE_DMARC_SYNTAX), 1);
+    assert_rule(&r.diags, RULE_DMARC_MISSING_P);
+    assert_int_equal(diag_list_status(&r.diags), 2);
+    assert_sorted(&r.diags);
+
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "v=DKIM1");
+    for (int i = 0; i < 10000; i++)
+        strbuf_puts(&sb, ";k=rsa");
+    analyze(RECORD_UNKNOWN, strbuf_cstr(&sb), sb.len);
+    assert_int_equal(r.kind, RECORD_DKIM_KEY);
+    assert_int_equal(r.diags.count, DIAG_LIST_MAX); /* one per duplicate, capped */
+    assert_true(r.diags.dropped > 0);
+    assert_true(r.diags.count + r.diags.dropped >= r.terms.count - 1);
+    assert_int_equal(r.diags.items[0].rule, RULE_DKIM_DUPLICATE_TAG);
+    assert_int_equal(r.diags.items[0].start, 14); /* "v=DKIM1;k=rsa;" then k= again */
+    for (size_t i = 0; i < r.diags.count; i++)
+        assert_true(r.diags.items[i].rule == RULE_DKIM_DUPLICATE_TAG ||
+                    r.diags.items[i].rule == RULE_DKIM_SYNTAX);
+    assert_sorted(&r.diags);
+    strbuf_free(&sb);
+}
+
+/* diag_list_sort against a plain stable insertion sort: by start, errors
+ * first at one start, and equal keys in the order they were added (the
+ * message says which). */
+static void test_diag_sort_stable_on_any_order(void **state)
+{
+    (void)state;
+    struct diag_list list, want;
+    diag_list_init(&list);
+    diag_list_init(&want);
+    /* Two warnings, an info and an error: ties of equal and unequal rank. */
+    static const enum rule_id rules[4] = {RULE_DMARC_NO_RUA, RULE_DMARC_TESTING,
+                                          RULE_DMARC_MISSING_P, RULE_DMARC_SYNTAX};
+    for (int pattern = 0; pattern < 4; pattern++) {
+        diag_list_reset(&list);
+        unsigned x = 7u + (unsigned)pattern;
+        for (int i = 0; i < DIAG_LIST_MAX + 10; i++) {
+            x = x * 1103515245u + 12345u;
+            size_t start = pattern == 0   ? (size_t)i            /* sorted */
+                           : pattern == 1 ? (size_t)(1000 - i)   /* reversed */
+                           : pattern == 2 ? (size_t)(x >> 16) % 40 /* many ties */
+                                          : (size_t)(x >> 16);
+            diag_add(&list, rules[(x >> 8) % 4], start, start + 1, "%d", i);
+        }
+        assert_int_equal(list.count, DIAG_LIST_MAX);
+        assert_int_equal(list.dropped, 10);
+        /* The reference: insertion sort on a copy. */
+        diag_list_reset(&want);
+        diag_list_append(&want, &list, 0);
+        for (size_t i = 1; i < want.count; i++) {
+            struct diag tmp = want.items[i];
+            size_t j = i;
+            while (j > 0 && (want.items[j - 1].start > tmp.start ||
+                             (want.items[j - 1].start == tmp.start &&
+                              want.items[j - 1].severity < tmp.severity))) {
+                want.items[j] = want.items[j - 1];
+                j--;
+            }
+            want.items[j] = tmp;
+        }
+        diag_list_sort(&list);
+        for (size_t i = 0; i < list.count; i++) {
+            assert_int_equal(list.items[i].start, want.items[i].start);
+            assert_int_equal(list.items[i].rule, want.items[i].rule);
+            assert_string_equal(list.items[i].message, want.items[i].message);
+        }
+    }
+    diag_list_free(&list);
+    diag_list_free(&want);
+}
+
+/* Input checks on the word-at-a-time path: a NUL or a bad byte at every
+ * position of a 40-byte record is found at that exact offset. */
+static void test_input_checks_at_every_offset(void **state)
+{
+    (void)state;
+    char text[] = "v=spf1 ip4:192.0.2.1 a:mail.example.com -all";
+    size_t len = sizeof text - 1;
+    for (size_t at = 7; at < len; at++) {
+        char saved = text[at];
+        text[at] = '\0';
+        analyze(RECORD_SPF, text, len);
+        const struct diag *d = find(RULE_INPUT_NUL);
+        assert_non_null(d);
+        assert_int_equal(d->start, at);
+        assert_null(find(RULE_INPUT_BAD_UTF8));
+        text[at] = (char)0xc3; /* a lead byte with no continuation */
+        analyze(RECORD_SPF, text, len);
+        d = find(RULE_INPUT_BAD_UTF8);
+        assert_non_null(d);
+        assert_int_equal(d->start, at);
+        assert_null(find(RULE_INPUT_NUL));
+        text[at] = saved;
+    }
+    /* Valid UTF-8 after an ASCII run is no error. */
+    ANALYZE("v=spf1 a:mail.example.com -all exp=caf\xc3\xa9.example");
+    assert_null(find(RULE_INPUT_BAD_UTF8));
+}
+
 /* The text output of a record is the model: format then analyze again
  * gives the same terms (parse(format(m)) == m through the public API). */
 static void test_format_round_trip_through_record(void **state)
@@ -339,6 +489,10 @@ int main(void)
         T(test_garbage_and_oversize_input),
         T(test_many_terms_and_repeated_tags),
         T(test_format_round_trip_through_record),
+        T(test_ten_thousand_spf_terms_diagnosed_once),
+        T(test_ten_thousand_repeated_tags),
+        T(test_diag_sort_stable_on_any_order),
+        T(test_input_checks_at_every_offset),
     };
     return cmocka_run_group_tests_name("record", tests, NULL, NULL);
 }

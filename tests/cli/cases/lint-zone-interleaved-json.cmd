@@ -1,0 +1,4 @@
+lint
+--zone
+tests/cli/cases/lint-zone-interleaved.zone
+--json

@@ -1,0 +1,3 @@
+lint
+--zone
+tests/cli/cases/lint-zone-interleaved.zone
