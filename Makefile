@@ -108,7 +108,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h
 # the DNS tests against a real server on 127.0.0.1 with the binary built
 # with AddressSanitizer (leak checking on) and UBSan: any memory error or
 # leak fails the run.  The DNS test tools stay plain builds (one test runs
-# them under valgrind).
+# them under valgrind).  Last, every fuzz target runs for 30 s.
 check: deps
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory clang
@@ -117,7 +117,12 @@ check: deps
 	$(MAKE) --no-print-directory dns-tools
 	DNS_TOOLS=$(CURDIR)/$(BUILD)/tests $(MAKE) --no-print-directory CC=clang BUILD=build/asan \
 	    SAN=1 cli-tests e2e dns-tests
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	@echo "make check: all tests passed"
+
+# Each fuzz target runs this long in `make check` (CI); `make fuzz` alone
+# runs FUZZ_SECONDS (60).
+CHECK_FUZZ_SECONDS ?= 30
 
 unit: $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)

@@ -209,6 +209,9 @@ static bool splice(struct spf_record *r, size_t at, size_t replace, enum spf_ter
     struct strbuf term;
     strbuf_init(&term);
     bool ok = term_compose(kind, q, value, len, &term, diags);
+    if (ok && term.len == 0) /* a raw term with no text would vanish */
+        ok = refuse(diags, RULE_SPF_SYNTAX, 0, 0,
+                    "an empty term: give its text, or remove the term");
     if (ok) {
         struct spf_term probe;
         spf_term_parse(term.data ? term.data : "", 0, term.len, NULL, &probe, NULL);
@@ -288,6 +291,9 @@ bool spf_term_set_qualifier(struct spf_record *r, size_t index, enum spf_qualifi
     strbuf_init(&term);
     spf_term_write(&t, &term);
     bool ok = !term.failed;
+    if (ok && term.len == 0) /* "?" without its qualifier would vanish */
+        ok = refuse(diags, RULE_SPF_SYNTAX, t.whole.start, t.whole.end,
+                    "the term would be empty: remove it instead");
     if (ok) {
         struct edit e = no_edit;
         e.at = index;
@@ -345,8 +351,8 @@ bool spf_set_version(struct spf_record *r, struct diag_list *diags)
     (void)diags;
     if (!ensure_parsed(r))
         return false;
-    if (r->version == SPF_VERSION_OK)
-        return true;
+    if (r->version == SPF_VERSION_OK) /* still rebuild: the model is what spf_format writes */
+        return edit_apply(r, &no_edit);
     struct edit e = no_edit;
     e.at = 0;
     e.insert = "v=spf1";

@@ -1118,6 +1118,62 @@ static void test_hostile_long_term(void **state)
     free(buf);
 }
 
+/* Found by fuzz_edit: spf_set_version on a record that already starts with
+ * v=spf1 returned true without rebuilding, so the model (text_len, spans)
+ * still described the raw text, not what spf_format writes.  Reproducer:
+ * tests/fuzz/corpus/fuzz_edit/regress-set-version-noop. */
+static void test_fuzz_set_version_rebuilds(void **state)
+{
+    (void)state;
+    static const char raw[] = "v=spf1 a\0 -all"; /* a NUL separates terms */
+    parse_n(raw, sizeof raw - 1);
+    assert_int_equal(rec.count, 3);
+    assert_true(spf_set_version(&rec, &diags));
+    strbuf_reset(&sb);
+    spf_format(&rec, &sb);
+    assert_string_equal(strbuf_cstr(&sb), "v=spf1 a -all");
+    assert_int_equal(rec.text_len, sb.len);
+    assert_int_equal(rec.terms[2].whole.start, 9);
+    assert_int_equal(rec.terms[2].whole.end, 13);
+}
+
+/* Found by fuzz_edit: inserting (or setting) a raw term (UNKNOWN_MECHANISM,
+ * BAD, UNKNOWN_MODIFIER) with an empty value and no qualifier succeeded but
+ * added no term, and left the model's text with a double space, so spans no
+ * longer matched spf_format.  Reproducer:
+ * tests/fuzz/corpus/fuzz_edit/regress-empty-raw-insert. */
+static void test_fuzz_empty_raw_term_refused(void **state)
+{
+    (void)state;
+    static const enum spf_term_kind raw[] = {SPF_TERM_UNKNOWN_MECHANISM, SPF_TERM_BAD,
+                                             SPF_TERM_UNKNOWN_MODIFIER};
+    for (size_t k = 0; k < 3; k++) {
+        parse("spf2.0/pra ip4:192.0.2.1 ~all");
+        diag_list_reset(&diags);
+        assert_false(spf_term_insert(&rec, 1, raw[k], SPF_QUALIFIER_NONE, "", 0, &diags));
+        assert_rule(&diags, RULE_SPF_SYNTAX);
+        assert_int_equal(rec.count, 3);
+        assert_int_equal(rec.text_len, 29);
+    }
+    parse("v=spf1 inlcude:example.com -all");
+    assert_false(spf_term_set_value(&rec, 1, "", 0, &diags));
+    assert_int_equal(rec.count, 3);
+    /* A qualifier alone is still a (bad) term, and stays one. */
+    assert_true(spf_term_insert(&rec, 1, SPF_TERM_BAD, SPF_QUALIFIER_NEUTRAL, "", 0, &diags));
+    assert_int_equal(rec.count, 4);
+    strbuf_reset(&sb);
+    spf_format(&rec, &sb);
+    assert_int_equal(rec.text_len, sb.len);
+    /* ... and taking its qualifier away would empty it: refused
+     * (tests/fuzz/corpus/fuzz_edit/regress-empty-qualifier-only). */
+    assert_int_equal(rec.terms[1].kind, SPF_TERM_BAD);
+    diag_list_reset(&diags);
+    assert_false(spf_term_set_qualifier(&rec, 1, SPF_QUALIFIER_NONE, &diags));
+    assert_rule(&diags, RULE_SPF_SYNTAX);
+    assert_int_equal(rec.count, 4);
+    assert_int_equal(rec.text_len, sb.len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1162,6 +1218,8 @@ int main(void)
         cmocka_unit_test(test_hostile_many_terms),
         cmocka_unit_test(test_hostile_term_cap),
         cmocka_unit_test(test_hostile_long_term),
+        cmocka_unit_test(test_fuzz_set_version_rebuilds),
+        cmocka_unit_test(test_fuzz_empty_raw_term_refused),
     };
     return cmocka_run_group_tests_name("spf", tests, setup, teardown);
 }
