@@ -106,7 +106,7 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "", diff_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", diff_options, NULL)) != -1) {
         switch (c) {
         case OPT_JSON:
             a->json = true;
@@ -126,14 +126,10 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
             fputs(diff_usage, stdout);
             exit(CLI_CLEAN);
         default: {
-            int r = netopts_handle(&a->net, c, optarg);
-            if (r == 1)
-                break;
-            if (r != 0)
+            int r = netopts_option(&a->net, c, optarg, argv);
+            if (r != 1)
                 return r;
-            if (optopt && optopt < OPT_JSON)
-                return cli_usage_error("unknown option -%c", optopt);
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
         }
     }
@@ -154,24 +150,6 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
     if (a->net.nselectors > 1)
         return cli_usage_error("diff compares one DKIM key: give at most one --selector");
     return -1;
-}
-
-/* The domain as the core wants it: lower case, no final dot. */
-static bool normalize_domain(const char *in, char *out, size_t size)
-{
-    size_t n = strlen(in);
-    if (n && in[n - 1] == '.')
-        n--;
-    if (n == 0 || n >= size)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c <= 0x20 || c >= 0x7f)
-            return false;
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-    }
-    out[n] = '\0';
-    return true;
 }
 
 /* ---- zone files -------------------------------------------------------- */
@@ -273,8 +251,8 @@ static bool tree_from_zone(struct spf_tree *t, const struct zone_src *zs)
                 continue;
             struct dns_txt_answer ans;
             dns_txt_answer_init(&ans);
-            char name[DMARC_QNAME_MAX + 2];
-            if (!normalize_domain(q[i].name, name, sizeof name))
+            char name[DMARC_QNAME_MAX + 2], why[128];
+            if (!net_domain_to_ascii(q[i].name, name, sizeof name, why, sizeof why))
                 continue;
             for (size_t k = 0; k < zs->z.count; k++) {
                 const struct zone_record *zr = &zs->z.records[k];
@@ -711,8 +689,9 @@ int cmd_diff(int argc, char **argv)
     if (rc >= 0)
         return rc;
     char domain[DMARC_NAME_MAX + 1];
-    if (!normalize_domain(a.domain, domain, sizeof domain))
-        return cli_usage_error("'%s' is not a domain name", a.domain);
+    char why[160];
+    if (!net_domain_to_ascii(a.domain, domain, sizeof domain, why, sizeof why))
+        return cli_usage_error("'%s': %s", a.domain, why);
 
     struct side live, draft;
     struct zone_src load_src, against_src;

@@ -35,7 +35,7 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "", fetch_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", fetch_options, NULL)) != -1) {
         switch (c) {
         case OPT_JSON:
             a->json = true;
@@ -47,16 +47,10 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
             puts("Usage: authtxt fetch DOMAIN " NETOPTS_USAGE " [--strings] [--json]");
             exit(CLI_CLEAN);
         default: {
-            int r = netopts_handle(&a->net, c, optarg);
-            if (r == 1)
-                break;
-            if (r != 0)
+            int r = netopts_option(&a->net, c, optarg, argv);
+            if (r != 1)
                 return r;
-            if (c == ':')
-                return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-            if (optopt && optopt < OPT_JSON)
-                return cli_usage_error("unknown option -%c", optopt);
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
         }
     }

@@ -38,15 +38,11 @@ int cmd_tui(int argc, char **argv)
         case OPT_LOAD:
             o.load_path = optarg;
             break;
-        case ':':
-            return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         default: {
-            int r = netopts_handle(&net, c, optarg);
-            if (r == 1)
-                break;
-            if (r != 0)
+            int r = netopts_option(&net, c, optarg, argv);
+            if (r != 1)
                 return r;
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
         }
     }

@@ -57,6 +57,18 @@ int netopts_handle(struct netopts *o, int c, const char *arg)
     }
 }
 
+int netopts_option(struct netopts *o, int c, const char *arg, char *const argv[])
+{
+    int r = netopts_handle(o, c, arg);
+    if (r != 0)
+        return r;
+    if (c == ':')
+        return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+    if (optopt > 0 && optopt < 256)
+        return cli_usage_error("unknown option -%c", optopt);
+    return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
 int netopts_check(const struct netopts *o)
 {
     const struct net_resolver_options *r = &o->resolver;

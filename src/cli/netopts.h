@@ -51,6 +51,12 @@ void netopts_init(struct netopts *o);
  * printing the usage error (bad --timeout, too many selectors). */
 int netopts_handle(struct netopts *o, int c, const char *arg);
 
+/* The default branch of a command's getopt_long loop (optstring ":"):
+ * takes a network option (returns 1), or prints what is wrong with the
+ * option at argv[optind - 1] (a network option's bad value, a missing
+ * value, an unknown option) and returns CLI_USAGE. */
+int netopts_option(struct netopts *o, int c, const char *arg, char *const argv[]);
+
 /* Check the combination once every option is read (--dns with --doh,
  * --doh-insecure or --doh-cafile without --doh, both of those).  Returns 0
  * or CLI_USAGE after printing why. */

@@ -54,21 +54,6 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static const char *qtype_name(enum net_qtype t)
-{
-    switch (t) {
-    case NET_Q_TXT:
-        return "TXT";
-    case NET_Q_A:
-        return "A";
-    case NET_Q_AAAA:
-        return "AAAA";
-    case NET_Q_MX:
-        return "MX";
-    }
-    return "?";
-}
-
 void net_fetch_init(struct net_fetch *f)
 {
     memset(f, 0, sizeof *f);
@@ -507,7 +492,7 @@ static void on_answer(void *data, const struct net_answer *a)
     query_unlink(f, q);
     f->inflight--;
     if (status_failed(a->status))
-        note_error(f, a->name, qtype_name(a->type), a->status, a->error);
+        note_error(f, a->name, net_qtype_name(a->type), a->status, a->error);
 
     struct dns_txt_answer txt;
     dns_txt_answer_init(&txt);
@@ -557,7 +542,7 @@ static void on_answer(void *data, const struct net_answer *a)
 /* ---- start, done, free ------------------------------------------------ */
 
 /* domain -> A-labels (libidn2), lower case, no final dot; display name. */
-static bool normalize_domain(struct net_fetch *f, const char *domain, char *err, size_t errlen)
+bool net_domain_to_ascii(const char *domain, char *out, size_t size, char *err, size_t errlen)
 {
     size_t len = strlen(domain);
     if (len && domain[len - 1] == '.')
@@ -592,7 +577,7 @@ static bool normalize_domain(struct net_fetch *f, const char *domain, char *err,
         }
     }
     size_t alen = strlen(alabel);
-    bool ok = alen > 0 && alen <= DMARC_NAME_MAX;
+    bool ok = alen > 0 && alen <= DMARC_NAME_MAX && alen < size;
     for (size_t i = 0; ok && i < alen; i++) {
         char c = alabel[i];
         if (c >= 'A' && c <= 'Z')
@@ -601,33 +586,31 @@ static bool normalize_domain(struct net_fetch *f, const char *domain, char *err,
                    c == '_'))
             ok = false;
     }
-    if (ok) {
-        /* Labels of 1..63 bytes. */
-        size_t run = 0;
-        for (size_t i = 0; ok && i <= alen; i++) {
-            if (i == alen || alabel[i] == '.') {
-                ok = run >= 1 && run <= 63;
-                run = 0;
-            } else {
-                run++;
-            }
+    /* Labels of 1..63 bytes. */
+    for (size_t i = 0, run = 0; ok && i <= alen; i++) {
+        if (i == alen || alabel[i] == '.') {
+            ok = run >= 1 && run <= 63;
+            run = 0;
+        } else {
+            run++;
         }
     }
-    if (!ok) {
+    if (ok)
+        memcpy(out, alabel, alen + 1);
+    else
         snprintf(err, errlen, "not a domain name");
-        if (ascii)
-            free(alabel);
-        else
-            idn2_free(alabel);
-        free(in);
-        return false;
-    }
-    memcpy(f->domain, alabel, alen + 1);
     if (ascii)
         free(alabel);
     else
         idn2_free(alabel);
     free(in);
+    return ok;
+}
+
+static bool normalize_domain(struct net_fetch *f, const char *domain, char *err, size_t errlen)
+{
+    if (!net_domain_to_ascii(domain, f->domain, sizeof f->domain, err, errlen))
+        return false;
 
     /* The U-label form, when it is one (xn-- given, or UTF-8 given). */
     char *ulabel = NULL;

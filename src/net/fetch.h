@@ -104,6 +104,12 @@ struct net_fetch_lint {
     struct diag_list cross; /* cross_lint over the fetched set */
 };
 
+/* A domain as DNS asks it: U-labels converted to A-labels (libidn2,
+ * IDNA2008, then transitional processing), lower case, no final dot,
+ * labels of 1..63 letters, digits, '-' or '_', at most DMARC_NAME_MAX
+ * bytes, written to out[0..size).  False with the reason in err. */
+bool net_domain_to_ascii(const char *domain, char *out, size_t size, char *err, size_t errlen);
+
 /* Zero the struct; then start.  Cheap, no allocation. */
 void net_fetch_init(struct net_fetch *f);
 

@@ -30,6 +30,9 @@
 
 enum net_qtype { NET_Q_TXT = 0, NET_Q_A, NET_Q_AAAA, NET_Q_MX };
 
+/* "TXT", "A", "AAAA", "MX". */
+const char *net_qtype_name(enum net_qtype type);
+
 /* One answer.  Valid only during the callback (copy what you keep). */
 struct net_answer {
     const char *name;        /* the name asked */

@@ -82,7 +82,6 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
                         const char *server, struct resolver_result *res);
 /* The ns_t_* value of a query type. */
 int resolver_qtype_code(enum net_qtype type);
-const char *resolver_qtype_name(enum net_qtype type);
 
 /* Ends query q with res (status, text) and calls its callback. */
 void resolver_finish(struct net_query *q, struct resolver_result *res);

@@ -33,7 +33,7 @@ int resolver_qtype_code(enum net_qtype type)
     return ns_t_txt;
 }
 
-const char *resolver_qtype_name(enum net_qtype type)
+const char *net_qtype_name(enum net_qtype type)
 {
     switch (type) {
     case NET_Q_A:

@@ -174,8 +174,6 @@ unsigned app_switch_tab(struct app *a, enum tab_id tab)
     if (tab == a->tab || tab >= TAB_COUNT)
         return 0;
     a->tab = tab;
-    if (tab == TAB_LIVE)
-        live_tab_shown(a);
     a->focus = FOCUS_COMPOSE;
     a->lint_sel = 0;
     a->lint_top = 0;

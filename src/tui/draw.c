@@ -220,18 +220,7 @@ int draw_line(WINDOW *w, int y, int x, int width, const char *text, size_t start
 {
     while (end > start && text[end - 1] == ' ')
         end--;
-    int col = 0;
-    struct draw_glyph g;
-    for (size_t i = start; i < end; i += g.len) {
-        draw_glyph_at(text, end, i, &g);
-        if (col + g.width > width)
-            break;
-        set_attr(w, attr_at(i, attr, marks, nmarks));
-        mvwaddstr(w, y, x + col, g.out);
-        col += g.width;
-    }
-    set_attr(w, A_NORMAL);
-    return col;
+    return draw_glyphs(w, y, x, width, text, end, start, attr, marks, nmarks);
 }
 
 int draw_paragraphs(WINDOW *w, int y, int x, int width, int max_rows, int skip, const char *text,

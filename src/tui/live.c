@@ -23,10 +23,8 @@ struct live {
     struct net_resolver *res;
     struct net_fetch fetch;   /* what the domain publishes */
     struct net_fetch draft;   /* the draft SPF record's include tree */
-    struct net_fetch_lint lint;
-    bool lint_ready;
-    bool draft_tree_stale;    /* the SPF draft changed since its tree */
-    char draft_tree_text[RECORD_MAX_LEN + 1];
+    struct net_fetch_lint lint; /* valid while state == LIVE_DONE */
+    char draft_tree_text[RECORD_MAX_LEN + 1]; /* the SPF draft `draft` expands */
     enum live_state state;
     bool load_as_drafts;      /* the first fetch of `authtxt DOMAIN` */
     char error[256];
@@ -64,8 +62,7 @@ const struct live_view *live_view(struct app *a, struct live_view *v)
     v->state = L->state;
     v->error = L->error;
     v->fetch = &L->fetch;
-    v->draft_tree = &L->draft;
-    if (L->state == LIVE_DONE && L->lint_ready) {
+    if (L->state == LIVE_DONE) {
         v->lint = &L->lint;
         if (L->diff_stale)
             recompute(a);
@@ -83,7 +80,7 @@ const struct live_view *live_view(struct app *a, struct live_view *v)
 int live_dkim_index(struct app *a)
 {
     struct live *L = a->live;
-    if (!L || !L->lint_ready || L->lint.ndkim == 0)
+    if (!L || L->state != LIVE_DONE || L->lint.ndkim == 0)
         return -1;
     for (size_t i = 0; i < L->fetch.ndkim && i < L->lint.ndkim; i++)
         if (strcmp(L->fetch.dkim[i].selector, a->drafts.selector) == 0)
@@ -94,7 +91,7 @@ int live_dkim_index(struct app *a)
 const struct record *live_record(struct app *a, enum draft_slot slot)
 {
     struct live *L = a->live;
-    if (!L || !L->lint_ready)
+    if (!L || L->state != LIVE_DONE)
         return NULL;
     switch (slot) {
     case DRAFT_SPF:
@@ -120,22 +117,18 @@ static void merge_lint(struct record *r, const struct diag_list *all)
     diag_list_sort(&r->diags);
 }
 
-/* Start the draft SPF record's include tree, when it changed. */
+/* Start the draft SPF record's include tree, unless the tree of that very
+ * text is already there (or on its way). */
 static void start_draft_tree(struct app *a)
 {
     struct live *L = a->live;
     const struct record *spf = &a->drafts.rec[DRAFT_SPF];
-    if (!L->res || (!L->draft_tree_stale && L->draft.start_ms != 0))
-        return;
     size_t n = spf->len < RECORD_MAX_LEN ? spf->len : RECORD_MAX_LEN;
-    if (L->draft.start_ms != 0 && strlen(L->draft_tree_text) == n &&
-        memcmp(L->draft_tree_text, spf->text, n) == 0) {
-        L->draft_tree_stale = false;
+    if (!L->res || (L->draft.start_ms != 0 && strlen(L->draft_tree_text) == n &&
+                    memcmp(L->draft_tree_text, spf->text, n) == 0))
         return;
-    }
     memcpy(L->draft_tree_text, spf->text ? spf->text : "", n);
     L->draft_tree_text[n] = '\0';
-    L->draft_tree_stale = false;
     char err[160];
     net_fetch_free(&L->draft);
     if (n && !net_fetch_start_tree(&L->draft, L->res, L->fetch.domain, spf->text, spf->len, err,
@@ -152,7 +145,6 @@ static void finish(struct app *a)
         snprintf(L->error, sizeof L->error, "out of memory while linting the live records");
     merge_lint(&L->lint.spf, &L->lint.spf_diags);
     merge_lint(&L->lint.dmarc, &L->lint.dmarc_diags);
-    L->lint_ready = true;
     L->state = LIVE_DONE;
     app_refresh_lint(a);
     if (L->load_as_drafts) {
@@ -170,9 +162,7 @@ static void finish(struct app *a)
         drafts_to_zone(&a->drafts, &a->saved_zone);
         a->modified = false;
         app_reload_tabs(a);
-        L->draft_tree_stale = true;
     }
-    start_draft_tree(a);
     L->diff_stale = true;
     size_t errs = L->fetch.errors_total;
     if (errs)
@@ -270,8 +260,8 @@ bool live_fetch(struct app *a, bool load_as_drafts)
         o.nselectors = 1;
     }
     char err[256];
-    L->lint_ready = false;
-    app_refresh_lint(a); /* it may point into the lint freed below */
+    L->state = LIVE_FETCHING;
+    app_refresh_lint(a); /* it may point into the lint finish() frees */
     L->error[0] = '\0';
     net_fetch_free(&L->draft);
     if (!net_fetch_start(&L->fetch, L->res, a->drafts.domain, &o, err, sizeof err)) {
@@ -280,9 +270,7 @@ bool live_fetch(struct app *a, bool load_as_drafts)
         app_message(a, ROLE_ERROR, "cannot fetch %s: %s", a->drafts.domain, err);
         return false;
     }
-    L->state = LIVE_FETCHING;
     L->load_as_drafts = load_as_drafts;
-    L->draft_tree_stale = true;
     app_message(a, ROLE_INFO, "fetching the records of %s%s", L->fetch.display,
                 load_as_drafts ? "; they become the drafts" : "");
     if (net_fetch_done(&L->fetch))
@@ -290,12 +278,12 @@ bool live_fetch(struct app *a, bool load_as_drafts)
     return true;
 }
 
-/* The diffs of the drafts against the live records. */
+/* The diffs of the drafts against the live records (for the Live tab,
+ * which alone asks for them): the draft's include tree follows the draft. */
 static void recompute(struct app *a)
 {
     struct live *L = a->live;
-    if (a->tab == TAB_LIVE)
-        start_draft_tree(a);
+    start_draft_tree(a);
     for (int s = 0; s < DRAFT_COUNT; s++) {
         const struct record *before = live_record(a, (enum draft_slot)s);
         const struct record *after = &a->drafts.rec[s];
@@ -309,20 +297,8 @@ static void recompute(struct app *a)
 
 void live_drafts_changed(struct app *a)
 {
-    struct live *L = a->live;
-    if (!L)
-        return;
-    L->draft_tree_stale = true;
-    L->diff_stale = true;
-}
-
-void live_tab_shown(struct app *a)
-{
-    struct live *L = a->live;
-    if (L && L->state == LIVE_DONE) {
-        start_draft_tree(a);
-        L->diff_stale = true;
-    }
+    if (a->live)
+        a->live->diff_stale = true;
 }
 
 unsigned live_copy_to_draft(struct app *a, enum draft_slot slot)

@@ -227,9 +227,8 @@ static void section(struct app *a, struct live_tab *t, const struct live_view *v
         if (fld)
             fld->dim = true;
     }
-    if (slot == DRAFT_SPF && live && live->len) {
+    if (fld && slot == DRAFT_SPF && live && live->len)
         snprintf(fld->right, sizeof fld->right, "%d/10", v->fetch->spf.lookups);
-    }
     if (draft->len)
         text_row(f, ROW_DRAFT, slot, "draft", draft->text, draft->len);
     else if ((fld = text_row(f, ROW_DRAFT, slot, "draft", "(no draft)", 10)))

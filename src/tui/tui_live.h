@@ -20,7 +20,6 @@ struct live_view {
     enum live_state state;
     const char *error;                    /* LIVE_FAILED: why */
     const struct net_fetch *fetch;        /* the live fetch */
-    const struct net_fetch *draft_tree;   /* the draft SPF record's tree */
     const struct net_fetch_lint *lint;    /* LIVE_DONE */
     const struct diff_result *diff[DRAFT_COUNT]; /* LIVE_DONE: live -> draft */
     size_t sent, inflight;
@@ -36,8 +35,6 @@ void live_pump(struct app *a);
 /* A draft changed: the diffs (and the draft's include tree) are redone
  * when the Live tab next shows them.  O(1). */
 void live_drafts_changed(struct app *a);
-/* The Live tab became the current tab. */
-void live_tab_shown(struct app *a);
 const struct live_view *live_view(struct app *a, struct live_view *v);
 /* The live record of a draft slot (analyzed, with the live lint as its
  * diagnostics), or NULL before a fetch. */

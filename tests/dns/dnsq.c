@@ -30,21 +30,6 @@ static const char *status_token(enum dns_status s)
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
-static const char *type_name(enum net_qtype t)
-{
-    switch (t) {
-    case NET_Q_A:
-        return "A";
-    case NET_Q_AAAA:
-        return "AAAA";
-    case NET_Q_MX:
-        return "MX";
-    case NET_Q_TXT:
-        break;
-    }
-    return "TXT";
-}
-
 static int txt_cmp(const void *a, const void *b)
 {
     const struct dns_txt *x = *(const struct dns_txt *const *)a;
@@ -65,7 +50,8 @@ static void on_answer(void *data, const struct net_answer *a)
     struct strbuf out = STRBUF_INIT;
     out.limit = 1u << 22;
     put_safe(&out, a->name, strlen(a->name));
-    strbuf_printf(&out, " %s %s count=%u", type_name(a->type), status_token(a->status), a->count);
+    strbuf_printf(&out, " %s %s count=%u", net_qtype_name(a->type), status_token(a->status),
+                  a->count);
     if (a->type == NET_Q_TXT) {
         /* RRset order is not defined (RFC 2181 §5): --sort makes the line
          * comparable between runs and transports. */
