@@ -22,6 +22,9 @@ static const char usage_text[] =
     "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
     "                  [--selector S] [--against FILE | --dns ... | --doh ...]\n"
     "                  [--json]\n"
+    "  authtxt dkim    keygen --domain D --selector S [--type rsa|ed25519] [--out DIR]\n"
+    "  authtxt dkim    match --key FILE --selector S (DOMAIN | --load FILE | --record R)\n"
+    "  authtxt dkim    rotate --domain D --from OLD --to NEW [--out DIR]\n"
     "  authtxt --help | --version\n"
     "\n"
     "Network options: --selector S (repeatable), --dns HOST[:PORT],\n"
@@ -31,6 +34,8 @@ static const char usage_text[] =
     "Without a command, opens the full-screen editor.\n"
     "\n"
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
+    "dkim match: 0 match, 1 no match, 2 record or key broken, 3 usage/I/O,\n"
+    "  4 DNS failure.\n"
     "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O.\n"
     "See authtxt(1) for the details.\n";
 
@@ -65,6 +70,8 @@ int main(int argc, char **argv)
             return cmd_fetch(argc - 1, argv + 1);
         if (strcmp(cmd, "diff") == 0)
             return cmd_diff(argc - 1, argv + 1);
+        if (strcmp(cmd, "dkim") == 0)
+            return cmd_dkim(argc - 1, argv + 1);
     }
     /* No command: the editor, with its options and an optional DOMAIN
      * (a word with a dot in it; any other word is a mistyped command). */
