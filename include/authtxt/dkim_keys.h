@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "authtxt/dkim.h"
+#include "authtxt/dnsdata.h"
 #include "authtxt/strbuf.h"
 
 /* ---------------------------------------------------------------------- */
@@ -127,6 +128,11 @@ void dkim_match_free(struct dkim_match *m);
  * joined).  Fills m (message reset first).  O(len) plus one key decode. */
 void dkim_match_record(const struct dkim_privkey *k, const char *text, size_t len,
                        struct dkim_match *m);
+/* Which TXT record of an answer at <selector>._domainkey is the key
+ * record: the first with v=DKIM1 or a p= tag (other TXT records may sit
+ * at the same name), else 0.  O(records x length). */
+size_t dkim_key_pick_record(const struct dns_txt_answer *answer);
+
 /* The exit status class of a result: 0 match, 1 no match (other key, other
  * type, revoked), 2 record broken. */
 int dkim_match_status(enum dkim_match_result result);

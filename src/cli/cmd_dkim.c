@@ -494,17 +494,6 @@ static void on_answer(void *data, const struct net_answer *ans)
     }
 }
 
-/* Pick the DKIM key record among several TXT texts: the first that looks
- * like one (zone_detect_kind), else the first. */
-static size_t pick_record(const char *owner, const struct dns_txt *recs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (zone_detect_kind(owner, strlen(owner), recs[i].text, recs[i].len, NULL) ==
-            ZONE_KIND_DKIM_KEY)
-            return i;
-    return 0;
-}
-
 static int record_from_dns(const struct match_args *a, const char *owner, struct record_source *rs)
 {
     struct net_resolver *res = netopts_resolver(&a->net);
@@ -546,7 +535,7 @@ static int record_from_dns(const struct match_args *a, const char *owner, struct
         status = CLI_ERRORS;
         goto done;
     }
-    size_t i = pick_record(owner, ctx.txt.records, ctx.txt.count);
+    size_t i = dkim_key_pick_record(&ctx.txt);
     rs->others = ctx.txt.count - 1;
     rs->text = malloc(ctx.txt.records[i].len + 1);
     if (!rs->text) {
@@ -635,17 +624,6 @@ static int load_key(const struct match_args *a, struct dkim_privkey *k)
     char *pem = keyfile_read(a->key, &len, &mode);
     if (!pem)
         return CLI_USAGE;
-    /* As opendkim-testkey does: a signing key others can read is a key
-     * others can sign with. */
-    if (mode & 077) {
-        fputs("authtxt: warning: ", stderr);
-        out_safe(stderr, a->key, strlen(a->key));
-        fprintf(stderr, " can be read%s by %s (mode %04o): run chmod 600 on it\n",
-                (mode & 022) ? " or written" : "",
-                (mode & 070) && (mode & 07) ? "group and others" : (mode & 070) ? "its group"
-                                                                                : "others",
-                (unsigned)(mode & 07777));
-    }
     struct strbuf why = STRBUF_INIT;
     char *pass = NULL;
     size_t pass_len = 0;
@@ -677,6 +655,17 @@ static int load_key(const struct match_args *a, struct dkim_privkey *k)
         /* A file that is not a usable private key is bad input (3); a
          * private key of a type DKIM cannot use is a broken key (2). */
         status = st == DKIM_PRIVKEY_UNSUPPORTED ? CLI_ERRORS : CLI_USAGE;
+    }
+    /* As opendkim-testkey does: a signing key others can read is a key
+     * others can sign with.  Said once the file is known to be a key. */
+    if (st == DKIM_PRIVKEY_OK && (mode & 077)) {
+        fputs("authtxt: warning: ", stderr);
+        out_safe(stderr, a->key, strlen(a->key));
+        fprintf(stderr, " can be read%s by %s (mode %04o): run chmod 600 on it\n",
+                (mode & 022) ? " or written" : "",
+                (mode & 070) && (mode & 07) ? "group and others" : (mode & 070) ? "its group"
+                                                                                : "others",
+                (unsigned)(mode & 07777));
     }
     strbuf_free(&why);
     return status;

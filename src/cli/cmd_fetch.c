@@ -10,21 +10,23 @@
 #include "../net/fetch.h"
 #include "authtxt/dkim.h"
 #include "cli.h"
+#include "find_selectors.h"
 #include "netopts.h"
 
-enum { OPT_JSON = 1000, OPT_STRINGS, OPT_HELP };
+enum { OPT_JSON = 1000, OPT_STRINGS, OPT_HELP, OPT_FIND_SELECTORS };
 
 static const struct option fetch_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"strings", no_argument, NULL, OPT_STRINGS},
     {"help", no_argument, NULL, OPT_HELP},
+    {"find-selectors", no_argument, NULL, OPT_FIND_SELECTORS},
     NETOPTS_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
 struct fetch_args {
     struct netopts net;
-    bool json, strings;
+    bool json, strings, find_selectors;
     const char *domain;
 };
 
@@ -43,8 +45,12 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
         case OPT_STRINGS:
             a->strings = true;
             break;
+        case OPT_FIND_SELECTORS:
+            a->find_selectors = true;
+            break;
         case OPT_HELP:
-            puts("Usage: authtxt fetch DOMAIN " NETOPTS_USAGE " [--strings] [--json]");
+            puts("Usage: authtxt fetch DOMAIN " NETOPTS_USAGE " [--strings] [--find-selectors] "
+                 "[--json]");
             exit(CLI_CLEAN);
         default: {
             int r = netopts_option(&a->net, c, optarg, argv);
@@ -688,6 +694,8 @@ int cmd_fetch(int argc, char **argv)
     struct net_fetch *f = malloc(sizeof *f);
     struct net_fetch_lint lint;
     net_fetch_lint_init(&lint);
+    struct net_selector_scan scan;
+    net_selectors_init(&scan);
     int status = CLI_USAGE;
     if (!f) {
         fputs("authtxt: out of memory\n", stderr);
@@ -708,16 +716,27 @@ int cmd_fetch(int argc, char **argv)
         fputc('\n', stderr);
         goto done;
     }
+    if (a.find_selectors && !find_selectors_start(&scan, res, a.domain))
+        goto done;
     net_resolver_wait(res);
+    net_selectors_finish(&scan);
     if (!net_fetch_lint_run(f, &lint) || f->oom) {
         fputs("authtxt: out of memory\n", stderr);
         goto done;
     }
-    if (a.json)
-        json_print(json_fetch(f, &lint));
-    else
+    if (a.json) {
+        json_t *doc = json_fetch(f, &lint);
+        if (a.find_selectors)
+            json_object_set_new(doc, "find_selectors", find_selectors_json(&scan));
+        json_print(doc);
+    } else {
         print_text(f, &lint, a.strings);
+        if (a.find_selectors)
+            find_selectors_print(&scan);
+    }
     status = net_fetch_lint_status(&lint);
+    if (a.find_selectors && find_selectors_status(&scan))
+        status = find_selectors_status(&scan);
 done:
     net_fetch_lint_free(&lint);
     if (f) {
@@ -725,5 +744,6 @@ done:
         free(f);
     }
     net_resolver_free(res);
+    net_selectors_free(&scan); /* after the resolver: no answer can come now */
     return status;
 }

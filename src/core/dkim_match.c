@@ -109,7 +109,8 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
         return DKIM_PRIVKEY_UNSUPPORTED;
     }
     if (dkim_eq(l, ln, "EC PRIVATE KEY") || dkim_eq(l, ln, "DSA PRIVATE KEY")) {
-        strbuf_printf(why, "an %.*s: DKIM keys are RSA (RFC 8301) or Ed25519 (RFC 8463)",
+        strbuf_printf(why, "a key of kind \"%.*s\": DKIM keys are RSA (RFC 8301) or Ed25519 "
+                           "(RFC 8463)",
                       (int)ln, l);
         return DKIM_PRIVKEY_UNSUPPORTED;
     }
@@ -157,8 +158,9 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
         k->type = DKIM_KEY_ED25519;
     } else {
         const char *name = EVP_PKEY_get0_type_name(key);
-        strbuf_printf(why, "a %s private key: DKIM keys are RSA (RFC 8301) or Ed25519 (RFC 8463)",
-                      name ? name : "non-RSA");
+        strbuf_printf(why, "a private key of type %s: DKIM keys are RSA (RFC 8301) or Ed25519 "
+                           "(RFC 8463)",
+                      name ? name : "other");
         EVP_PKEY_free(key);
         st = DKIM_PRIVKEY_UNSUPPORTED;
         goto done;
@@ -230,7 +232,9 @@ void dkim_match_record(const struct dkim_privkey *k, const char *text, size_t le
     struct strbuf *msg = &m->message;
     struct dkim_key_record r;
     dkim_key_record_init(&r);
-    if (!k->impl || !dkim_key_parse(&r, text, len, NULL)) {
+    struct diag_list diags;
+    diag_list_init(&diags);
+    if (!k->impl || !dkim_key_parse(&r, text, len, &diags)) {
         strbuf_puts(msg, !k->impl ? "no private key loaded" : "out of memory");
         goto done;
     }
@@ -252,8 +256,8 @@ void dkim_match_record(const struct dkim_privkey *k, const char *text, size_t le
                          "key");
         goto done;
     case DKIM_KEY_STATUS_BAD_KEY:
-        strbuf_puts(msg, "the record is broken: p= does not decode to a ");
-        strbuf_puts(msg, dkim_key_type_name(r.k));
+        strbuf_puts(msg, "the record is broken: p= does not decode to ");
+        strbuf_puts(msg, r.k == DKIM_KEY_ED25519 ? "an Ed25519" : "an RSA");
         strbuf_puts(msg, " public key verifiers accept");
         if (info->problem == DKIM_KEY_PROBLEM_PKCS1)
             strbuf_puts(msg, " (a bare PKCS#1 RSA key: publish the SubjectPublicKeyInfo form)");
@@ -302,10 +306,35 @@ void dkim_match_record(const struct dkim_privkey *k, const char *text, size_t le
         m->result = DKIM_MATCH_DIFFERENT_KEY;
         strbuf_puts(msg, "different key: the record publishes another ");
         describe_key(msg, info->type, info->bits);
-        strbuf_puts(msg, " key than this private key's (");
+        strbuf_puts(msg, " key, not the public half of this ");
         describe_key(msg, k->type, k->bits);
-        strbuf_puts(msg, "); signatures made with it will fail verification");
+        strbuf_puts(msg, " private key; mail signed with it fails verification");
     }
 done:
+    diag_list_free(&diags);
     dkim_key_record_free(&r);
+}
+
+size_t dkim_key_pick_record(const struct dns_txt_answer *answer)
+{
+    struct dkim_key_record r;
+    dkim_key_record_init(&r);
+    struct diag_list diags;
+    diag_list_init(&diags);
+    size_t pick = 0;
+    for (size_t i = 0; i < answer->count; i++) {
+        const struct dns_txt *t = &answer->records[i];
+        diag_list_reset(&diags);
+        if (!dkim_key_parse(&r, t->text, t->len, &diags))
+            break;
+        size_t v = r.first[DKIM_KEY_TAG_V];
+        if (r.first[DKIM_KEY_TAG_P] != DKIM_NONE ||
+            (v != DKIM_NONE && dkim_eq(r.tags[v].value_text, r.tags[v].value_len, "DKIM1"))) {
+            pick = i;
+            break;
+        }
+    }
+    diag_list_free(&diags);
+    dkim_key_record_free(&r);
+    return pick;
 }
