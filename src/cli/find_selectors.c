@@ -39,10 +39,11 @@ void find_selectors_print(const struct net_selector_scan *s)
 {
     printf("\nDKIM selectors probed: %zu (the list: authtxt(1), FIND SELECTORS)\n", s->count);
     if (s->wildcard) {
-        fputs("  wildcard: a random label (", stdout);
+        fputs("  wildcard: a random label has a TXT record (", stdout);
         out_safe(stdout, s->probe.name, strlen(s->probe.name));
-        fputs(") has a TXT record, so *._domainkey answers every selector; selectors that "
-              "only repeat it are not listed\n",
+        fputs("),
+  so *._domainkey answers every selector: those that only repeat it are not "
+              "listed\n",
               stdout);
         fputs("  wildcard record: \"", stdout);
         if (s->probe.record)
