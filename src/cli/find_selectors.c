@@ -41,8 +41,7 @@ void find_selectors_print(const struct net_selector_scan *s)
     if (s->wildcard) {
         fputs("  wildcard: a random label has a TXT record (", stdout);
         out_safe(stdout, s->probe.name, strlen(s->probe.name));
-        fputs("),
-  so *._domainkey answers every selector: those that only repeat it are not "
+        fputs("),\n  so *._domainkey answers every selector: those that only repeat it are not "
               "listed\n",
               stdout);
         fputs("  wildcard record: \"", stdout);

@@ -225,22 +225,23 @@ char *keyfile_passphrase(const char *pass_file, const char *what, size_t *len)
 bool keyfile_dir_writable(const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st) != 0) {
-        fputs("authtxt: --out ", stderr);
-        say_errno(dir, "cannot use the directory", errno);
-        return false;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        fputs("authtxt: --out ", stderr);
-        say(dir, "is not a directory");
-        return false;
-    }
-    if (access(dir, W_OK | X_OK) != 0) {
-        fputs("authtxt: --out ", stderr);
-        say_errno(dir, "cannot create files in it", errno);
-        return false;
-    }
-    return true;
+    const char *why = NULL;
+    int err = 0;
+    if (stat(dir, &st) != 0)
+        err = errno;
+    else if (!S_ISDIR(st.st_mode))
+        why = "is not a directory";
+    else if (access(dir, W_OK | X_OK) != 0)
+        err = errno;
+    if (!why && !err)
+        return true;
+    fputs("authtxt: --out ", stderr);
+    out_safe(stderr, dir, strlen(dir));
+    if (why)
+        fprintf(stderr, ": %s\n", why);
+    else
+        fprintf(stderr, ": cannot create files in it: %s\n", strerror(err));
+    return false;
 }
 
 /* The directory part of path ("." when none), in out. */
