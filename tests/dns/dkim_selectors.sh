@@ -21,6 +21,14 @@ status() { [ "$rc" = "$1" ] || fail "exit status $rc, expected $1 (case: $case)"
 probed=$(sed -n '/^== dkim.selectors/,$p' "$here/../../help/dkim_selectors.txt" |
     grep -c '^[a-z0-9][a-z0-9_-]*  ')
 
+case="the man page lists every selector of the list"
+man_sel=$(sed -n '/^\.SS FIND SELECTORS/,/^\.SH/p' "$here/../../help/authtxt.1" |
+    sed -n '/^\.B /{s/^\.B //;s/\\-/-/g;p}')
+for s in $(sed -n '/^== dkim.selectors/,$p' "$here/../../help/dkim_selectors.txt" |
+    sed -n 's/^\([a-z0-9][a-z0-9_-]*\)  .*/\1/p'); do
+    printf '%s\n' "$man_sel" | grep -qx -- "$s" || fail "authtxt.1 does not list selector $s"
+done
+
 case="found, CNAME-delegated, revoked, not a key"
 run sel.dk.test --dns "$DNS_SERVER"
 has "DKIM selectors probed: $probed"
