@@ -14,7 +14,7 @@
  *   ptrloop.      an owner name that is a compression pointer to itself
  *   chain.        a CNAME chain of 20 steps
  *   control.      a TXT with ESC, BEL and a bidi override in it
- * Names under servfail. and refused. fail like them.
+ * <sel>._domainkey.servfail. and .refused. fail like them.
  * Other names under broken. are NXDOMAIN; the apex and other types NODATA.
  * Usage: brokendns [-p PORT] [-o PORTFILE]  (PORT 0: any free port, written
  * to PORTFILE once both sockets are bound).  POSIX sockets and poll only. */
@@ -137,9 +137,10 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
 
     unsigned rcode = 0, ancount = 0;
     const char *n = name;
-    /* Names under a fault name (s1._domainkey.servfail.broken, as the
-     * DKIM tests ask) fail the same way, for the rcode faults. */
-    size_t nlen = strlen(n);
+    /* DKIM key names under a fault name (s1._domainkey.servfail.broken,
+     * as the DKIM tests ask) fail the same way, for the rcode faults;
+     * other names under it (_dmarc.servfail.broken) stay NXDOMAIN. */
+    size_t nlen = strstr(n, "._domainkey.") ? strlen(n) : 0;
     static const char *const rcode_faults[] = {"servfail.broken", "refused.broken"};
     for (size_t i = 0; i < 2; i++) {
         size_t fl = strlen(rcode_faults[i]);
