@@ -59,7 +59,8 @@ void diag_list_free(struct diag_list *list);
 
 /* Append a diagnostic with the rule's default severity.  The message is a
  * printf format.  Never fails loudly: on overflow or OOM it sets the list's
- * flags and returns NULL. */
+ * flags and returns NULL.  A NULL list drops the diagnostic (returns NULL),
+ * so parsers may be called for their model alone. */
 struct diag *diag_add(struct diag_list *list, enum rule_id rule, size_t start, size_t end,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 struct diag *diag_addv(struct diag_list *list, enum rule_id rule, size_t start, size_t end,
