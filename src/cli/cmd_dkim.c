@@ -375,7 +375,7 @@ static int keygen_run(const struct keygen_args *a, struct dkim_keypair *kp, bool
         {priv_path, kp->private_pem, kp->private_len, 0600},
         {zone_path, zone.data, zone.len, 0644},
     };
-    if (!keyfile_write_all(files, 2))
+    if (!keyfile_write_all(files, 2, NULL))
         goto done;
     if (!quiet) {
         print_safe_line(stdout, "Private key: ", priv_path);
@@ -621,7 +621,7 @@ static int load_key(const struct match_args *a, struct dkim_privkey *k)
 {
     size_t len;
     mode_t mode;
-    char *pem = keyfile_read(a->key, &len, &mode);
+    char *pem = keyfile_read(a->key, &len, &mode, NULL);
     if (!pem)
         return CLI_USAGE;
     struct strbuf why = STRBUF_INIT;

@@ -15,20 +15,27 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "authtxt/strbuf.h"
 #include "cli.h"
 
-static void say(const char *path, const char *what)
+/* Say what went wrong with path: into why when the caller gave one (the
+ * editor shows it), else on stderr. */
+static void say(struct strbuf *why, const char *path, const char *what)
 {
+    if (why) {
+        strbuf_printf(why, "%s: %s", path, what);
+        return;
+    }
     fputs("authtxt: ", stderr);
     out_safe(stderr, path, strlen(path));
     fprintf(stderr, ": %s\n", what);
 }
 
-static void say_errno(const char *path, const char *doing, int err)
+static void say_errno(struct strbuf *why, const char *path, const char *doing, int err)
 {
-    fputs("authtxt: ", stderr);
-    out_safe(stderr, path, strlen(path));
-    fprintf(stderr, ": %s: %s\n", doing, strerror(err));
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s: %s", doing, strerror(err));
+    say(why, path, msg);
 }
 
 void keyfile_free(char *buf, size_t len)
@@ -39,32 +46,32 @@ void keyfile_free(char *buf, size_t len)
     free(buf);
 }
 
-char *keyfile_read(const char *path, size_t *len, mode_t *mode)
+char *keyfile_read(const char *path, size_t *len, mode_t *mode, struct strbuf *why)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        say_errno(path, "cannot open", errno);
+        say_errno(why, path, "cannot open", errno);
         return NULL;
     }
     char *buf = NULL;
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        say_errno(path, "cannot read", errno);
+        say_errno(why, path, "cannot read", errno);
         goto fail;
     }
     if (S_ISDIR(st.st_mode)) {
-        say(path, "is a directory, not a key file");
+        say(why, path, "is a directory, not a key file");
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
-        say(path, "is not a regular file (a device, pipe or socket), not a key file");
+        say(why, path, "is not a regular file (a device, pipe or socket), not a key file");
         goto fail;
     }
     if (st.st_size > (off_t)KEYFILE_MAX) {
         char msg[96];
         snprintf(msg, sizeof msg, "%lld bytes: larger than 16 MB, not a key file",
                  (long long)st.st_size);
-        say(path, msg);
+        say(why, path, msg);
         goto fail;
     }
     *mode = st.st_mode;
@@ -72,7 +79,7 @@ char *keyfile_read(const char *path, size_t *len, mode_t *mode)
     size_t cap = (size_t)st.st_size + 1, n = 0;
     buf = malloc(cap + 1);
     if (!buf) {
-        say(path, "out of memory");
+        say(why, path, "out of memory");
         goto fail;
     }
     for (;;) {
@@ -80,7 +87,7 @@ char *keyfile_read(const char *path, size_t *len, mode_t *mode)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            say_errno(path, "cannot read", errno);
+            say_errno(why, path, "cannot read", errno);
             goto fail;
         }
         if (r == 0)
@@ -88,13 +95,13 @@ char *keyfile_read(const char *path, size_t *len, mode_t *mode)
         n += (size_t)r;
         if (n == cap) {
             if (cap > KEYFILE_MAX) {
-                say(path, "larger than 16 MB, not a key file");
+                say(why, path, "larger than 16 MB, not a key file");
                 goto fail;
             }
             size_t ncap = cap * 2 > KEYFILE_MAX + 1 ? KEYFILE_MAX + 1 : cap * 2;
             char *nb = malloc(ncap + 1);
             if (!nb) {
-                say(path, "out of memory");
+                say(why, path, "out of memory");
                 goto fail;
             }
             memcpy(nb, buf, n);
@@ -195,16 +202,17 @@ static char *ask_tty(const char *what, size_t *len)
 
 char *keyfile_passphrase(const char *pass_file, const char *what, size_t *len)
 {
+    struct strbuf *why = NULL; /* the CLI's: messages go to stderr */
     if (!pass_file)
         return ask_tty(what, len);
     mode_t mode;
     size_t n;
-    char *buf = keyfile_read(pass_file, &n, &mode);
+    char *buf = keyfile_read(pass_file, &n, &mode, NULL);
     if (!buf)
         return NULL;
     if (n > KEYFILE_PASS_MAX) {
         keyfile_free(buf, n);
-        say(pass_file, "more than 1024 bytes: not a passphrase file");
+        say(why, pass_file, "more than 1024 bytes: not a passphrase file");
         return NULL;
     }
     /* The first line, without its line ending (as openssl -passin file:),
@@ -222,26 +230,37 @@ char *keyfile_passphrase(const char *pass_file, const char *what, size_t *len)
     return pass;
 }
 
-bool keyfile_dir_writable(const char *dir)
+bool keyfile_dir_check(const char *dir, struct strbuf *why)
 {
     struct stat st;
-    const char *why = NULL;
+    const char *what = NULL;
     int err = 0;
     if (stat(dir, &st) != 0)
         err = errno;
     else if (!S_ISDIR(st.st_mode))
-        why = "is not a directory";
+        what = "is not a directory";
     else if (access(dir, W_OK | X_OK) != 0)
         err = errno;
-    if (!why && !err)
+    if (!what && !err)
         return true;
-    fputs("authtxt: --out ", stderr);
-    out_safe(stderr, dir, strlen(dir));
-    if (why)
-        fprintf(stderr, ": %s\n", why);
+    if (what)
+        strbuf_printf(why, "%s: %s", dir, what);
     else
-        fprintf(stderr, ": cannot create files in it: %s\n", strerror(err));
+        strbuf_printf(why, "%s: cannot create files in it: %s", dir, strerror(err));
     return false;
+}
+
+bool keyfile_dir_writable(const char *dir)
+{
+    struct strbuf why = STRBUF_INIT;
+    bool ok = keyfile_dir_check(dir, &why);
+    if (!ok) {
+        fputs("authtxt: --out ", stderr);
+        out_safe(stderr, strbuf_cstr(&why), why.len);
+        fputc('\n', stderr);
+    }
+    strbuf_free(&why);
+    return ok;
 }
 
 /* The directory part of path ("." when none), in out. */
@@ -256,14 +275,15 @@ static void dir_of(const char *path, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)n, path);
 }
 
-static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size)
+static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size,
+                       struct strbuf *why)
 {
     char dir[PATH_MAX];
     dir_of(f->path, dir, sizeof dir);
     const char *base = strrchr(f->path, '/');
     base = base ? base + 1 : f->path;
     if (snprintf(tmp, tmp_size, "%s/.%s.XXXXXX", dir, base) >= (int)tmp_size) {
-        say(f->path, "path too long");
+        say(why, f->path, "path too long");
         tmp[0] = '\0';
         return false;
     }
@@ -271,7 +291,7 @@ static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size)
      * readable by others, not even for a moment. */
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        say_errno(f->path, "cannot create a temporary file beside it", errno);
+        say_errno(why, f->path, "cannot create a temporary file beside it", errno);
         tmp[0] = '\0';
         return false;
     }
@@ -294,7 +314,7 @@ static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size)
         err = errno;
     }
     if (!ok) {
-        say_errno(f->path, "cannot write", err);
+        say_errno(why, f->path, "cannot write", err);
         unlink(tmp);
         tmp[0] = '\0';
     }
@@ -302,32 +322,32 @@ static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size)
 }
 
 /* Move tmp to path unless path exists. */
-static bool publish(const char *tmp, const char *path)
+static bool publish(const char *tmp, const char *path, struct strbuf *why)
 {
     if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
         return true;
     if (errno == EEXIST) {
-        say(path, "already exists: not overwritten (move it away or pick another selector)");
+        say(why, path, "already exists: not overwritten (move it away or pick another selector)");
         return false;
     }
     if (errno != EINVAL && errno != ENOSYS) {
-        say_errno(path, "cannot create", errno);
+        say_errno(why, path, "cannot create", errno);
         return false;
     }
     /* A file system without renameat2 flags: link() fails on an existing
      * name too. */
     if (link(tmp, path) != 0) {
         if (errno == EEXIST)
-            say(path, "already exists: not overwritten (move it away or pick another selector)");
+            say(why, path, "already exists: not overwritten (move it away or pick another selector)");
         else
-            say_errno(path, "cannot create", errno);
+            say_errno(why, path, "cannot create", errno);
         return false;
     }
     unlink(tmp);
     return true;
 }
 
-bool keyfile_write_all(const struct keyfile_out *files, size_t n)
+bool keyfile_write_all(const struct keyfile_out *files, size_t n, struct strbuf *why)
 {
     enum { MAX = 4 };
     char tmp[MAX][PATH_MAX];
@@ -339,15 +359,15 @@ bool keyfile_write_all(const struct keyfile_out *files, size_t n)
     for (size_t i = 0; ok && i < n; i++) {
         struct stat st;
         if (lstat(files[i].path, &st) == 0) {
-            say(files[i].path, "already exists: not overwritten (move it away or pick another "
+            say(why, files[i].path, "already exists: not overwritten (move it away or pick another "
                                "selector)");
             ok = false;
         }
     }
     for (size_t i = 0; ok && i < n; i++)
-        ok = write_temp(&files[i], tmp[i], sizeof tmp[i]);
+        ok = write_temp(&files[i], tmp[i], sizeof tmp[i], why);
     for (size_t i = 0; ok && i < n; i++) {
-        ok = publish(tmp[i], files[i].path);
+        ok = publish(tmp[i], files[i].path, why);
         if (ok) {
             made[i] = true;
             tmp[i][0] = '\0';

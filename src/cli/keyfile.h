@@ -10,13 +10,17 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "authtxt/strbuf.h"
+
 #define KEYFILE_MAX (16u << 20)   /* no key file is anywhere near 16 MB */
 #define KEYFILE_PASS_MAX 1024u    /* passphrase bytes */
 
 /* Read a whole regular file of at most KEYFILE_MAX bytes.  Prints why and
  * returns NULL for a missing file, a directory, a device, a file over the
- * cap.  *mode gets st_mode.  Free with keyfile_free. */
-char *keyfile_read(const char *path, size_t *len, mode_t *mode);
+ * cap.  *mode gets st_mode.  Free with keyfile_free.  Messages name the
+ * file; with why NULL they go to stderr ("authtxt: FILE: ..."), else to
+ * why (the editor shows them): the same for keyfile_write_all. */
+char *keyfile_read(const char *path, size_t *len, mode_t *mode, struct strbuf *why);
 /* Wipe and free a buffer from keyfile_read or keyfile_passphrase. */
 void keyfile_free(char *buf, size_t len);
 
@@ -29,6 +33,8 @@ char *keyfile_passphrase(const char *pass_file, const char *what, size_t *len);
 /* Check before any work that dir is a directory this process can create
  * files in; prints why ("authtxt: --out DIR: ...") and returns false. */
 bool keyfile_dir_writable(const char *dir);
+/* The same check, the reason in why ("DIR: is not a directory"). */
+bool keyfile_dir_check(const char *dir, struct strbuf *why);
 
 /* One file to write with keyfile_write_all. */
 struct keyfile_out {
@@ -45,6 +51,6 @@ struct keyfile_out {
  * any failure the temp files and the names already made are removed and
  * the reason printed naming the file.  The directory is fsynced at the
  * end.  Returns false on failure. */
-bool keyfile_write_all(const struct keyfile_out *files, size_t n);
+bool keyfile_write_all(const struct keyfile_out *files, size_t n, struct strbuf *why);
 
 #endif
