@@ -761,6 +761,10 @@ static unsigned dkim_tab_key(struct app *a, void *st, enum action act, int key, 
         return activate(a, t);
     case ACT_SUBVIEW:
         return switch_view(a, t, !t->sig_view);
+    case ACT_KEY_GENERATE:
+        return dkim_keys_generate(a);
+    case ACT_KEY_MATCH:
+        return dkim_keys_match(a);
     case ACT_DELETE:
         if (!fld)
             return 0;

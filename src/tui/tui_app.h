@@ -393,6 +393,9 @@ unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, si
 void app_refresh_lint(struct app *a);
 /* All tabs re-read the drafts (after a load). */
 void app_reload_tabs(struct app *a);
+/* DKIM tab keys g and m (dkim_keys.c): open their dialogs. */
+unsigned dkim_keys_generate(struct app *a);
+unsigned dkim_keys_match(struct app *a);
 /* A one-line message on the status line for a few seconds. */
 void app_message(struct app *a, enum ui_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

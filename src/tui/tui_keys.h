@@ -48,6 +48,8 @@ enum action {
     ACT_QUAL_SOFTFAIL,
     ACT_QUAL_NEUTRAL,
     ACT_SUBVIEW,     /* DKIM: key record / DKIM-Signature */
+    ACT_KEY_GENERATE, /* DKIM: make a key pair, fill p= (dkim_keys.c) */
+    ACT_KEY_MATCH,    /* DKIM: does a private key file match p= */
     ACT_COPY_LIVE,   /* Live: the published record becomes the draft */
     /* help browser, dialogs */
     ACT_SEARCH,
