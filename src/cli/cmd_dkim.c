@@ -347,11 +347,15 @@ static int keygen_run(const struct keygen_args *a, struct dkim_keypair *kp, bool
     const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
     sprintf(priv_path, "%s%s%s.private", dir, sep, a->selector);
     sprintf(zone_path, "%s%s%s.zone", dir, sep, a->selector);
+    /* Refuse before generating (a 4096-bit key takes a while);
+     * keyfile_write_all checks again, atomically, at the end. */
     struct stat st;
-    if (lstat(priv_path, &st) == 0 || lstat(zone_path, &st) == 0) {
+    const char *taken = lstat(priv_path, &st) == 0 ? priv_path
+                        : lstat(zone_path, &st) == 0 ? zone_path
+                                                     : NULL;
+    if (taken) {
         fputs("authtxt: ", stderr);
-        out_safe(stderr, lstat(priv_path, &st) == 0 ? priv_path : zone_path,
-                 strlen(lstat(priv_path, &st) == 0 ? priv_path : zone_path));
+        out_safe(stderr, taken, strlen(taken));
         fputs(": already exists: not overwritten (move it away or pick another selector)\n",
               stderr);
         goto done;
