@@ -98,8 +98,7 @@ void dkim_privkey_free(struct dkim_privkey *k);
  * again.  `why` gets a sentence for every status but OK.  O(len) plus one
  * key decode (PBKDF2 for encrypted keys: tens of ms). */
 enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *pem, size_t len,
-                                           const char *pass, size_t pass_len,
-                                           struct strbuf *why);
+                                           const char *pass, size_t pass_len, struct strbuf *why);
 /* "PKCS#1", "PKCS#8", "encrypted PKCS#8", "encrypted PKCS#1", "unknown". */
 const char *dkim_privkey_form_name(enum dkim_privkey_form form);
 

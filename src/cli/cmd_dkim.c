@@ -350,7 +350,7 @@ static int keygen_run(const struct keygen_args *a, struct dkim_keypair *kp, bool
     /* Refuse before generating (a 4096-bit key takes a while);
      * keyfile_write_all checks again, atomically, at the end. */
     struct stat st;
-    const char *taken = lstat(priv_path, &st) == 0 ? priv_path
+    const char *taken = lstat(priv_path, &st) == 0   ? priv_path
                         : lstat(zone_path, &st) == 0 ? zone_path
                                                      : NULL;
     if (taken) {
@@ -514,8 +514,7 @@ static int record_from_dns(const struct match_args *a, const char *owner, struct
         goto done;
     }
     net_resolver_wait(res);
-    snprintf(rs->where, sizeof rs->where, "%s (DNS%s%s)", owner,
-             a->net.resolver.server ? " " : "",
+    snprintf(rs->where, sizeof rs->where, "%s (DNS%s%s)", owner, a->net.resolver.server ? " " : "",
              a->net.resolver.server ? a->net.resolver.server : "");
     if (ctx.status >= DNS_TIMEOUT) {
         fputs("authtxt: DNS failure asking TXT ", stderr);
@@ -667,8 +666,9 @@ static int load_key(const struct match_args *a, struct dkim_privkey *k)
         out_safe(stderr, a->key, strlen(a->key));
         fprintf(stderr, " can be read%s by %s (mode %04o): run chmod 600 on it\n",
                 (mode & 022) ? " or written" : "",
-                (mode & 070) && (mode & 07) ? "group and others" : (mode & 070) ? "its group"
-                                                                                : "others",
+                (mode & 070) && (mode & 07) ? "group and others"
+                : (mode & 070)              ? "its group"
+                                            : "others",
                 (unsigned)(mode & 07777));
     }
     strbuf_free(&why);

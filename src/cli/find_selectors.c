@@ -111,8 +111,8 @@ json_t *find_selectors_json(const struct net_selector_scan *s)
         json_object_set_new(e, "state", json_string(net_selector_state_name(r->state)));
         json_object_set_new(e, "record", r->record ? json_text(r->record, r->len) : json_null());
         bool key = r->state == NET_SELECTOR_FOUND && r->key_status == DKIM_KEY_STATUS_OK;
-        json_object_set_new(e, "key_type", key ? json_string(dkim_key_type_name(r->type))
-                                               : json_null());
+        json_object_set_new(e, "key_type",
+                            key ? json_string(dkim_key_type_name(r->type)) : json_null());
         json_object_set_new(e, "key_bits", key && r->bits ? json_integer(r->bits) : json_null());
         json_array_append_new(a, e);
     }

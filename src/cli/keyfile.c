@@ -275,8 +275,7 @@ static void dir_of(const char *path, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)n, path);
 }
 
-static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size,
-                       struct strbuf *why)
+static bool write_temp(const struct keyfile_out *f, char *tmp, size_t tmp_size, struct strbuf *why)
 {
     char dir[PATH_MAX];
     dir_of(f->path, dir, sizeof dir);
@@ -338,7 +337,8 @@ static bool publish(const char *tmp, const char *path, struct strbuf *why)
      * name too. */
     if (link(tmp, path) != 0) {
         if (errno == EEXIST)
-            say(why, path, "already exists: not overwritten (move it away or pick another selector)");
+            say(why, path,
+                "already exists: not overwritten (move it away or pick another selector)");
         else
             say_errno(why, path, "cannot create", errno);
         return false;
@@ -359,8 +359,9 @@ bool keyfile_write_all(const struct keyfile_out *files, size_t n, struct strbuf 
     for (size_t i = 0; ok && i < n; i++) {
         struct stat st;
         if (lstat(files[i].path, &st) == 0) {
-            say(why, files[i].path, "already exists: not overwritten (move it away or pick another "
-                               "selector)");
+            say(why, files[i].path,
+                "already exists: not overwritten (move it away or pick another "
+                "selector)");
             ok = false;
         }
     }

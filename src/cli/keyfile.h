@@ -12,8 +12,8 @@
 
 #include "authtxt/strbuf.h"
 
-#define KEYFILE_MAX (16u << 20)   /* no key file is anywhere near 16 MB */
-#define KEYFILE_PASS_MAX 1024u    /* passphrase bytes */
+#define KEYFILE_MAX (16u << 20) /* no key file is anywhere near 16 MB */
+#define KEYFILE_PASS_MAX 1024u  /* passphrase bytes */
 
 /* Read a whole regular file of at most KEYFILE_MAX bytes.  Prints why and
  * returns NULL for a missing file, a directory, a device, a file over the

@@ -94,8 +94,7 @@ bool dkim_keygen_check(const struct dkim_keygen_options *o, struct strbuf *why)
         }
     } else if (type == DKIM_KEY_ED25519) {
         if (o->bits && o->bits != 256) {
-            strbuf_printf(why, "--bits %u: Ed25519 keys have one size; leave --bits out",
-                          o->bits);
+            strbuf_printf(why, "--bits %u: Ed25519 keys have one size; leave --bits out", o->bits);
             return false;
         }
     } else {
@@ -104,8 +103,7 @@ bool dkim_keygen_check(const struct dkim_keygen_options *o, struct strbuf *why)
         return false;
     }
     if (o->note && strlen(o->note) > DKIM_KEYGEN_NOTE_MAX) {
-        strbuf_printf(why, "--note: %zu bytes, at most %u", strlen(o->note),
-                      DKIM_KEYGEN_NOTE_MAX);
+        strbuf_printf(why, "--note: %zu bytes, at most %u", strlen(o->note), DKIM_KEYGEN_NOTE_MAX);
         return false;
     }
     return true;

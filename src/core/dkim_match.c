@@ -100,8 +100,10 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
     const char *l = pem + label;
     size_t ln = label_end - label;
     if (find(l, ln, 0, "PUBLIC KEY") != (size_t)-1 || find(l, ln, 0, "CERTIFICATE") != (size_t)-1) {
-        strbuf_printf(why, "this is a %.*s, not a private key: give the private key the "
-                           "signer uses", (int)ln, l);
+        strbuf_printf(why,
+                      "this is a %.*s, not a private key: give the private key the "
+                      "signer uses",
+                      (int)ln, l);
         return DKIM_PRIVKEY_PUBLIC_KEY;
     }
     if (dkim_eq(l, ln, "OPENSSH PRIVATE KEY")) {
@@ -109,8 +111,9 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
         return DKIM_PRIVKEY_UNSUPPORTED;
     }
     if (dkim_eq(l, ln, "EC PRIVATE KEY") || dkim_eq(l, ln, "DSA PRIVATE KEY")) {
-        strbuf_printf(why, "a key of kind \"%.*s\": DKIM keys are RSA (RFC 8301) or Ed25519 "
-                           "(RFC 8463)",
+        strbuf_printf(why,
+                      "a key of kind \"%.*s\": DKIM keys are RSA (RFC 8301) or Ed25519 "
+                      "(RFC 8463)",
                       (int)ln, l);
         return DKIM_PRIVKEY_UNSUPPORTED;
     }
@@ -146,8 +149,10 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
             strbuf_puts(why, "the passphrase does not open the key (or the key is damaged)");
             st = DKIM_PRIVKEY_BAD_PASSPHRASE;
         } else {
-            strbuf_printf(why, "the %s private key inside the PEM armor cannot be read "
-                               "(damaged or cut)", dkim_privkey_form_name(k->form));
+            strbuf_printf(why,
+                          "the %s private key inside the PEM armor cannot be read "
+                          "(damaged or cut)",
+                          dkim_privkey_form_name(k->form));
         }
         goto done;
     }
@@ -158,8 +163,9 @@ enum dkim_privkey_status dkim_privkey_load(struct dkim_privkey *k, const char *p
         k->type = DKIM_KEY_ED25519;
     } else {
         const char *name = EVP_PKEY_get0_type_name(key);
-        strbuf_printf(why, "a private key of type %s: DKIM keys are RSA (RFC 8301) or Ed25519 "
-                           "(RFC 8463)",
+        strbuf_printf(why,
+                      "a private key of type %s: DKIM keys are RSA (RFC 8301) or Ed25519 "
+                      "(RFC 8463)",
                       name ? name : "other");
         EVP_PKEY_free(key);
         st = DKIM_PRIVKEY_UNSUPPORTED;

@@ -66,7 +66,7 @@ static void on_answer(void *data, const struct net_answer *a)
                 res->type = kr.key.type;
                 res->bits = kr.key.bits;
                 res->state = kr.key.status == DKIM_KEY_STATUS_REVOKED ? NET_SELECTOR_REVOKED
-                                                                       : NET_SELECTOR_FOUND;
+                                                                      : NET_SELECTOR_FOUND;
             }
         }
         diag_list_free(&diags);
@@ -89,7 +89,8 @@ static void on_query(void *data, const struct net_answer *a)
     free(c);
 }
 
-static bool ask(struct net_selector_scan *s, struct net_resolver *r, struct net_selector_result *res)
+static bool ask(struct net_selector_scan *s, struct net_resolver *r,
+                struct net_selector_result *res)
 {
     if (!res->name[0]) {
         res->state = NET_SELECTOR_DNS_ERROR;
@@ -139,8 +140,8 @@ bool net_selectors_start(struct net_selector_scan *s, struct net_resolver *r, co
         memcpy(rnd, &pid, sizeof pid < sizeof rnd ? sizeof pid : sizeof rnd);
     }
     char label[40];
-    snprintf(label, sizeof label, "authtxt-probe-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
-             rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    snprintf(label, sizeof label, "authtxt-probe-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+             rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
     snprintf(s->probe.who.selector, sizeof s->probe.who.selector, "%s", label);
     snprintf(s->probe.who.provider, sizeof s->probe.who.provider, "wildcard probe");
     name_of(&s->probe, label, s->domain);

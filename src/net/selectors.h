@@ -44,7 +44,7 @@ struct net_selector_result {
     enum net_selector_state state;
     char *record; /* the key record's text (malloc'd), NULL when none */
     size_t len;
-    size_t ntxt;  /* TXT records in the answer */
+    size_t ntxt; /* TXT records in the answer */
     enum dkim_key_status key_status;
     enum dkim_key_type type;
     unsigned bits;
@@ -52,12 +52,12 @@ struct net_selector_result {
 };
 
 struct net_selector_scan {
-    char domain[DMARC_NAME_MAX + 1];    /* A-labels */
+    char domain[DMARC_NAME_MAX + 1];     /* A-labels */
     struct net_selector_result *results; /* count of them, in list order */
     size_t count;
-    struct net_selector_result probe;    /* the random label */
-    bool wildcard;                       /* the random label got a TXT answer */
-    size_t pending;                      /* queries not answered yet */
+    struct net_selector_result probe; /* the random label */
+    bool wildcard;                    /* the random label got a TXT answer */
+    size_t pending;                   /* queries not answered yet */
 };
 
 void net_selectors_init(struct net_selector_scan *s);

@@ -81,8 +81,7 @@ static bool generate_done(struct app *a, int choice, void *ctx)
         goto out;
     }
     drafts_owner_name(&a->drafts, DRAFT_DKIM, &owner);
-    strbuf_printf(&zone, "; DKIM key record, selector %s of %s (authtxt)\n", sel,
-                  a->drafts.domain);
+    strbuf_printf(&zone, "; DKIM key record, selector %s of %s (authtxt)\n", sel, a->drafts.domain);
     struct zone_txt z = {strbuf_cstr(&owner), a->drafts.ttl ? a->drafts.ttl : DRAFTS_DEFAULT_TTL,
                          kp.record.data, kp.record.len};
     if (!zone_write_txt(&zone, &z, NULL) || zone.failed) {

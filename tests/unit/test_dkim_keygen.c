@@ -80,13 +80,12 @@ static bool sign_verify(EVP_PKEY *priv, EVP_PKEY *pub, bool ed, const char *msg,
     const EVP_MD *md = ed ? NULL : EVP_sha256();
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     assert_int_equal(EVP_DigestSignInit(c, NULL, md, NULL, priv), 1);
-    assert_int_equal(
-        EVP_DigestSign(c, sig, &siglen, (const unsigned char *)msg, strlen(msg)), 1);
+    assert_int_equal(EVP_DigestSign(c, sig, &siglen, (const unsigned char *)msg, strlen(msg)), 1);
     EVP_MD_CTX_free(c);
     c = EVP_MD_CTX_new();
     assert_int_equal(EVP_DigestVerifyInit(c, NULL, md, NULL, pub), 1);
-    int ok = EVP_DigestVerify(c, sig, siglen, (const unsigned char *)verify_msg,
-                              strlen(verify_msg));
+    int ok =
+        EVP_DigestVerify(c, sig, siglen, (const unsigned char *)verify_msg, strlen(verify_msg));
     EVP_MD_CTX_free(c);
     ERR_clear_error();
     return ok == 1;
@@ -382,10 +381,10 @@ static void test_match_ed25519_and_kinds(void **state)
     assert_int_equal(match(&k, "v=DKIM1; k=ed25519; p=", &m), DKIM_MATCH_REVOKED);
     assert_int_equal(dkim_match_status(m.result), 1);
     const char *broken[] = {
-        "v=DKIM1; k=ed25519",                    /* no p= */
-        "v=DKIM1; k=ed25519; p=!!!!",            /* bad base64 */
-        "v=DKIM1; k=rsa; p=bm90IGEga2V5",        /* not a key */
-        "v=DKIM1; k=foo; p=bm90IGEga2V5",        /* unknown k= */
+        "v=DKIM1; k=ed25519",                     /* no p= */
+        "v=DKIM1; k=ed25519; p=!!!!",             /* bad base64 */
+        "v=DKIM1; k=rsa; p=bm90IGEga2V5",         /* not a key */
+        "v=DKIM1; k=foo; p=bm90IGEga2V5",         /* unknown k= */
         "v=DKIM1; k=ed25519; p=bm90IGEga2V5Cg==", /* not 32 bytes */
     };
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
@@ -484,8 +483,9 @@ static void test_rotate_plan(void **state)
     assert_true(dkim_rotate_plan_build(&o, &p, &why));
     assert_int_equal(p.count, 5);
     assert_int_equal(p.wait_seconds, 7200 + 3 * 86400);
-    assert_string_equal(strbuf_cstr(&p.steps[0].zone),
-                        "s2026._domainkey.example.com. 7200 IN TXT \"v=DKIM1; k=ed25519; p=abc\"\n");
+    assert_string_equal(
+        strbuf_cstr(&p.steps[0].zone),
+        "s2026._domainkey.example.com. 7200 IN TXT \"v=DKIM1; k=ed25519; p=abc\"\n");
     assert_non_null(strstr(strbuf_cstr(&p.steps[2].text), "3 days 2 hours"));
     assert_string_equal(strbuf_cstr(&p.steps[3].zone),
                         "s2025._domainkey.example.com. 7200 IN TXT \"v=DKIM1; p=\"\n");
@@ -547,8 +547,12 @@ static void test_selector_check(void **state)
 {
     (void)state;
     const char *good[] = {"s1", "2026.eu", "selector-1", "x_y", "A"};
-    const char *bad[] = {"", "a b", "a..b", ".a", "a.", "-a", "a-", "a/b", "\xc3\xa9",
-                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    const char *bad[] = {
+        "",         "a b",
+        "a..b",     ".a",
+        "a.",       "-a",
+        "a-",       "a/b",
+        "\xc3\xa9", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         assert_true(dkim_selector_check(good[i], NULL));
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -565,7 +569,8 @@ static void test_provider_list(void **state)
     struct dkim_provider_selector list[DKIM_PROVIDER_SELECTORS_MAX];
     size_t n = dkim_provider_selectors(list, DKIM_PROVIDER_SELECTORS_MAX);
     assert_true(n >= 20);
-    const char *must[] = {"google", "selector1", "selector2", "k1", "default", "dkim", "mail", "s1"};
+    const char *must[] = {"google",  "selector1", "selector2", "k1",
+                          "default", "dkim",      "mail",      "s1"};
     for (size_t m = 0; m < sizeof must / sizeof must[0]; m++) {
         bool seen = false;
         for (size_t i = 0; i < n; i++)
