@@ -37,7 +37,9 @@ static void print_key(const struct net_selector_result *r)
 
 void find_selectors_print(const struct net_selector_scan *s)
 {
-    printf("\nDKIM selectors probed: %zu (the list: authtxt(1), FIND SELECTORS)\n", s->count);
+    printf("\nDKIM selectors probed: %zu and a random label, all at once (the list: authtxt(1), "
+           "FIND SELECTORS)\n",
+           s->count);
     if (s->wildcard) {
         fputs("  wildcard: a random label has a TXT record (", stdout);
         out_safe(stdout, s->probe.name, strlen(s->probe.name));
