@@ -43,22 +43,12 @@
 /* ---------------------------------------------------------------------- */
 /* The model.                                                             */
 
-/* The tags of RFC 9989 §4.7 and the three RFC 7489 §6.3 tags it removed. */
+/* The tags of RFC 9989 §4.7 and the three RFC 7489 §6.3 tags it removed:
+ * one per row of dmarc_tags.def, in its order (see schema.h). */
 enum dmarc_tag_id {
-    DMARC_TAG_V = 0,
-    DMARC_TAG_P,
-    DMARC_TAG_SP,
-    DMARC_TAG_NP, /* RFC 9989 (from RFC 9091) */
-    DMARC_TAG_ADKIM,
-    DMARC_TAG_ASPF,
-    DMARC_TAG_FO,
-    DMARC_TAG_PSD, /* RFC 9989 */
-    DMARC_TAG_T,   /* RFC 9989 */
-    DMARC_TAG_RUA,
-    DMARC_TAG_RUF,
-    DMARC_TAG_PCT, /* RFC 7489 only */
-    DMARC_TAG_RF,  /* RFC 7489 only */
-    DMARC_TAG_RI,  /* RFC 7489 only */
+#define DMARC_TAG(id, ...) DMARC_TAG_##id,
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
     DMARC_TAG_UNKNOWN,
     DMARC_TAG_COUNT
 };
