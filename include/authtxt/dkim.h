@@ -258,6 +258,14 @@ bool dkim_key_set_flag(struct dkim_key_record *r, char flag, bool on, struct str
 bool dkim_key_set_p_from_paste(struct dkim_key_record *r, const char *text, size_t len,
                                struct dkim_paste *report, struct strbuf *why);
 
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *dkim_key_edit_diags(const struct dkim_key_record *r, const char **text,
+                                            size_t *len);
+
 /* ---------------------------------------------------------------------- */
 /* The DKIM-Signature header field (RFC 6376 §3.5).                         */
 

@@ -263,6 +263,14 @@ bool dmarc_remove_uri(struct dmarc_record *r, const char *list, size_t index,
  * is removed when it empties. */
 bool dmarc_set_fo_flag(struct dmarc_record *r, char flag, bool on, struct diag_list *why);
 
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *dmarc_edit_diags(const struct dmarc_record *r, const char **text,
+                                         size_t *len);
+
 /* ---------------------------------------------------------------------- */
 /* Live discovery: the RFC 9989 §4.10 DNS tree walk.                      */
 

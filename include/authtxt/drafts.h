@@ -201,8 +201,8 @@ void drafts_group_end(struct drafts *d);
 /* Forget every undo and redo step (after opening another file, when undo
  * back into the previous file would make no sense).  drafts_from_zone,
  * drafts_load_template and drafts_load_example call it: loading starts a
- * new history (record a load as one undoable step instead by wrapping it
- * in drafts_group_begin / _end, which keeps the history). */
+ * new history.  Inside a group it does nothing, so a load wrapped in
+ * drafts_group_begin / _end is recorded as one undoable step instead. */
 void drafts_history_reset(struct drafts *d);
 
 /* ---------------------------------------------------------------------- */

@@ -226,6 +226,7 @@ bool dkim_key_parse(struct dkim_key_record *r, const char *text, size_t len,
     reset_model(r, len);
     if (!dkim_work_ensure(&r->work))
         return false;
+    r->work->edit_valid = false;
     arena_reset(&r->work->arena);
     if (!dkim_tags_build(&key_kind, r->work, &r->tags, &r->count, &r->cap, r->first, text, 0, len,
                          diags))
@@ -862,12 +863,12 @@ static bool key_rebuild(struct dkim_key_record *r, enum edit_op op, const char *
         set_why(why, "out of memory");
         return false;
     }
-    struct diag_list scratch;
-    diag_list_init(&scratch);
-    bool ok = dkim_key_parse(r, strbuf_cstr(sb), sb->len, &scratch);
-    diag_list_free(&scratch);
+    struct diag_list *grammar = &r->work->edit_diags;
+    diag_list_reset(grammar);
+    bool ok = dkim_key_parse(r, strbuf_cstr(sb), sb->len, grammar);
     if (!ok)
         set_why(why, "out of memory");
+    r->work->edit_valid = ok && !grammar->oom;
     return ok;
 }
 
@@ -969,4 +970,14 @@ bool dkim_key_set_p_from_paste(struct dkim_key_record *r, const char *text, size
 done:
     strbuf_free(&b64);
     return ok;
+}
+
+const struct diag_list *dkim_key_edit_diags(const struct dkim_key_record *r, const char **text,
+                                            size_t *len)
+{
+    if (!r->work || !r->work->edit_valid)
+        return NULL;
+    *text = strbuf_cstr(&r->work->edit);
+    *len = r->work->edit.len;
+    return &r->work->edit_diags;
 }

@@ -19,6 +19,7 @@ bool dmarc_work_ensure(struct dmarc_work **w)
     arena_init(&n->arena);
     taglist_init(&n->tokens);
     strbuf_init(&n->edit);
+    diag_list_init(&n->edit_diags);
     *w = n;
     return true;
 }
@@ -30,6 +31,7 @@ void dmarc_work_free(struct dmarc_work *w)
     arena_free(&w->arena);
     taglist_free(&w->tokens);
     strbuf_free(&w->edit);
+    diag_list_free(&w->edit_diags);
     free(w->names);
     free(w);
 }
