@@ -53,7 +53,7 @@ struct schema_tag {
     const char *label;    /* "DKIM alignment" */
     const char *help_id;  /* "dmarc.tag.adkim" */
     enum schema_value value;
-    const struct schema_choice *choices; /* nchoices entries; NULL when none */
+    const struct schema_choice *choices; /* nchoices entries (0: none) */
     size_t nchoices;
     unsigned long long min, max;  /* NUMBER: inclusive range */
     const char *default_value;    /* what receivers assume when absent, as a
