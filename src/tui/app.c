@@ -325,7 +325,7 @@ static void draw_tabs(struct app *a)
     draw_fill(w, 0, 0, cols, term_attr(ROLE_NORMAL));
     int x = 1;
     x += draw_str(w, 0, x, cols - x, "authtxt", term_attr(ROLE_APP_TITLE)) + 2;
-    x = draw_title_domain(a, w, x, cols / 2 - x);
+    x += draw_title_domain(a, w, x, cols / 2 - x);
     if (a->modified)
         draw_str(w, 0, x + 1, 12, "[modified]", term_attr(ROLE_WARNING));
     /* The tabs, right-aligned. */

@@ -299,13 +299,30 @@ static unsigned own_action(struct app *a, struct dmarc_tab *t, enum action act, 
     }
 }
 
+/* After the input row added an address: the focus goes to it. */
+static void focus_added(struct app *a, struct dmarc_tab *t, bool was_new)
+{
+    if (!was_new || t->sf.form.editing || !t->new_added)
+        return;
+    t->new_added = false;
+    tab_refresh(a, t);
+    const struct dmarc_tag *tag = first_tag(
+        model(a), strcmp(t->edit_list, "rua") == 0 ? DMARC_TAG_RUA : DMARC_TAG_RUF);
+    if (tag && t->edit_entry < tag->uri_count)
+        form_focus(&t->sf.form, ROW_URI, (int)(tag->uri_first + t->edit_entry));
+}
+
 static unsigned dmarc_tab_key(struct app *a, void *st, enum action act, int key, bool fkey,
                               bool more, bool *handled)
 {
     struct dmarc_tab *t = st;
     tab_refresh(a, t);
-    if (t->sf.form.editing)
-        return schema_form_edit_key(a, &t->sf, key, fkey, more, handled);
+    if (t->sf.form.editing) {
+        bool was_new = t->sf.edit_own == EDIT_NEW_URI;
+        unsigned d = schema_form_edit_key(a, &t->sf, key, fkey, more, handled);
+        focus_added(a, t, was_new);
+        return d;
+    }
     unsigned d = own_action(a, t, act, handled);
     if (*handled)
         return d;
@@ -327,7 +344,10 @@ static bool dmarc_tab_edit_check(struct app *a, void *st, struct strbuf *why)
 static unsigned dmarc_tab_edit_end(struct app *a, void *st, bool keep)
 {
     struct dmarc_tab *t = st;
-    return schema_form_edit_end(a, &t->sf, keep);
+    bool was_new = t->sf.edit_own == EDIT_NEW_URI;
+    unsigned d = schema_form_edit_end(a, &t->sf, keep);
+    focus_added(a, t, was_new && keep);
+    return d;
 }
 
 static void dmarc_tab_explain(struct app *a, void *st, struct explain *out)
