@@ -226,6 +226,7 @@ static void *dkim_tab_create(struct app *a)
     if (!t)
         return NULL;
     schema_form_init(&t->sf, DRAFT_DKIM, &dkim_hooks, t);
+    t->sf.first_id = ROW_SELECTOR;
     form_init(&t->sig_form);
     strbuf_init(&t->buf);
     record_init(&t->sig);

@@ -154,6 +154,12 @@ static void *dmarc_tab_create(struct app *a)
     if (!t)
         return NULL;
     schema_form_init(&t->sf, DRAFT_DMARC, &dmarc_hooks, t);
+    /* The policy first: what a new user is here to set. */
+    const struct schema_tag *p = schema_find(RECORD_DMARC, "p", 1);
+    size_t n;
+    const struct schema_tag *rows = schema_tags(RECORD_DMARC, &n);
+    t->sf.first_id = SF_ROW_TAG;
+    t->sf.first_sub = p && rows ? (int)(p - rows) : 0;
     strbuf_init(&t->effect);
     strbuf_init(&t->list);
     return t;

@@ -242,7 +242,7 @@ static void build(struct app *a, struct schema_form *sf)
 {
     struct form *f = &sf->form;
     const struct field *cur = form_current(f);
-    int keep_id = cur ? cur->id : SF_ROW_TAG, keep_sub = cur ? cur->sub : 0;
+    int keep_id = cur ? cur->id : sf->first_id, keep_sub = cur ? cur->sub : sf->first_sub;
     const struct record *r = schema_form_record(a, sf);
     form_begin(f);
     if (sf->hooks && sf->hooks->head_rows)

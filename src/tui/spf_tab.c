@@ -259,9 +259,9 @@ static void spf_tab_draw(struct app *a, void *st, WINDOW *w, int y, int x, int r
         n = spf_lookup_count(model(a));
     char line[128];
     snprintf(line, sizeof line, "DNS lookups %d/%d%s%s", n, SPF_LOOKUP_LIMIT,
-             tree ? (complete ? " through the include tree" : " through the include tree so far")
-                  : " (this record; F5 fetches the includes)",
-             n > SPF_LOOKUP_LIMIT ? ": over the limit, receivers return permerror" : "");
+             n > SPF_LOOKUP_LIMIT ? ": over the limit, receivers return permerror" : "",
+             tree ? (complete ? " (with the include tree)" : " (with the include tree so far)")
+                  : " (this record's own terms)");
     attr_t at = n > SPF_LOOKUP_LIMIT        ? term_attr(ROLE_ERROR) | A_BOLD
                 : n >= SPF_LOOKUP_LIMIT - 1 ? term_attr(ROLE_WARNING)
                                             : term_attr(ROLE_INFO);

@@ -186,6 +186,7 @@ struct schema_form {
     const struct schema_form_hooks *hooks;
     void *tab;                 /* the tab's state, for the hooks */
     unsigned gen;              /* app drafts_gen the rows show */
+    int first_id, first_sub;   /* the row focused at first (0: the first row) */
     int edit_own;              /* 0: editing schema tag edit_tag; else the tab's target */
     char edit_tag[64];
     bool pending;              /* typed text not yet given to the core */
