@@ -186,7 +186,9 @@ static void after_events(struct app *a)
         finish(a);
     else if (L->state == LIVE_DONE)
         L->diff_stale = true; /* the draft's tree grew */
-    a->dirty |= DIRTY_STATUS | (a->tab == TAB_LIVE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0);
+    /* The SPF tab's lookup count reads the draft's tree as it grows. */
+    a->dirty |= DIRTY_STATUS | (a->tab == TAB_LIVE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0) |
+                (a->tab == TAB_SPF ? DIRTY_COMPOSE : 0);
 }
 
 static void on_fd(int fd, short revents, void *data)
