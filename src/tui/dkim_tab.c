@@ -60,6 +60,21 @@ static void head_rows(struct app *a, struct schema_form *sf)
         form_set_text(f, fld, a->drafts.selector, strlen(a->drafts.selector));
         fld->help_id = "dkim.sig.tag.s";
     }
+    if (a->opts.nselectors > 1) {
+        /* The drafts hold one DKIM key record: the other selectors given
+         * are fetched and shown on the Live tab, not drafted. */
+        strbuf_reset(&t->buf);
+        strbuf_puts(&t->buf, "also given:");
+        for (size_t i = 0; i < a->opts.nselectors; i++)
+            if (strcmp(a->opts.selectors[i], a->drafts.selector) != 0)
+                strbuf_printf(&t->buf, " %s", a->opts.selectors[i]);
+        strbuf_puts(&t->buf, " (F5: their live keys on the Live tab)");
+        fld = form_add(f, FIELD_INFO, ROW_NAME, 1, "");
+        if (fld) {
+            form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
+            fld->dim = true;
+        }
+    }
     fld = form_add(f, FIELD_INFO, ROW_NAME, 0, "name");
     if (fld) {
         strbuf_reset(&t->buf);

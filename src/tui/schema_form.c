@@ -580,7 +580,7 @@ unsigned schema_form_edit_end(struct app *a, struct schema_form *sf, bool keep)
     }
     sf->pending = false;
     sf->closing = false;
-    return d | form_edit_close(a, &sf->form, keep) | DIRTY_ALL;
+    return d | form_edit_close(a, &sf->form, keep) | (DIRTY_ALL & ~DIRTY_LAYOUT);
 }
 
 unsigned schema_form_edit_key(struct app *a, struct schema_form *sf, int key, bool fkey,
