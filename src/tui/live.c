@@ -125,7 +125,7 @@ static void start_draft_tree(struct app *a)
     const struct record *spf = &a->drafts.rec[DRAFT_SPF];
     size_t n = spf->len < RECORD_MAX_LEN ? spf->len : RECORD_MAX_LEN;
     if (!L->res || (L->draft.start_ms != 0 && strlen(L->draft_tree_text) == n &&
-                    memcmp(L->draft_tree_text, spf->text, n) == 0))
+                    (n == 0 || memcmp(L->draft_tree_text, spf->text, n) == 0)))
         return;
     memcpy(L->draft_tree_text, spf->text ? spf->text : "", n);
     L->draft_tree_text[n] = '\0';
@@ -358,7 +358,7 @@ int live_draft_lookups(struct app *a, bool *complete)
     start_draft_tree(a);
     const struct record *spf = &a->drafts.rec[DRAFT_SPF];
     size_t n = spf->len < RECORD_MAX_LEN ? spf->len : RECORD_MAX_LEN;
-    if (strlen(L->draft_tree_text) != n || memcmp(L->draft_tree_text, spf->text, n) != 0 ||
+    if (strlen(L->draft_tree_text) != n || (n && memcmp(L->draft_tree_text, spf->text, n) != 0) ||
         L->draft.spf.count == 0)
         return -1;
     *complete = net_fetch_done(&L->draft) && !L->draft.spf.truncated;
