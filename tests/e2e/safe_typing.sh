@@ -101,6 +101,20 @@ e2e_wait 'DMARC · pct$'
 e2e_wait '│ v=DMARC1; p=none; rua=dmarc@example\.net; pct=50 +│'
 grep -q 'pct=15' "$E2E_DIR/mistake.zone" && e2e_fail "pct=15 reached the file"
 
+# Tab with an invalid value asks too; discarding moves on with pct=50.
+e2e_keys Enter
+e2e_wait 'DMARC · pct editing'
+e2e_keys C-u
+e2e_type '101'
+e2e_wait 'last valid value'
+e2e_keys Tab
+e2e_wait 'The value is not valid'
+e2e_keys d
+e2e_wait 'DMARC · rf$'
+e2e_wait '│ v=DMARC1; p=none; rua=dmarc@example\.net; pct=50 +│'
+e2e_keys BTab
+e2e_wait 'DMARC · pct$'
+
 # Esc restores the value from before the edit.
 e2e_keys Enter
 e2e_wait 'DMARC · pct editing'
