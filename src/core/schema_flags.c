@@ -32,8 +32,7 @@ static int choice_index(const struct schema_tag *tag, const char *text, size_t l
     return (int)(c - tag->choices);
 }
 
-unsigned schema_flags_mask(const struct schema_tag *tag, const char *value, size_t len,
-                           bool *other)
+unsigned schema_flags_mask(const struct schema_tag *tag, const char *value, size_t len, bool *other)
 {
     unsigned mask = 0;
     bool unknown = false;

@@ -18,25 +18,28 @@ enum {
     ROW_VIEW = SF_ROW_OWN,
     ROW_SELECTOR,
     ROW_NAME,
-    ROW_KEY,      /* p=: paste */
+    ROW_KEY, /* p=: paste */
     ROW_KEYINFO,
     ROW_PASTE_SIG,
-    ROW_SIG_TAG,  /* sub: term index in the signature */
+    ROW_SIG_TAG, /* sub: term index in the signature */
 };
 
 enum { EDIT_SELECTOR = 1 };
 
 struct dkim_tab {
     bool sig_view;
-    struct schema_form sf;       /* the key record form */
-    struct form sig_form;        /* the signature view */
+    struct schema_form sf; /* the key record form */
+    struct form sig_form;  /* the signature view */
     struct strbuf buf;
-    struct record sig;           /* the pasted DKIM-Signature, analyzed */
+    struct record sig; /* the pasted DKIM-Signature, analyzed */
 };
 
 static const struct record *dkim_draft(struct app *a) { return &a->drafts.rec[DRAFT_DKIM]; }
 
-static struct form *cur_form(struct dkim_tab *t) { return t->sig_view ? &t->sig_form : &t->sf.form; }
+static struct form *cur_form(struct dkim_tab *t)
+{
+    return t->sig_view ? &t->sig_form : &t->sf.form;
+}
 
 static void add_view_row(struct dkim_tab *t, struct form *f)
 {
@@ -115,9 +118,10 @@ static void key_facts(const struct dkim_key_record *m, char *out, size_t size, i
         return;
     case DKIM_KEY_STATUS_OK:
         if (k->bits)
-            snprintf(out, size, "%u-bit %s key%s", k->bits, k->type == DKIM_KEY_RSA ? "RSA"
-                                                            : k->type == DKIM_KEY_ED25519 ? "Ed25519"
-                                                            : dkim_key_type_name(k->type),
+            snprintf(out, size, "%u-bit %s key%s", k->bits,
+                     k->type == DKIM_KEY_RSA       ? "RSA"
+                     : k->type == DKIM_KEY_ED25519 ? "Ed25519"
+                                                   : dkim_key_type_name(k->type),
                      dkim_key_is_usable(m) ? "" : " (not usable as published)");
         else
             snprintf(out, size, "%s key", dkim_key_type_name(k->type));
@@ -369,8 +373,8 @@ static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, b
     *handled = true;
     if (act == ACT_SUBVIEW)
         return switch_view(a, t, !t->sig_view);
-    if (fld && fld->id == ROW_VIEW && (act == ACT_LEFT || act == ACT_RIGHT || act == ACT_TOGGLE ||
-                                       act == ACT_ACTIVATE))
+    if (fld && fld->id == ROW_VIEW &&
+        (act == ACT_LEFT || act == ACT_RIGHT || act == ACT_TOGGLE || act == ACT_ACTIVATE))
         return switch_view(a, t, !t->sig_view);
     if (t->sig_view) {
         unsigned d = form_move(f, act);
@@ -388,8 +392,8 @@ static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, b
         return 0;
     }
     if (fld && fld->id == ROW_SELECTOR && (act == ACT_ACTIVATE || act == ACT_TOGGLE))
-        return schema_form_edit_open(a, &t->sf, EDIT_SELECTOR, "selector", NULL,
-                                     a->drafts.selector, strlen(a->drafts.selector), false);
+        return schema_form_edit_open(a, &t->sf, EDIT_SELECTOR, "selector", NULL, a->drafts.selector,
+                                     strlen(a->drafts.selector), false);
     if (fld && fld->id == ROW_KEY && (act == ACT_ACTIVATE || act == ACT_TOGGLE)) {
         dialog_paste(a, "Paste the public key",
                      "A PEM block (-----BEGIN PUBLIC KEY-----), base64, or a whole key "
@@ -524,12 +528,23 @@ static void dkim_tab_position(struct app *a, void *st, struct strbuf *out)
         return;
     if (t->sig_view || !schema_form_position(a, &t->sf, out)) {
         switch (f->id) {
-        case ROW_VIEW: strbuf_puts(out, "view"); break;
-        case ROW_SELECTOR: strbuf_puts(out, "selector"); break;
-        case ROW_KEY: strbuf_puts(out, "p"); break;
-        case ROW_PASTE_SIG: strbuf_puts(out, "paste"); break;
-        case ROW_SIG_TAG: strbuf_printf(out, "tag %s", f->label); break;
-        default: break;
+        case ROW_VIEW:
+            strbuf_puts(out, "view");
+            break;
+        case ROW_SELECTOR:
+            strbuf_puts(out, "selector");
+            break;
+        case ROW_KEY:
+            strbuf_puts(out, "p");
+            break;
+        case ROW_PASTE_SIG:
+            strbuf_puts(out, "paste");
+            break;
+        case ROW_SIG_TAG:
+            strbuf_printf(out, "tag %s", f->label);
+            break;
+        default:
+            break;
         }
     }
     if (!t->sig_view && t->sf.form.editing)

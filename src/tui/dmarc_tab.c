@@ -21,9 +21,9 @@ enum { EDIT_URI = 1, EDIT_NEW_URI };
 struct dmarc_tab {
     struct schema_form sf;
     struct strbuf effect, list;
-    char edit_list[8];  /* "rua" or "ruf" */
-    size_t edit_entry;  /* EDIT_URI: the entry's index in its list */
-    bool new_added;     /* EDIT_NEW_URI: the address is in the record */
+    char edit_list[8];   /* "rua" or "ruf" */
+    size_t edit_entry;   /* EDIT_URI: the entry's index in its list */
+    bool new_added;      /* EDIT_NEW_URI: the address is in the record */
     unsigned effect_gen; /* drafts_gen the effect sentence was written for */
 };
 
@@ -96,7 +96,8 @@ static bool uri_apply(struct app *a, struct schema_form *sf, const char *text, s
     if (fresh && (len == 0 || (len == 7 && memcmp(text, "mailto:", 7) == 0)))
         return true; /* nothing typed yet: nothing to add */
     if (len == 0) {
-        diag_add(why, RULE_INPUT_EMPTY, 0, 0, "an empty address: Esc keeps the old one, Del removes it");
+        diag_add(why, RULE_INPUT_EMPTY, 0, 0,
+                 "an empty address: Esc keeps the old one, Del removes it");
         return false;
     }
     if (!schema_check_value(RECORD_DMARC, t->edit_list, text, len, why))
@@ -106,8 +107,8 @@ static bool uri_apply(struct app *a, struct schema_form *sf, const char *text, s
     if (fresh) {
         if (!drafts_uri_add(&a->drafts, t->edit_list, text, len, why))
             return false;
-        const struct dmarc_tag *tag = first_tag(
-            model(a), strcmp(t->edit_list, "rua") == 0 ? DMARC_TAG_RUA : DMARC_TAG_RUF);
+        const struct dmarc_tag *tag =
+            first_tag(model(a), strcmp(t->edit_list, "rua") == 0 ? DMARC_TAG_RUA : DMARC_TAG_RUF);
         t->new_added = true;
         t->edit_entry = tag && tag->uri_count ? tag->uri_count - 1 : 0;
         return true;
@@ -229,7 +230,8 @@ static void dmarc_tab_draw(struct app *a, void *st, WINDOW *w, int y, int x, int
         draw_line(w, ey + 1 + i, x + 1, cols - 1 - cut, text, starts[i], end,
                   term_attr(ROLE_NORMAL), NULL, 0);
         if (cut)
-            draw_str(w, ey + 1 + i, x + cols - 1, 1, term_glyph(GLYPH_ELLIPSIS), term_attr(ROLE_DIM));
+            draw_str(w, ey + 1 + i, x + cols - 1, 1, term_glyph(GLYPH_ELLIPSIS),
+                     term_attr(ROLE_DIM));
     }
 }
 
@@ -244,8 +246,7 @@ static unsigned start_uri_edit(struct app *a, struct dmarc_tab *t, int target, c
     char label[48];
     snprintf(label, sizeof label, target == EDIT_NEW_URI ? "add %s address" : "edit %s address",
              list);
-    return schema_form_edit_open(a, &t->sf, target, list, label, text, len,
-                                 target == EDIT_NEW_URI);
+    return schema_form_edit_open(a, &t->sf, target, list, label, text, len, target == EDIT_NEW_URI);
 }
 
 static unsigned add_address(struct app *a, struct dmarc_tab *t, enum dmarc_tag_id list)
@@ -312,8 +313,8 @@ static void focus_added(struct app *a, struct dmarc_tab *t, bool was_new)
         return;
     t->new_added = false;
     tab_refresh(a, t);
-    const struct dmarc_tag *tag = first_tag(
-        model(a), strcmp(t->edit_list, "rua") == 0 ? DMARC_TAG_RUA : DMARC_TAG_RUF);
+    const struct dmarc_tag *tag =
+        first_tag(model(a), strcmp(t->edit_list, "rua") == 0 ? DMARC_TAG_RUA : DMARC_TAG_RUF);
     if (tag && t->edit_entry < tag->uri_count)
         form_focus(&t->sf.form, ROW_URI, (int)(tag->uri_first + t->edit_entry));
 }

@@ -64,8 +64,8 @@ static const char *term_name(const struct record *r, const struct record_term *t
 
 static const char *term_value(const struct record *r, const struct record_term *t, size_t *len)
 {
-    *len = t->value_end > t->value_start && t->value_end <= r->len ? t->value_end - t->value_start
-                                                                    : 0;
+    *len =
+        t->value_end > t->value_start && t->value_end <= r->len ? t->value_end - t->value_start : 0;
     return r->text ? r->text + (*len ? t->value_start : 0) : "";
 }
 
@@ -165,7 +165,8 @@ static void add_tag_row(struct app *a, struct schema_form *sf, const struct sche
     case SCHEMA_VALUE_CHOICE:
         for (size_t k = 0; k < row->nchoices && k < FIELD_MAX_CHOICES; k++)
             fld->choices[k] = row->choices[k].value;
-        fld->nchoices = (int)(row->nchoices < FIELD_MAX_CHOICES ? row->nchoices : FIELD_MAX_CHOICES);
+        fld->nchoices =
+            (int)(row->nchoices < FIELD_MAX_CHOICES ? row->nchoices : FIELD_MAX_CHOICES);
         if (t) {
             const struct schema_choice *c = schema_find_choice(row, value, vlen);
             fld->value = c ? (int)(c - row->choices) : -1;
@@ -177,15 +178,16 @@ static void add_tag_row(struct app *a, struct schema_form *sf, const struct sche
         } else {
             fld->dim = true;
             const struct schema_choice *c =
-                row->default_value ? schema_find_choice(row, row->default_value,
-                                                        strlen(row->default_value))
-                                   : NULL;
+                row->default_value
+                    ? schema_find_choice(row, row->default_value, strlen(row->default_value))
+                    : NULL;
             if (c) {
                 fld->def = (int)(c - row->choices);
                 fld->value_id = c->help_id;
                 form_set_hint(f, fld, "default");
             } else {
-                snprintf(hint, sizeof hint, "not set: %s", row->default_text ? row->default_text : "");
+                snprintf(hint, sizeof hint, "not set: %s",
+                         row->default_text ? row->default_text : "");
                 form_set_hint(f, fld, hint);
                 if (row->required && r->len)
                     fld->severity = DIAG_ERROR;
@@ -195,7 +197,8 @@ static void add_tag_row(struct app *a, struct schema_form *sf, const struct sche
     case SCHEMA_VALUE_FLAGS: {
         for (size_t k = 0; k < row->nchoices && k < FIELD_MAX_CHOICES; k++)
             fld->choices[k] = row->choices[k].value;
-        fld->nchoices = (int)(row->nchoices < FIELD_MAX_CHOICES ? row->nchoices : FIELD_MAX_CHOICES);
+        fld->nchoices =
+            (int)(row->nchoices < FIELD_MAX_CHOICES ? row->nchoices : FIELD_MAX_CHOICES);
         bool other = false;
         if (t) {
             fld->value = (int)schema_flags_mask(row, value, vlen, &other);
@@ -228,7 +231,8 @@ static void add_tag_row(struct app *a, struct schema_form *sf, const struct sche
                 form_set_text(f, fld, row->default_value, strlen(row->default_value));
                 form_set_hint(f, fld, "default");
             } else {
-                snprintf(hint, sizeof hint, "not set: %s", row->default_text ? row->default_text : "");
+                snprintf(hint, sizeof hint, "not set: %s",
+                         row->default_text ? row->default_text : "");
                 form_set_hint(f, fld, hint);
                 if (row->required && r->len)
                     fld->severity = DIAG_ERROR;
@@ -304,8 +308,8 @@ void schema_form_refresh(struct app *a, struct schema_form *sf, bool force)
 /* ---------------------------------------------------------------------- */
 /* Changes                                                                */
 
-static unsigned tag_set(struct app *a, struct schema_form *sf, const char *name,
-                        const char *value, size_t len)
+static unsigned tag_set(struct app *a, struct schema_form *sf, const char *name, const char *value,
+                        size_t len)
 {
     diag_list_reset(&sf->why);
     if (!drafts_tag_set(&a->drafts, sf->slot, name, value, len, &sf->why))
@@ -476,7 +480,8 @@ unsigned schema_form_click(struct app *a, struct schema_form *sf, int y, int x, 
         return DIRTY_FOCUS;
     const struct schema_tag *row = schema_form_tag_of(sf, fld);
     if (fld->type == FIELD_CHOICE && row) /* a click on the set choice unsets it */
-        return choose(a, sf, row, fld->value == choice && !fld->dim && !row->required ? -1 : choice);
+        return choose(a, sf, row,
+                      fld->value == choice && !fld->dim && !row->required ? -1 : choice);
     if (fld->type == FIELD_CHECKS)
         return toggle_box(a, sf, fld, choice);
     return DIRTY_FOCUS;
@@ -514,8 +519,8 @@ static bool edit_try(struct app *a, struct schema_form *sf, bool apply, unsigned
             *dirty |= app_draft_changed(a);
     } else if (len == 0) {
         /* Emptied: the tag is unset (receivers assume the default). */
-        const struct schema_tag *row = schema_find(form_kind(sf), sf->edit_tag,
-                                                   strlen(sf->edit_tag));
+        const struct schema_tag *row =
+            schema_find(form_kind(sf), sf->edit_tag, strlen(sf->edit_tag));
         ok = !(row && row->required);
         if (!ok)
             diag_add(&sf->why, RULE_INPUT_EMPTY, 0, 0, "%s is required: it cannot be empty",
@@ -583,8 +588,8 @@ unsigned schema_form_edit_end(struct app *a, struct schema_form *sf, bool keep)
     return d | form_edit_close(a, &sf->form, keep) | (DIRTY_ALL & ~DIRTY_LAYOUT);
 }
 
-unsigned schema_form_edit_key(struct app *a, struct schema_form *sf, int key, bool fkey,
-                              bool more, bool *handled)
+unsigned schema_form_edit_key(struct app *a, struct schema_form *sf, int key, bool fkey, bool more,
+                              bool *handled)
 {
     struct form *f = &sf->form;
     enum lineedit_result r = lineedit_key(&f->edit, key, fkey, more);
@@ -670,8 +675,7 @@ bool schema_form_goto(struct app *a, struct schema_form *sf, size_t start)
     for (size_t i = 0; i < f->count; i++) {
         const struct field *fld = &f->fields[i];
         if (fld->has_span && start >= fld->span_start &&
-            (start < fld->span_end || start == fld->span_start) &&
-            form_focus(f, fld->id, fld->sub))
+            (start < fld->span_end || start == fld->span_start) && form_focus(f, fld->id, fld->sub))
             return true;
     }
     return false;
