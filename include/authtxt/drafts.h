@@ -140,6 +140,14 @@ bool drafts_tag_remove(struct drafts *d, enum draft_slot slot, const char *tag,
 bool drafts_tag_flag(struct drafts *d, enum draft_slot slot, const char *tag, char flag, bool on,
                      struct diag_list *why);
 
+/* Remove term `index` of a slot's record (its span in the text, with the
+ * separator after it, or before it when it is the last), whatever it is:
+ * the one way to take out an unknown tag, a repeated copy (drafts_tag_remove
+ * removes every copy of a name) or a tag without a name ("=x").  SPF:
+ * drafts_spf_remove.  Label "remove term N".  (drafts_term.c) */
+bool drafts_term_remove(struct drafts *d, enum draft_slot slot, size_t index,
+                        struct diag_list *why);
+
 /* DMARC report address lists: `list` is "rua" or "ruf".  Add appends one
  * URI (checked; a URI already listed is not added twice, true); remove
  * takes entry `index` (0-based, in the order written) out.  Labels "add
