@@ -69,25 +69,6 @@ static const char *term_value(const struct record *r, const struct record_term *
     return r->text ? r->text + (*len ? t->value_start : 0) : "";
 }
 
-/* Which schema row term i is the first occurrence of, else NULL (unknown
- * tag, or a repeat of an earlier one). */
-static const struct schema_tag *term_row(const struct schema_form *sf, const struct record *r,
-                                         size_t i)
-{
-    size_t nlen;
-    const char *name = term_name(r, &r->terms.items[i], &nlen);
-    const struct schema_tag *row = schema_find(form_kind(sf), name, nlen);
-    if (!row)
-        return NULL;
-    for (size_t k = 0; k < i; k++) {
-        size_t klen;
-        const char *kname = term_name(r, &r->terms.items[k], &klen);
-        if (schema_find(form_kind(sf), kname, klen) == row)
-            return NULL;
-    }
-    return row;
-}
-
 long schema_form_term_of(struct app *a, const struct schema_form *sf, const char *name)
 {
     const struct record *r = schema_form_record(a, sf);
@@ -271,20 +252,29 @@ static void build(struct app *a, struct schema_form *sf)
     }
     /* Tags the schema does not know, and repeats: shown so they can be
      * fixed or removed.  (A kind without a schema, SPF, lists its terms
-     * through its hooks.) */
+     * through its hooks.)  One pass: a term is listed here unless it is the
+     * first occurrence of a schema row. */
     bool heading = false;
+    long first_of[64];
+    for (size_t k = 0; k < sizeof first_of / sizeof first_of[0]; k++)
+        first_of[k] = -1;
     for (size_t i = 0; n > 0 && i < r->terms.count; i++) {
-        if (term_row(sf, r, i))
+        size_t nlen;
+        const char *tn = term_name(r, &r->terms.items[i], &nlen);
+        const struct schema_tag *row = schema_find(form_kind(sf), tn, nlen);
+        size_t k = row ? (size_t)(row - rows) : (size_t)-1;
+        if (row && k < sizeof first_of / sizeof first_of[0] && first_of[k] < 0) {
+            first_of[k] = (long)i;
             continue;
+        }
         if (!heading) {
             form_add(f, FIELD_HEADING, SF_ROW_GROUP, -1, "Unknown or repeated tags");
             heading = true;
         }
-        size_t nlen, vlen;
-        const char *name = term_name(r, &r->terms.items[i], &nlen);
+        size_t vlen;
         char label[48];
         snprintf(label, sizeof label, "%.*s", (int)(nlen ? (nlen > 40 ? 40 : nlen) : 6),
-                 nlen ? name : "(none)");
+                 nlen ? tn : "(none)");
         struct field *fld = form_add(f, FIELD_TEXT, SF_ROW_UNKNOWN, (int)i, label);
         if (!fld)
             break;
@@ -443,16 +433,9 @@ unsigned schema_form_action(struct app *a, struct schema_form *sf, enum action a
         return activate(a, sf, fld);
     case ACT_DELETE: {
         if (fld->id == SF_ROW_UNKNOWN) {
-            const struct record *r = schema_form_record(a, sf);
-            if ((size_t)fld->sub >= r->terms.count)
-                return 0;
-            size_t nlen;
-            const char *name = term_name(r, &r->terms.items[fld->sub], &nlen);
-            char tag[64];
-            snprintf(tag, sizeof tag, "%.*s", (int)(nlen < sizeof tag ? nlen : sizeof tag - 1),
-                     name);
+            /* By its place: a repeated copy goes, not the first one. */
             diag_list_reset(&sf->why);
-            if (!drafts_tag_remove(&a->drafts, sf->slot, tag, &sf->why))
+            if (!drafts_term_remove(&a->drafts, sf->slot, (size_t)fld->sub, &sf->why))
                 return app_edit_refused(a, &sf->why, "the tag could not be removed");
             return app_draft_changed(a);
         }
