@@ -373,6 +373,13 @@ static unsigned activate(struct app *a, struct schema_form *sf, struct field *fl
             app_message(a, ROLE_INFO, "a tag without a name: Del removes it, or e edits the text");
             return DIRTY_STATUS;
         }
+        if (schema_find(form_kind(sf), name, nlen)) {
+            /* Setting the name would set its first copy (and drop this one). */
+            app_message(a, ROLE_INFO,
+                        "a repeated %.*s=: receivers read the first one; Del removes this copy",
+                        (int)(nlen > 20 ? 20 : nlen), name);
+            return DIRTY_STATUS;
+        }
         char tag[64];
         snprintf(tag, sizeof tag, "%.*s", (int)(nlen < sizeof tag ? nlen : sizeof tag - 1), name);
         char label[80];
