@@ -45,7 +45,7 @@ enum draft_slot { DRAFT_SPF = 0, DRAFT_DMARC, DRAFT_DKIM, DRAFT_COUNT };
 /* Where a slot's text came from.  A save writes only the slots the user
  * means (drafts_slot_wanted): an untouched template is not written. */
 enum draft_origin {
-    DRAFT_ORIGIN_TEMPLATE = 0, /* drafts_init / drafts_load_template / _example */
+    DRAFT_ORIGIN_TEMPLATE = 0, /* drafts_init / drafts_load_template */
     DRAFT_ORIGIN_COMPOSED,     /* changed by an edit (any drafts_* edit call) */
     DRAFT_ORIGIN_LOADED,       /* read from a zone file (drafts_from_zone) */
     DRAFT_ORIGIN_FETCHED,      /* the live record copied in (drafts_replace) */
@@ -224,7 +224,10 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
 /* Clean templates (authtxt alone) and the built-in, slightly flawed example
  * for example.com (authtxt --example): SPF ~all with DMARC p=none and a
  * 1024-bit DKIM key, so the first screen already has something to fix.
- * Both set every origin to TEMPLATE and reset the history. */
+ * Both reset the history.  Template slots get origin TEMPLATE (a save
+ * skips them until edited: the template's empty DKIM p= would revoke a
+ * real selector); the example's slots get COMPOSED (a worked record set
+ * for example.com, saved whole, as `authtxt --example` always did). */
 void drafts_load_template(struct drafts *d);
 void drafts_load_example(struct drafts *d);
 
