@@ -2,12 +2,14 @@
  * application (app.c: layout, panes, dispatch), the tabs (one table of
  * operations each, like tig's struct view_ops: spf_tab.c, dkim_tab.c,
  * dmarc_tab.c, live_tab.c), the form engine the tabs compose with
- * (form.c), modal dialogs (dialog.c), the help browser (help_view.c) and
- * saving and loading (files.c).
+ * (form.c) and the forms it generates from the core's tag schema
+ * (schema_form.c), modal dialogs (dialog.c), the help browser
+ * (help_view.c) and saving and loading (files.c).
  *
- * The TUI parses nothing: every record text goes to the core (drafts.h,
- * record.h and the per-kind editing calls), and every explanation comes
- * from the core's help entries and term descriptions. */
+ * The TUI parses nothing and keeps no copy of a draft: the tabs read
+ * a->drafts (text, terms, diagnostics, the core's typed model) and change
+ * it only through drafts_* calls, which also keep the undo history; every
+ * explanation comes from the core's help entries and term descriptions. */
 #ifndef AUTHTXT_TUI_APP_H
 #define AUTHTXT_TUI_APP_H
 
