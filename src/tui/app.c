@@ -128,6 +128,7 @@ static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 
 unsigned app_draft_changed(struct app *a)
 {
+    a->drafts_gen++;
     app_update_modified(a);
     live_drafts_changed(a);
     lint_rebuild(a);
@@ -141,8 +142,25 @@ unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, si
     return app_draft_changed(a);
 }
 
+const char *app_why_text(const struct diag_list *why, const char *fallback)
+{
+    if (!why)
+        return fallback;
+    for (size_t i = 0; i < why->count; i++)
+        if (why->items[i].severity == DIAG_ERROR)
+            return why->items[i].message;
+    return why->count ? why->items[0].message : fallback;
+}
+
+unsigned app_edit_refused(struct app *a, const struct diag_list *why, const char *fallback)
+{
+    app_message(a, ROLE_ERROR, "%s", app_why_text(why, fallback));
+    return DIRTY_STATUS;
+}
+
 void app_reload_tabs(struct app *a)
 {
+    a->drafts_gen++;
     for (int t = 0; t < TAB_COUNT; t++)
         if (tab_table[t]->reload)
             tab_table[t]->reload(a, a->tab_state[t]);
@@ -275,6 +293,29 @@ static int tab_worst(struct app *a, enum tab_id t)
 
 /* Where each tab's name is on the tab bar (for clicks). */
 static int tab_x[TAB_COUNT][2];
+/* Where the domain is on the title bar (a click edits it). */
+static int domain_x[2];
+
+/* The domain in the title bar, or its one-line editor (F2 or a click):
+ * the domain names all three records. */
+static int draw_title_domain(struct app *a, WINDOW *w, int x, int width)
+{
+    domain_x[0] = x;
+    if (a->domain_editing) {
+        int used = draw_str(w, 0, x, width, "domain: ", term_attr(ROLE_LABEL));
+        int ew = width - used;
+        if (ew > 40)
+            ew = 40;
+        if (ew > 0)
+            lineedit_draw(&a->domain_edit, w, 0, x + used, ew, term_attr(ROLE_EDIT), true);
+        domain_x[1] = x + used + (ew > 0 ? ew : 0);
+        return used + (ew > 0 ? ew : 0);
+    }
+    const char *domain = a->drafts.domain[0] ? a->drafts.domain : "(no domain)";
+    int used = draw_str(w, 0, x, width, domain, term_attr(ROLE_VALUE) | A_UNDERLINE);
+    domain_x[1] = x + used;
+    return used;
+}
 
 static void draw_tabs(struct app *a)
 {
@@ -284,8 +325,7 @@ static void draw_tabs(struct app *a)
     draw_fill(w, 0, 0, cols, term_attr(ROLE_NORMAL));
     int x = 1;
     x += draw_str(w, 0, x, cols - x, "authtxt", term_attr(ROLE_APP_TITLE)) + 2;
-    const char *domain = a->drafts.domain[0] ? a->drafts.domain : "(no domain)";
-    x += draw_str(w, 0, x, cols / 2 - x, domain, term_attr(ROLE_VALUE));
+    x += draw_title_domain(a, w, x, cols / 2 - x);
     if (a->modified)
         draw_str(w, 0, x + 1, 12, "[modified]", term_attr(ROLE_WARNING));
     /* The tabs, right-aligned. */
@@ -816,8 +856,13 @@ static bool quit_answer(struct app *a, int choice, void *ctx)
     return true;
 }
 
+static unsigned leave_edit_then(struct app *a, enum action act, int key, bool fkey, bool more);
+
 static unsigned request_quit(struct app *a)
 {
+    const struct tab_ops *ops = cur_ops(a);
+    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a)))
+        return leave_edit_then(a, ACT_QUIT, 0, false, false);
     if (!a->modified) {
         a->quit = true;
         return 0;
@@ -834,6 +879,9 @@ static unsigned start_raw_edit(struct app *a)
         return 0;
     lineedit_set(&a->raw, r ? r->text : "", r ? r->len : 0);
     a->raw.multiline = r && r->kind == RECORD_DKIM_SIG;
+    /* The whole raw edit is one undo step (the text reaches the core at
+     * every input batch). */
+    drafts_group_begin(&a->drafts, "raw edit");
     strbuf_reset(&a->raw_orig);
     if (r)
         strbuf_append(&a->raw_orig, r->text, r->len);
@@ -861,16 +909,85 @@ static unsigned raw_key(struct app *a, int key, bool fkey, bool more)
         a->raw_pending = false;
         text = lineedit_text(&a->raw, &len);
         ops->set_text(a, cur_state(a), text, len);
+        drafts_group_end(&a->drafts);
         return DIRTY_ALL & ~DIRTY_LAYOUT;
     case LINEEDIT_CANCEL:
         a->raw_editing = false;
         a->raw_pending = false;
         ops->set_text(a, cur_state(a), strbuf_cstr(&a->raw_orig), a->raw_orig.len);
+        drafts_group_end(&a->drafts);
         return DIRTY_ALL & ~DIRTY_LAYOUT;
     case LINEEDIT_UNHANDLED:
         break;
     }
     return 0;
+}
+
+/* u / ^Z and ^Y: the core keeps the steps; the status line names them. */
+static unsigned undo_redo(struct app *a, bool redo)
+{
+    struct strbuf label = STRBUF_INIT;
+    bool ok = redo ? drafts_redo(&a->drafts, &label) : drafts_undo(&a->drafts, &label);
+    if (ok) {
+        app_draft_changed(a);
+        app_message(a, ROLE_INFO, "%s: %s", redo ? "Redid" : "Undid", strbuf_cstr(&label));
+    } else {
+        app_message(a, ROLE_INFO, "%s", redo ? "nothing to redo" : "nothing to undo");
+    }
+    strbuf_free(&label);
+    return ok ? DIRTY_ALL & ~DIRTY_LAYOUT : DIRTY_STATUS;
+}
+
+static unsigned domain_edit_start(struct app *a)
+{
+    lineedit_set(&a->domain_edit, a->drafts.domain, strlen(a->drafts.domain));
+    a->domain_editing = true;
+    app_message(a, ROLE_INFO, "the domain of all three records: Enter sets it, Esc keeps %s",
+                a->drafts.domain[0] ? a->drafts.domain : "none");
+    return DIRTY_TABS | DIRTY_STATUS;
+}
+
+/* Keys of the title bar's domain editor.  The name is set on Enter (one
+ * undoable step; DMARC template addresses follow it), checked by the core. */
+static unsigned domain_edit_key(struct app *a, int key, bool fkey, bool more)
+{
+    enum lineedit_result res = lineedit_key(&a->domain_edit, key, fkey, more);
+    switch (res) {
+    case LINEEDIT_CHANGED:
+    case LINEEDIT_MOVED:
+    case LINEEDIT_UNHANDLED:
+        return DIRTY_TABS;
+    case LINEEDIT_CANCEL:
+        a->domain_editing = false;
+        a->message[0] = '\0';
+        return DIRTY_TABS | DIRTY_STATUS;
+    case LINEEDIT_SUBMIT:
+        break;
+    }
+    size_t len;
+    const char *text = lineedit_text(&a->domain_edit, &len);
+    char name[DRAFTS_NAME_MAX + 2];
+    struct diag_list why;
+    diag_list_init(&why);
+    bool ok = false;
+    if (len < sizeof name - 1 && !memchr(text, '\0', len)) {
+        memcpy(name, text, len);
+        name[len] = '\0';
+        ok = strcmp(name, a->drafts.domain) == 0 || drafts_set_domain_why(&a->drafts, name, &why);
+    } else {
+        diag_add(&why, RULE_INPUT_TOO_LONG, 0, 0, "a domain name is at most %d bytes",
+                 DRAFTS_NAME_MAX);
+    }
+    unsigned d = DIRTY_TABS | DIRTY_STATUS;
+    if (ok) {
+        a->domain_editing = false;
+        d |= app_draft_changed(a) | (DIRTY_ALL & ~DIRTY_LAYOUT);
+        app_message(a, ROLE_GOOD, "the domain is %s", a->drafts.domain);
+    } else {
+        app_message(a, ROLE_ERROR, "not a domain name: %s", app_why_text(&why, "check it"));
+    }
+    diag_list_free(&why);
+    return d;
 }
 
 static unsigned app_action(struct app *a, enum action act)
@@ -920,6 +1037,11 @@ static unsigned app_action(struct app *a, enum action act)
         return DIRTY_ALL;
     case ACT_RAW_EDIT:
         return start_raw_edit(a);
+    case ACT_UNDO:
+    case ACT_REDO:
+        return undo_redo(a, act == ACT_REDO);
+    case ACT_EDIT_DOMAIN:
+        return domain_edit_start(a);
     case ACT_LINT_FOCUS:
         if (a->focus == FOCUS_LINT) {
             a->focus = FOCUS_COMPOSE;
@@ -936,6 +1058,46 @@ static unsigned app_action(struct app *a, enum action act)
     }
 }
 
+static unsigned dispatch_action(struct app *a, enum action act, int key, bool fkey, bool more);
+
+static bool leave_edit_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    const struct tab_ops *ops = cur_ops(a);
+    if (choice != 'd' || !ops->editing || !ops->editing(cur_state(a)))
+        return true; /* keep editing */
+    if (ops->edit_end)
+        a->dirty |= ops->edit_end(a, cur_state(a), false);
+    a->dirty |= dispatch_action(a, a->after_edit_action, a->after_edit_key, a->after_edit_fkey,
+                                false);
+    return true;
+}
+
+/* Close the open field editor, then do act.  A valid value is kept; an
+ * invalid one is never saved or left half-typed in the record: the user
+ * chooses to keep editing or to discard the edit (the value from before). */
+static unsigned leave_edit_then(struct app *a, enum action act, int key, bool fkey, bool more)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    if (!ops->editing || !ops->editing(cur_state(a)))
+        return dispatch_action(a, act, key, fkey, more);
+    struct strbuf why = STRBUF_INIT;
+    if (!ops->edit_check || ops->edit_check(a, cur_state(a), &why)) {
+        strbuf_free(&why);
+        unsigned d = ops->edit_end ? ops->edit_end(a, cur_state(a), true) : 0;
+        return d | dispatch_action(a, act, key, fkey, more);
+    }
+    a->after_edit_action = act;
+    a->after_edit_key = key;
+    a->after_edit_fkey = fkey;
+    strbuf_puts(&why, ". The record keeps the last valid value; nothing half-typed is saved.");
+    dialog_question(a, "The value is not valid", strbuf_cstr(&why), "kd",
+                    "k Keep editing  d Discard the edit  Esc Keep editing", leave_edit_answer,
+                    NULL);
+    strbuf_free(&why);
+    return DIRTY_OVERLAY;
+}
+
 static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
 {
     if (a->help.open)
@@ -949,6 +1111,8 @@ static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
     }
     if (a->raw_editing)
         return raw_key(a, key, fkey, more);
+    if (a->domain_editing)
+        return domain_edit_key(a, key, fkey, more);
     const struct tab_ops *ops = cur_ops(a);
     bool handled = false;
     unsigned dirty = 0;
@@ -956,8 +1120,22 @@ static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
         dirty = ops->key(a, cur_state(a), ACT_NONE, key, fkey, more, &handled);
         if (handled)
             return dirty;
+        /* A key the field editor does not take (Tab, arrows, ^S, ^N ...):
+         * leave the field first, asking when its value is not valid. */
+        enum action act = keys_lookup(current_keymap(a), key, fkey);
+        if (act == ACT_NONE)
+            return dirty;
+        return dirty | leave_edit_then(a, act, key, fkey, more);
     }
-    enum action act = keys_lookup(current_keymap(a), key, fkey);
+    return dirty | dispatch_action(a, keys_lookup(current_keymap(a), key, fkey), key, fkey, more);
+}
+
+/* What a key's action does once no field editor is open. */
+static unsigned dispatch_action(struct app *a, enum action act, int key, bool fkey, bool more)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    bool handled = false;
+    unsigned dirty = 0;
     if (act == ACT_NONE)
         return dirty;
     if (a->focus == FOCUS_LINT) {
@@ -982,11 +1160,15 @@ static unsigned handle_mouse(struct app *a)
         return help_view_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
     if (dialog_open(a))
         return dialog_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
-    if (a->layout.too_small || a->raw_editing)
+    if (a->layout.too_small || a->raw_editing || a->domain_editing)
         return 0;
+    if (cur_ops(a)->editing && cur_ops(a)->editing(cur_state(a)))
+        return 0; /* Enter or Esc ends the field first */
     const struct layout *L = &a->layout;
     bool wheel_up = ev.bstate & BUTTON4_PRESSED, wheel_down = ev.bstate & BUTTON5_PRESSED;
     if (ev.y == L->tabs.y) {
+        if (ev.x >= domain_x[0] && ev.x < domain_x[1])
+            return domain_edit_start(a);
         for (int t = 0; t < TAB_COUNT; t++)
             if (ev.x >= tab_x[t][0] && ev.x < tab_x[t][1])
                 return app_switch_tab(a, (enum tab_id)t);
@@ -1128,6 +1310,7 @@ static void app_free(struct app *a)
     drafts_free(&a->drafts);
     free(a->lint_items);
     lineedit_free(&a->raw);
+    lineedit_free(&a->domain_edit);
     strbuf_free(&a->raw_orig);
     strbuf_free(&a->explain.here);
     strbuf_free(&a->explain.note);
@@ -1183,6 +1366,7 @@ int tui_run(const struct tui_options *opts)
     strbuf_init(&a->explain.note);
     doc_init(&a->explain_doc);
     lineedit_init(&a->raw, false);
+    lineedit_init(&a->domain_edit, false);
     help_view_init(&a->help);
     dialog_init(&a->dialog);
     loop_init(&a->loop);

@@ -13,28 +13,18 @@
 #include "authtxt/zone.h"
 #include "tui_app.h"
 
-/* The draft's key record with p= and k= taken from a generated record,
- * other tags kept (the core's paste helper takes p= out of a record). */
+/* The generated key into the draft: the core's paste edit takes p= out of
+ * the generated record and sets k= to the key type; other tags are kept. */
 static bool fill_draft(struct app *a, const struct dkim_keypair *kp, struct strbuf *why)
 {
-    const struct record *r = &a->drafts.rec[DRAFT_DKIM];
-    struct dkim_key_record m;
-    dkim_key_record_init(&m);
     struct diag_list d;
     diag_list_init(&d);
-    struct strbuf text = STRBUF_INIT;
-    bool ok = dkim_key_parse(&m, r->text ? r->text : "", r->text ? r->len : 0, &d);
-    if (ok && m.count == 0)
-        ok = dkim_key_set_tag(&m, "v", "DKIM1", 5, why);
-    ok = ok && dkim_key_set_p_from_paste(&m, kp->record.data, kp->record.len, NULL, why);
-    if (ok) {
-        dkim_key_format(&m, &text);
-        a->dirty |= app_set_draft(a, DRAFT_DKIM, strbuf_cstr(&text), text.len);
-        app_reload_tabs(a);
-    }
-    strbuf_free(&text);
+    bool ok = drafts_dkim_paste_key(&a->drafts, kp->record.data, kp->record.len, NULL, &d);
+    if (ok)
+        a->dirty |= app_draft_changed(a);
+    else if (d.count)
+        strbuf_puts(why, d.items[0].message);
     diag_list_free(&d);
-    dkim_key_record_free(&m);
     return ok;
 }
 

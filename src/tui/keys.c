@@ -53,6 +53,9 @@ static const struct key_binding bindings[] = {
     {KEYMAP_COMPOSE, KEY_ENTER, true, ACT_ACTIVATE, "Enter", "Edit the field", NULL, NULL},
     {KEYMAP_COMPOSE, 'e', false, ACT_RAW_EDIT, "e", "Edit the record as text", "e", "Raw edit"},
     {KEYMAP_COMPOSE, 'l', false, ACT_LINT_FOCUS, "l", "Go to the lint pane", "l", "Lint"},
+    {KEYMAP_COMPOSE, 'u', false, ACT_UNDO, "u", "Undo the last edit", "u", "Undo"},
+    {KEYMAP_COMPOSE, CTRL('Z'), false, ACT_UNDO, "^Z", "Undo the last edit", NULL, NULL},
+    {KEYMAP_COMPOSE, CTRL('Y'), false, ACT_REDO, "^Y", "Redo what was undone", NULL, NULL},
 
     {KEYMAP_LINT, KEY_UP, true, ACT_UP, "Up", "Previous diagnostic", NULL, NULL},
     {KEYMAP_LINT, KEY_DOWN, true, ACT_DOWN, "Down", "Next diagnostic", NULL, NULL},
@@ -88,6 +91,7 @@ static const struct key_binding bindings[] = {
     {KEYMAP_GLOBAL, '4', false, ACT_TAB_LIVE, "4", "Live tab", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('S'), false, ACT_SAVE, "^S", "Save the drafts as a zone file", "^S", "Save"},
     {KEYMAP_GLOBAL, CTRL('O'), false, ACT_OPEN, "^O", "Open a zone file", NULL, NULL},
+    {KEYMAP_GLOBAL, KEY_F(2), true, ACT_EDIT_DOMAIN, "F2", "Edit the domain (title bar)", NULL, NULL},
     {KEYMAP_GLOBAL, KEY_F(5), true, ACT_FETCH, "F5", "Fetch the live records", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('L'), false, ACT_REDRAW, "^L", "Redraw the screen", NULL, NULL},
     {KEYMAP_GLOBAL, 'q', false, ACT_QUIT, "q", "Quit", "q", "Quit"},

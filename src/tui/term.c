@@ -207,6 +207,8 @@ bool term_open(bool no_color, struct strbuf *why)
     struct termios tio;
     if (tcgetattr(STDIN_FILENO, &tio) == 0) {
         tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        /* ^Z is undo here, not suspend (the key table's ACT_UNDO). */
+        tio.c_cc[VSUSP] = _POSIX_VDISABLE;
         tcsetattr(STDIN_FILENO, TCSANOW, &tio);
         def_prog_mode();
     }

@@ -54,6 +54,10 @@ enum action {
     /* help browser, dialogs */
     ACT_SEARCH,
     ACT_CLOSE,
+    /* undo history of the drafts, and the domain in the title bar */
+    ACT_UNDO,
+    ACT_REDO,
+    ACT_EDIT_DOMAIN,
     ACT_COUNT
 };
 

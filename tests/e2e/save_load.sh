@@ -9,7 +9,22 @@ record_line() { e2e_screen | grep -A1 '─ Record ' | sed -n 2p | sed 's/^│ //
 
 e2e_start 100 30 --example
 e2e_wait 'SPF · '
+# Only drafts the user changed (or loaded) are saved, never an untouched
+# template: change all three.
+e2e_keys Tab
+e2e_wait 'SPF · term 1/'
+e2e_keys -
+e2e_wait '│ v=spf1 -mx '
 spf=$(record_line)
+e2e_keys 2
+e2e_wait 'DKIM · key '
+until e2e_screen | grep -q 'DKIM · key t$'; do
+    e2e_screen | grep -q 'DKIM · key g$' && e2e_fail 'no t row'
+    e2e_keys Tab
+    sleep 0.05
+done
+e2e_keys Space
+e2e_wait '│ v=DKIM1; k=rsa; t=y; p=MIGf'
 e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Right Right
