@@ -42,6 +42,12 @@ const char *lineedit_text(const struct lineedit *e, size_t *len);
  * without bracketed paste), so it does not submit. */
 enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool more_pending);
 
+/* Insert a pasted text at the cursor, as the text it is (never as keys):
+ * line breaks and tabs kept in a multi-line editor, spaces elsewhere;
+ * other control characters kept and shown escaped.  False when it did not
+ * all fit (LINEEDIT_MAX): what fitted is kept.  O(len + text length). */
+bool lineedit_paste(struct lineedit *e, const char *text, size_t len);
+
 /* Draw on one row of `width` columns, scrolled horizontally so the cursor
  * is visible; the cursor cell is shown reversed when show_cursor. */
 void lineedit_draw(struct lineedit *e, WINDOW *w, int y, int x, int width, attr_t attr,
