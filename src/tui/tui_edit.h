@@ -37,9 +37,10 @@ void lineedit_free(struct lineedit *e);
 void lineedit_set(struct lineedit *e, const char *text, size_t len);
 const char *lineedit_text(const struct lineedit *e, size_t *len);
 
-/* Feed one key.  more_pending says more input is already queued behind
- * it: an Enter followed by more input is part of a paste (terminals
- * without bracketed paste), so it does not submit. */
+/* Feed one key.  Between TERM_KEY_PASTE_BEGIN and TERM_KEY_PASTE_END
+ * every key is text (Enter and Tab included).  more_pending (more input
+ * queued behind the key) no longer changes anything: bracketed paste is
+ * always turned on, and typed-ahead keys are keys. */
 enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool more_pending);
 
 /* Insert a pasted text at the cursor, as the text it is (never as keys):
