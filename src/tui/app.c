@@ -749,6 +749,9 @@ static void app_redraw(void *data)
     }
     a->dirty = 0;
     doupdate();
+    /* Drawing the Live tab may start queries (the draft's include tree):
+     * their descriptors and timeout must be in this turn's poll. */
+    live_pump(a);
 }
 
 /* ---------------------------------------------------------------------- */
