@@ -1364,16 +1364,28 @@ static void signal_ready(int fd, short revents, void *data)
 static void print_records(struct app *a)
 {
     struct strbuf out = STRBUF_INIT;
+    /* An untouched template is no record of the user's: the DKIM one has
+     * an empty p=, which revokes the selector if published. */
+    struct drafts tmpl;
+    drafts_init(&tmpl);
+    drafts_load_template(&tmpl);
     for (int s = 0; s < DRAFT_COUNT; s++) {
         const struct record *r = &a->drafts.rec[s];
-        if (r->len == 0)
+        const struct record *t = &tmpl.rec[s];
+        if (r->len == 0 || (r->len == t->len && memcmp(r->text, t->text, r->len) == 0))
             continue;
-        if (!copy_zone_line(a, r, s, &out))
-            fprintf(stderr, "authtxt: the %s record is too long for one DNS record\n",
-                    s == DRAFT_SPF ? "SPF" : s == DRAFT_DMARC ? "DMARC" : "DKIM");
-        else
+        const char *kind = record_kind_name(r->kind);
+        if (!a->drafts.domain[0]) { /* no owner name: the value, said so */
+            strbuf_printf(&out, "; %s (no domain set, so no zone line): ", kind);
+            strbuf_append(&out, r->text, r->len);
             strbuf_putc(&out, '\n');
+        } else if (!copy_zone_line(a, r, s, &out)) {
+            fprintf(stderr, "authtxt: the %s record is too long for one DNS record\n", kind);
+        } else {
+            strbuf_putc(&out, '\n');
+        }
     }
+    drafts_free(&tmpl);
     fwrite(strbuf_cstr(&out), 1, out.len, stdout);
     fflush(stdout);
     strbuf_free(&out);

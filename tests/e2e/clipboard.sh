@@ -96,4 +96,22 @@ grep -qE '^_dmarc\.example\.com\. 3600 IN TXT "v=DMARC1;' <<<"$out" ||
     e2e_fail "--print-on-exit: no DMARC line"
 grep -qE '_domainkey\.example\.com\. 3600 IN TXT' <<<"$out" || e2e_fail "--print-on-exit: no DKIM line"
 grep -q 'Compose SPF' <<<"$out" && e2e_fail "--print-on-exit: the screen was not closed first"
+
+# Untouched templates are not printed (the DKIM one has an empty p=).
+e2e_start 100 30 --print-on-exit
+e2e_wait 'SPF · version'
+e2e_keys e
+e2e_wait 'Record: editing as text'
+e2e_keys C-u
+e2e_type 'v=spf1 a -all'
+e2e_keys Enter
+e2e_wait '\[modified\]'
+e2e_keys q
+e2e_wait 'not saved'
+e2e_keys n
+e2e_wait_exit 0
+out=$(e2e_output)
+grep -qF 'example.com. 3600 IN TXT "v=spf1 a -all"' <<<"$out" ||
+    { echo "$out" | tail -5 >&2; e2e_fail "--print-on-exit: the edited SPF draft is not printed"; }
+grep -q 'DKIM1\|DMARC1' <<<"$out" && e2e_fail "--print-on-exit: an untouched template was printed"
 e2e_pass
