@@ -642,15 +642,11 @@ static void draw_status(struct app *a)
         wnoutrefresh(w);
         return;
     }
-    if (a->raw_editing) {
-        draw_str(w, 0, x, right - x - 1, "Enter apply  Esc undo  ^A/^E start/end  ^U clear", base);
-        wnoutrefresh(w);
-        return;
-    }
     size_t nkeys;
     const struct key_binding *keys = keys_table(&nkeys);
     enum keymap chain[3];
-    size_t nchain = keys_chain(current_keymap(a), chain);
+    /* The raw editor's keys are the line editor's (KEYMAP_EDIT). */
+    size_t nchain = keys_chain(a->raw_editing ? KEYMAP_EDIT : current_keymap(a), chain);
     for (size_t c = 0; c < nchain; c++) {
         for (size_t i = 0; i < nkeys; i++) {
             const struct key_binding *b = &keys[i];
@@ -671,18 +667,22 @@ done:
 }
 
 /* A question asked while the screen is too small (q with unsaved
- * changes) is shown in short at the top, so its keys are never a secret. */
-static void draw_too_small_question(struct app *a)
+ * changes) is shown wrapped at the top, so its keys are never a secret.
+ * Returns the rows it took. */
+static int draw_too_small_question(struct app *a)
 {
     if (!dialog_open(a))
-        return;
-    int cols = a->layout.cols;
-    draw_str(stdscr, 0, 0, cols, a->dialog.title, term_attr(ROLE_HEADING));
-    if (a->layout.lines > 2)
-        draw_text(stdscr, 1, 0, cols, strbuf_cstr(&a->dialog.text), a->dialog.text.len,
-                  term_attr(ROLE_NORMAL), NULL, 0);
-    if (a->layout.lines > 3)
-        draw_str(stdscr, 2, 0, cols, a->dialog.answer_help, term_attr(ROLE_STATUS_KEY));
+        return 0;
+    int cols = a->layout.cols, lines = a->layout.lines;
+    int y = 0;
+    draw_str(stdscr, y++, 0, cols, a->dialog.title, term_attr(ROLE_HEADING));
+    y += draw_paragraphs(stdscr, y, 0, cols, lines - y - 2, 0, strbuf_cstr(&a->dialog.text),
+                         term_attr(ROLE_NORMAL));
+    if (y > lines - 2)
+        y = lines - 2;
+    int n = draw_paragraphs(stdscr, y, 0, cols, lines - y, 0, a->dialog.answer_help,
+                            term_attr(ROLE_STATUS_KEY));
+    return y + (n < lines - y ? n : lines - y);
 }
 
 static void draw_too_small(struct app *a)
@@ -691,15 +691,16 @@ static void draw_too_small(struct app *a)
     char msg[96];
     snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)", APP_MIN_COLS,
              APP_MIN_LINES, a->layout.cols, a->layout.lines);
-    int y = a->layout.lines / 2, len = (int)strlen(msg);
+    int used = draw_too_small_question(a);
+    int y = used ? used + 1 : a->layout.lines / 2, len = (int)strlen(msg);
     int x = (a->layout.cols - len) / 2;
     if (x < 0)
         x = 0;
-    draw_str(stdscr, y, x, a->layout.cols - x, msg, term_attr(ROLE_WARNING) | A_BOLD);
-    if (y + 1 < a->layout.lines)
+    if (y < a->layout.lines)
+        draw_str(stdscr, y, x, a->layout.cols - x, msg, term_attr(ROLE_WARNING) | A_BOLD);
+    if (y + 1 < a->layout.lines && !used)
         draw_str(stdscr, y + 1, x, a->layout.cols - x, "enlarge the window, or q to quit",
                  term_attr(ROLE_DIM));
-    draw_too_small_question(a);
     wnoutrefresh(stdscr);
 }
 
