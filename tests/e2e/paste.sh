@@ -32,6 +32,11 @@ e2e_wait 'SPF · term 2/4'
 e2e_keys Enter
 e2e_wait 'SPF · term 2/4 editing'
 e2e_keys C-u
+# '[', 'd', 'q' and a line break inside the paste: text in the field.
+e2e_paste $'[dq\nx'
+e2e_wait '│.{2}include +\[dq x'
+e2e_wait 'SPF · term 2/4 editing'
+e2e_keys C-u
 e2e_paste '_spf.dq-mail.example'
 e2e_wait '│ v=spf1 mx include:_spf\.dq-mail\.example ip4'
 e2e_wait 'SPF · term 2/4 editing'

@@ -39,6 +39,25 @@ for round in 1 2 3 4 5 6; do
     grep -q 'p=reject' "$f" || e2e_fail "round $round SIG$sig: the recovery file lacks the edit"
 done
 
+# A signal that arrives while the editor is busy (here with a 40 KB
+# paste), not waiting in poll(): the self-pipe still wakes the next wait.
+for round in 1 2 3; do
+    rm -rf "$state"
+    e2e_start 100 30 --example
+    e2e_wait 'SPF · '
+    e2e_keys 3
+    e2e_wait 'DMARC · p$'
+    e2e_keys Right Right
+    e2e_wait '│ v=DMARC1; p=reject'
+    pid=$(app_pid)
+    big=$(head -c 30000 /dev/zero | tr '\0' 'a')
+    e2e_paste "v=DMARC1; p=reject; x=$big"
+    kill -s TERM "$pid"
+    E2E_TIMEOUT=5 e2e_wait_exit 143
+    f=$(recovery_file)
+    [ -n "$f" ] && grep -q 'p=reject' "$f" || e2e_fail "busy round $round: no recovery file"
+done
+
 # SIGINT: the quit question, not an exit.
 rm -rf "$state"
 e2e_start 100 30 --example
