@@ -1302,6 +1302,22 @@ static void handle_queued(struct app *a, size_t i, bool more)
     }
 }
 
+/* A terminal without bracketed paste sends a paste as a burst of plain
+ * keys: many at once, none a function key.  Keys typed ahead (over a slow
+ * link, or "text, Enter, q" sent together) are few, and stay keys: an
+ * Enter among them submits.  Bursts this long are not typed. */
+#define PASTE_BURST_MIN 24
+
+static bool looks_like_paste(const struct app *a)
+{
+    if (a->queue_len < PASTE_BURST_MIN)
+        return false;
+    for (size_t i = 0; i < a->queue_len; i++)
+        if (a->queue[i].fkey || a->queue[i].paste)
+            return false;
+    return true;
+}
+
 static void app_input(void *data)
 {
     struct app *a = data;
@@ -1340,8 +1356,9 @@ static void app_input(void *data)
         long long open_ms = term_input_open_ms();
         if (!full && open_ms >= INPUT_STALL_MS && term_input_flush(&ev))
             queue_push(a, &ev);
+        bool burst = full || looks_like_paste(a);
         for (size_t i = 0; i < a->queue_len && !a->quit; i++)
-            handle_queued(a, i, full || i + 1 < a->queue_len);
+            handle_queued(a, i, burst && (full || i + 1 < a->queue_len));
         if (!full || a->quit)
             break;
     }

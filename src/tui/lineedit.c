@@ -133,13 +133,11 @@ enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool m
         e->in_paste = false;
         return LINEEDIT_MOVED;
     }
-    /* Inside a bracketed paste every byte is text: Enter and Tab do not
-     * submit or leave, control characters are kept and shown escaped.
-     * Keys merely queued together (more_pending) are typed keys: guessing
-     * a paste from them turned a fast "text, Enter, q" over a slow link
-     * into a space and a q. */
-    (void)more_pending;
-    bool pasting = e->in_paste;
+    /* Inside a paste every byte is text: Enter and Tab do not submit or
+     * leave; inside a bracketed one control characters are kept too (and
+     * shown escaped).  more_pending marks a paste from a terminal without
+     * bracketed paste: a long burst of plain keys (the caller decides). */
+    bool pasting = e->in_paste || more_pending;
     if (!fkey && (key == '\n' || key == '\r') && pasting) {
         /* A line break inside a paste: kept in multi-line fields, a
          * space elsewhere (it separates terms either way). */

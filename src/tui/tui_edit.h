@@ -38,9 +38,10 @@ void lineedit_set(struct lineedit *e, const char *text, size_t len);
 const char *lineedit_text(const struct lineedit *e, size_t *len);
 
 /* Feed one key.  Between TERM_KEY_PASTE_BEGIN and TERM_KEY_PASTE_END
- * every key is text (Enter and Tab included).  more_pending (more input
- * queued behind the key) no longer changes anything: bracketed paste is
- * always turned on, and typed-ahead keys are keys. */
+ * every key is text (Enter and Tab included).  more_pending says the key
+ * is inside an unbracketed paste (a terminal without bracketed paste sent
+ * a long burst of plain keys): Enter and Tab are text then too.  Keys
+ * that are merely typed ahead are not that (app.c decides). */
 enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool more_pending);
 
 /* Insert a pasted text at the cursor, as the text it is (never as keys):

@@ -26,6 +26,30 @@ e2e_expect_not 'Record: editing as text'
 e2e_wait "│ $spf"
 e2e_expect_not '\[modified\]'
 
+# 1b. A terminal without bracketed paste: a long burst of plain keys is a
+# paste (its line break is a space, not Enter); keys typed ahead are keys
+# (Enter then Down, sent together, apply and move).
+e2e_keys e
+e2e_wait 'Record: editing as text'
+e2e_keys C-u
+$T send-keys -t e2e -l -- $'v=spf1 a\n-all include:_spf.example.net'
+e2e_wait '│ v=spf1 a -all include:_spf\.example\.net'
+e2e_wait 'Record: editing as text'
+e2e_keys C-u
+e2e_type 'v=spf1 a -all'
+e2e_keys Enter Down
+e2e_wait 'SPF · term 1/2'
+e2e_wait '│ v=spf1 a -all +│'
+e2e_expect_not 'Record: editing as text'
+e2e_keys e
+e2e_wait 'Record: editing as text'
+e2e_keys C-u
+e2e_type "$spf"
+e2e_keys Enter
+e2e_wait "│ $spf"
+e2e_keys Home
+e2e_wait 'SPF · version'
+
 # 2. A field: the SPF include term's value.
 e2e_keys Down Down
 e2e_wait 'SPF · term 2/4'
