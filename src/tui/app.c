@@ -991,8 +991,9 @@ static unsigned copy_record_ask(struct app *a)
         return DIRTY_STATUS;
     }
     static const char *const items[] = {"zone line", "value"};
-    static const char *const notes[] = {"name TTL IN TXT \"...\", strings of 255 bytes at most",
-                                        "the record's text alone, as typed in a DNS provider's form"};
+    static const char *const notes[] = {
+        "name TTL IN TXT \"...\", strings of 255 bytes at most",
+        "the record's text alone, as typed in a DNS provider's form"};
     if (copy_slot(r) < 0) { /* no name in the zone: the value is all there is */
         copy_answer(a, 1, NULL);
         return DIRTY_STATUS;
@@ -1012,7 +1013,8 @@ static unsigned paste_into_tab(struct app *a, const char *text, size_t len)
 {
     const struct tab_ops *ops = cur_ops(a);
     bool handled;
-    unsigned dirty = ops->key(a, cur_state(a), ACT_NONE, TERM_KEY_PASTE_BEGIN, true, true, &handled);
+    unsigned dirty =
+        ops->key(a, cur_state(a), ACT_NONE, TERM_KEY_PASTE_BEGIN, true, true, &handled);
     size_t i = 0;
     while (i < len && ops->editing(cur_state(a))) {
         unsigned char c = (unsigned char)text[i];
@@ -1073,8 +1075,8 @@ static unsigned handle_paste(struct app *a, const char *text, size_t len, bool c
         lineedit_set(&a->raw, "", 0);
         lineedit_paste(&a->raw, text, len);
         a->raw_pending = true;
-        app_message(a, ROLE_INFO, "pasted as the record's text: Enter applies it, Esc puts the "
-                                  "record back");
+        app_message(a, ROLE_INFO,
+                    "pasted as the record's text: Enter applies it, Esc puts the record back");
         return dirty | DIRTY_RECORD | DIRTY_STATUS;
     }
     app_message(a, ROLE_WARNING, "nothing here takes a paste: the paste was ignored");
@@ -1291,8 +1293,8 @@ static void handle_queued(struct app *a, size_t i, bool more)
 {
     struct input_key k = a->queue[i];
     if (k.paste) {
-        a->dirty |= handle_paste(a, strbuf_cstr(&a->paste_text) + k.paste_off, k.paste_len,
-                                 k.paste_cut);
+        a->dirty |=
+            handle_paste(a, strbuf_cstr(&a->paste_text) + k.paste_off, k.paste_len, k.paste_cut);
     } else if (k.fkey && k.key == KEY_RESIZE) {
         a->dirty |= DIRTY_LAYOUT;
     } else if (k.fkey && k.key == KEY_MOUSE) {
@@ -1372,10 +1374,7 @@ static void app_input(void *data)
 
 /* The stop signals' self-pipe is readable: app_input, which the loop
  * calls right after, takes the signal (and empties the pipe). */
-static void signal_ready(int fd, short revents, void *data)
-{
-    (void)fd, (void)revents, (void)data;
-}
+static void signal_ready(int fd, short revents, void *data) { (void)fd, (void)revents, (void)data; }
 
 /* --print-on-exit: the drafts as zone lines, written by the core's zone
  * writer, once the screen is closed. */

@@ -211,10 +211,9 @@ static void build_keys_doc(struct doc *d)
     doc_add(d, term_attr(ROLE_NORMAL),
             "The keys of each place, most specific first; a tab's keys win over the keys "
             "that work anywhere. The status line shows the most useful ones.");
-    static const enum keymap order[] = {KEYMAP_GLOBAL, KEYMAP_COMPOSE, KEYMAP_SPF,
-                                        KEYMAP_DMARC,  KEYMAP_DKIM,    KEYMAP_LIVE,
-                                        KEYMAP_LINT,   KEYMAP_EDIT,    KEYMAP_DIALOG,
-                                        KEYMAP_HELP};
+    static const enum keymap order[] = {KEYMAP_GLOBAL, KEYMAP_COMPOSE, KEYMAP_SPF,  KEYMAP_DMARC,
+                                        KEYMAP_DKIM,   KEYMAP_LIVE,    KEYMAP_LINT, KEYMAP_EDIT,
+                                        KEYMAP_DIALOG, KEYMAP_HELP};
     for (size_t m = 0; m < sizeof order / sizeof order[0]; m++) {
         doc_add(d, term_attr(ROLE_NORMAL), "");
         doc_add(d, term_attr(ROLE_HEADING), keys_map_title(order[m]));
@@ -303,8 +302,8 @@ unsigned help_view_key(struct app *a, int key, bool fkey, bool more)
         case LINEEDIT_MOVED:
             return DIRTY_OVERLAY;
         case LINEEDIT_UNHANDLED:
-            if (!(fkey && (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE ||
-                           key == KEY_PPAGE)))
+            if (!(fkey &&
+                  (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE || key == KEY_PPAGE)))
                 return 0;
             break; /* moving in the list while searching */
         }
@@ -415,8 +414,8 @@ void help_view_draw(struct app *a)
                 kind[kl++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c == '_' ? '-' : c;
             }
             kind[kl] = '\0';
-            x += draw_str(lw, 1 + r, x, list_w - 2 - x, kind,
-                          idx == h->sel ? at : term_attr(ROLE_DIM)) + 1;
+            attr_t kind_attr = idx == h->sel ? at : term_attr(ROLE_DIM);
+            x += draw_str(lw, 1 + r, x, list_w - 2 - x, kind, kind_attr) + 1;
             draw_str(lw, 1 + r, x, list_w - 2 - x, e->title && *e->title ? e->title : e->id, at);
         } else {
             draw_str(lw, 1 + r, x, list_w - 4, "Keys",

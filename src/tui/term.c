@@ -23,7 +23,7 @@
 /* One row per role: the colour pair used when colours are on, and the
  * attributes alone for monochrome (NO_COLOR, --no-color, no colours). */
 struct role_style {
-    short fg, bg;     /* -1: the terminal's default */
+    short fg, bg;      /* -1: the terminal's default */
     attr_t color_attr; /* added to the pair */
     attr_t mono_attr;
 };
@@ -184,17 +184,19 @@ static bool check_terminal(struct strbuf *why)
     }
     int err = 0;
     if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
-        strbuf_printf(why, "%s terminal type '%.60s'; set TERM to a type this system "
-                           "knows (e.g. xterm-256color)",
+        strbuf_printf(why,
+                      "%s terminal type '%.60s'; set TERM to a type this system "
+                      "knows (e.g. xterm-256color)",
                       err == -1 ? "no terminfo database for the" : "unknown", name);
         return false;
     }
     bool ok = cap_string("cup") != NULL && tigetflag("hc") <= 0;
     del_curterm(cur_term);
     if (!ok) {
-        strbuf_printf(why, "terminal type '%.60s' cannot move the cursor, so the "
-                           "full-screen editor cannot run; use a terminal such as xterm, "
-                           "or 'authtxt lint' / 'authtxt explain'",
+        strbuf_printf(why,
+                      "terminal type '%.60s' cannot move the cursor, so the "
+                      "full-screen editor cannot run; use a terminal such as xterm, "
+                      "or 'authtxt lint' / 'authtxt explain'",
                       name);
         return false;
     }
@@ -429,10 +431,10 @@ enum input_state {
 static struct {
     enum input_state state;
     size_t seq_len;
-    long long last_ms;  /* monotonic time of the last byte of an open state */
+    long long last_ms; /* monotonic time of the last byte of an open state */
     struct strbuf paste;
     bool paste_cut;
-    bool paste_cr;      /* the last pasted byte was CR: a LF after it is one break */
+    bool paste_cr; /* the last pasted byte was CR: a LF after it is one break */
 } input = {.paste = STRBUF_INIT};
 
 static void input_reset(void)
@@ -568,8 +570,8 @@ bool term_read_input(struct term_input *ev)
                 ev->kind = TERM_INPUT_KEY, ev->key = 27;
                 return true;
             }
-            input.state = key == '['                    ? IN_CSI
-                          : key == 'O'                  ? IN_SS3
+            input.state = key == '['   ? IN_CSI
+                          : key == 'O' ? IN_SS3
                           : (key == ']' || key == 'P' || key == '_' || key == '^' || key == 'X')
                               ? IN_STRING
                               : IN_NORMAL; /* Alt+key: not bound, dropped */
