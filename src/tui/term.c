@@ -267,10 +267,16 @@ bool term_open(bool no_color, bool no_mouse, struct strbuf *why)
     term.open = true;
     cbreak();
     noecho();
-    /* ^S and ^Q are keys here (save, quit), not XOFF/XON flow control. */
+    /* ^S and ^Q are keys here (save, quit), not XOFF/XON flow control;
+     * ^Z is a key too (undo), not the job-control stop: a stopped editor
+     * was only ever an accident here (the recovery file covers a lost
+     * terminal). */
     struct termios tio;
     if (tcgetattr(STDIN_FILENO, &tio) == 0) {
         tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+#ifdef VSUSP
+        tio.c_cc[VSUSP] = _POSIX_VDISABLE;
+#endif
         tcsetattr(STDIN_FILENO, TCSANOW, &tio);
         def_prog_mode();
     }

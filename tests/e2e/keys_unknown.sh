@@ -37,7 +37,12 @@ e2e_wait "│ $spf"
 e2e_expect_not 'Record: editing as text'
 e2e_expect_not '\[modified\]'
 
-# A real Esc on its own still cancels and closes.
+# ^Z is a key for the editor (undo), not the terminal's job-control stop:
+# the program keeps running and answers the next key.
+e2e_keys C-z
+e2e_keys Down
+e2e_wait 'SPF · term 3/4'
+[ -s "$E2E_STATUS" ] && e2e_fail "^Z ended the program"
 e2e_keys q
 e2e_wait_exit 0
 e2e_pass
