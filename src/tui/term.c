@@ -267,16 +267,12 @@ bool term_open(bool no_color, bool no_mouse, struct strbuf *why)
     term.open = true;
     cbreak();
     noecho();
-    /* ^S and ^Q are keys here (save, quit), not XOFF/XON flow control;
-     * ^Z is a key too (undo), not the job-control stop: a stopped editor
-     * was only ever an accident here (the recovery file covers a lost
-     * terminal). */
+    /* ^S and ^Q are keys here (save, quit), not XOFF/XON flow control. */
     struct termios tio;
     if (tcgetattr(STDIN_FILENO, &tio) == 0) {
         tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
-#ifdef VSUSP
+        /* ^Z is undo here, not suspend (the key table's ACT_UNDO). */
         tio.c_cc[VSUSP] = _POSIX_VDISABLE;
-#endif
         tcsetattr(STDIN_FILENO, TCSANOW, &tio);
         def_prog_mode();
     }

@@ -50,15 +50,15 @@ enum action {
     ACT_SUBVIEW,     /* DKIM: key record / DKIM-Signature */
     ACT_COPY_LIVE,   /* Live: the published record becomes the draft */
     ACT_COPY_RECORD, /* the focused record to the terminal's clipboard (OSC 52) */
-    /* help browser, dialogs */
-    ACT_SEARCH,
-    ACT_CLOSE,
     /* the line editor (fields, raw edit, prompts, search) */
     ACT_EDIT_BACKSPACE,
     ACT_EDIT_DELETE,
     ACT_EDIT_KILL_END,
     ACT_EDIT_KILL_START,
     ACT_EDIT_KILL_WORD,
+    /* help browser, dialogs */
+    ACT_SEARCH,
+    ACT_CLOSE,
     ACT_COUNT
 };
 
