@@ -34,6 +34,8 @@ const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab)
 static const struct tab_ops *cur_ops(const struct app *a) { return tab_table[a->tab]; }
 static void *cur_state(const struct app *a) { return a->tab_state[a->tab]; }
 
+static unsigned copy_record_ask(struct app *a); /* y (below, with the paste) */
+
 static const struct record *cur_record(struct app *a)
 {
     const struct tab_ops *ops = cur_ops(a);
@@ -895,6 +897,161 @@ static unsigned raw_key(struct app *a, int key, bool fkey, bool more)
     return 0;
 }
 
+static unsigned app_action(struct app *a, enum action act)
+{
+    switch (act) {
+    case ACT_QUIT:
+        return request_quit(a);
+    case ACT_HELP: {
+        const char *id = NULL;
+        if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count) {
+            static char lint_id[96];
+            snprintf(lint_id, sizeof lint_id, "lint.%s",
+                     rule_get(a->lint_items[a->lint_sel]->rule)->code);
+            id = lint_id;
+        } else {
+            explain_reset(&a->explain);
+            if (cur_ops(a)->explain)
+                cur_ops(a)->explain(a, cur_state(a), &a->explain);
+            id = a->explain.help_id;
+        }
+        help_view_open(a, id);
+        return DIRTY_OVERLAY;
+    }
+    case ACT_TAB_NEXT:
+        return app_switch_tab(a, (enum tab_id)((a->tab + 1) % TAB_COUNT));
+    case ACT_TAB_PREV:
+        return app_switch_tab(a, (enum tab_id)((a->tab + TAB_COUNT - 1) % TAB_COUNT));
+    case ACT_TAB_SPF:
+        return app_switch_tab(a, TAB_SPF);
+    case ACT_TAB_DKIM:
+        return app_switch_tab(a, TAB_DKIM);
+    case ACT_TAB_DMARC:
+        return app_switch_tab(a, TAB_DMARC);
+    case ACT_TAB_LIVE:
+        return app_switch_tab(a, TAB_LIVE);
+    case ACT_SAVE:
+        files_save_flow(a, false);
+        return DIRTY_OVERLAY | DIRTY_STATUS;
+    case ACT_OPEN:
+        files_open_flow(a);
+        return DIRTY_OVERLAY | DIRTY_STATUS;
+    case ACT_FETCH:
+        live_fetch(a, false);
+        return app_switch_tab(a, TAB_LIVE) | DIRTY_ALL;
+    case ACT_COPY_RECORD:
+        return copy_record_ask(a);
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return DIRTY_ALL;
+    case ACT_RAW_EDIT:
+        return start_raw_edit(a);
+    case ACT_LINT_FOCUS:
+        if (a->focus == FOCUS_LINT) {
+            a->focus = FOCUS_COMPOSE;
+        } else if (a->lint_count) {
+            a->focus = FOCUS_LINT;
+            if (a->lint_sel >= a->lint_count)
+                a->lint_sel = 0;
+        } else {
+            app_message(a, ROLE_GOOD, "no diagnostics to go to");
+        }
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    default:
+        return 0;
+    }
+}
+
+static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
+{
+    if (a->help.open)
+        return help_view_key(a, key, fkey, more);
+    if (dialog_open(a))
+        return dialog_key(a, key, fkey, more);
+    if (a->layout.too_small) {
+        if (!fkey && (key == 'q' || key == 17))
+            return request_quit(a);
+        return 0;
+    }
+    if (a->raw_editing)
+        return raw_key(a, key, fkey, more);
+    const struct tab_ops *ops = cur_ops(a);
+    bool handled = false;
+    unsigned dirty = 0;
+    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a))) {
+        dirty = ops->key(a, cur_state(a), ACT_NONE, key, fkey, more, &handled);
+        if (handled)
+            return dirty;
+    }
+    enum action act = keys_lookup(current_keymap(a), key, fkey);
+    if (act == ACT_NONE)
+        return dirty;
+    if (a->focus == FOCUS_LINT) {
+        unsigned d = lint_action(a, act);
+        if (d)
+            return dirty | d;
+    } else if (ops->key) {
+        handled = false;
+        unsigned d = ops->key(a, cur_state(a), act, key, fkey, more, &handled);
+        if (handled)
+            return dirty | d;
+    }
+    return dirty | app_action(a, act);
+}
+
+static unsigned handle_mouse(struct app *a)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return 0;
+    if (a->help.open)
+        return help_view_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
+    if (dialog_open(a))
+        return dialog_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
+    if (a->layout.too_small || a->raw_editing)
+        return 0;
+    const struct layout *L = &a->layout;
+    bool wheel_up = ev.bstate & BUTTON4_PRESSED, wheel_down = ev.bstate & BUTTON5_PRESSED;
+    if (ev.y == L->tabs.y) {
+        for (int t = 0; t < TAB_COUNT; t++)
+            if (ev.x >= tab_x[t][0] && ev.x < tab_x[t][1])
+                return app_switch_tab(a, (enum tab_id)t);
+        return 0;
+    }
+    const struct rect *c = &L->compose;
+    if (ev.y >= c->y && ev.y < c->y + c->h && ev.x >= c->x && ev.x < c->x + c->w) {
+        unsigned d = a->focus != FOCUS_COMPOSE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0;
+        a->focus = FOCUS_COMPOSE;
+        if (wheel_up || wheel_down) {
+            bool h = false;
+            return d | cur_ops(a)->key(a, cur_state(a), wheel_up ? ACT_UP : ACT_DOWN, 0, true,
+                                       false, &h);
+        }
+        if (cur_ops(a)->click)
+            d |= cur_ops(a)->click(a, cur_state(a), ev.y - c->y, ev.x - c->x);
+        return d | DIRTY_FOCUS;
+    }
+    const struct rect *l = &L->lint;
+    if (ev.y >= l->y && ev.y < l->y + l->h && ev.x >= l->x && ev.x < l->x + l->w) {
+        if (!a->lint_count)
+            return 0;
+        if (wheel_up || wheel_down)
+            return lint_action(a, wheel_up ? ACT_UP : ACT_DOWN);
+        int row = ev.y - l->y - 1;
+        if (row < 0 || (size_t)(a->lint_top + row) >= a->lint_count)
+            return 0;
+        size_t k = (size_t)(a->lint_top + row);
+        bool again = a->focus == FOCUS_LINT && a->lint_sel == k;
+        a->focus = FOCUS_LINT;
+        a->lint_sel = k;
+        /* A second click on the selected diagnostic goes to its field. */
+        if (again)
+            return lint_action(a, ACT_ACTIVATE);
+        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* y: the focused record to the terminal's clipboard                      */
 
@@ -1081,161 +1238,6 @@ static unsigned handle_paste(struct app *a, const char *text, size_t len, bool c
     }
     app_message(a, ROLE_WARNING, "nothing here takes a paste: the paste was ignored");
     return DIRTY_STATUS;
-}
-
-static unsigned app_action(struct app *a, enum action act)
-{
-    switch (act) {
-    case ACT_QUIT:
-        return request_quit(a);
-    case ACT_HELP: {
-        const char *id = NULL;
-        if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count) {
-            static char lint_id[96];
-            snprintf(lint_id, sizeof lint_id, "lint.%s",
-                     rule_get(a->lint_items[a->lint_sel]->rule)->code);
-            id = lint_id;
-        } else {
-            explain_reset(&a->explain);
-            if (cur_ops(a)->explain)
-                cur_ops(a)->explain(a, cur_state(a), &a->explain);
-            id = a->explain.help_id;
-        }
-        help_view_open(a, id);
-        return DIRTY_OVERLAY;
-    }
-    case ACT_TAB_NEXT:
-        return app_switch_tab(a, (enum tab_id)((a->tab + 1) % TAB_COUNT));
-    case ACT_TAB_PREV:
-        return app_switch_tab(a, (enum tab_id)((a->tab + TAB_COUNT - 1) % TAB_COUNT));
-    case ACT_TAB_SPF:
-        return app_switch_tab(a, TAB_SPF);
-    case ACT_TAB_DKIM:
-        return app_switch_tab(a, TAB_DKIM);
-    case ACT_TAB_DMARC:
-        return app_switch_tab(a, TAB_DMARC);
-    case ACT_TAB_LIVE:
-        return app_switch_tab(a, TAB_LIVE);
-    case ACT_SAVE:
-        files_save_flow(a, false);
-        return DIRTY_OVERLAY | DIRTY_STATUS;
-    case ACT_OPEN:
-        files_open_flow(a);
-        return DIRTY_OVERLAY | DIRTY_STATUS;
-    case ACT_FETCH:
-        live_fetch(a, false);
-        return app_switch_tab(a, TAB_LIVE) | DIRTY_ALL;
-    case ACT_REDRAW:
-        clearok(curscr, TRUE);
-        return DIRTY_ALL;
-    case ACT_RAW_EDIT:
-        return start_raw_edit(a);
-    case ACT_COPY_RECORD:
-        return copy_record_ask(a);
-    case ACT_LINT_FOCUS:
-        if (a->focus == FOCUS_LINT) {
-            a->focus = FOCUS_COMPOSE;
-        } else if (a->lint_count) {
-            a->focus = FOCUS_LINT;
-            if (a->lint_sel >= a->lint_count)
-                a->lint_sel = 0;
-        } else {
-            app_message(a, ROLE_GOOD, "no diagnostics to go to");
-        }
-        return DIRTY_ALL & ~DIRTY_LAYOUT;
-    default:
-        return 0;
-    }
-}
-
-static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
-{
-    if (a->help.open)
-        return help_view_key(a, key, fkey, more);
-    if (dialog_open(a))
-        return dialog_key(a, key, fkey, more);
-    if (a->layout.too_small) {
-        if (!fkey && (key == 'q' || key == 17))
-            return request_quit(a);
-        return 0;
-    }
-    if (a->raw_editing)
-        return raw_key(a, key, fkey, more);
-    const struct tab_ops *ops = cur_ops(a);
-    bool handled = false;
-    unsigned dirty = 0;
-    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a))) {
-        dirty = ops->key(a, cur_state(a), ACT_NONE, key, fkey, more, &handled);
-        if (handled)
-            return dirty;
-    }
-    enum action act = keys_lookup(current_keymap(a), key, fkey);
-    if (act == ACT_NONE)
-        return dirty;
-    if (a->focus == FOCUS_LINT) {
-        unsigned d = lint_action(a, act);
-        if (d)
-            return dirty | d;
-    } else if (ops->key) {
-        handled = false;
-        unsigned d = ops->key(a, cur_state(a), act, key, fkey, more, &handled);
-        if (handled)
-            return dirty | d;
-    }
-    return dirty | app_action(a, act);
-}
-
-static unsigned handle_mouse(struct app *a)
-{
-    MEVENT ev;
-    if (getmouse(&ev) != OK)
-        return 0;
-    if (a->help.open)
-        return help_view_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
-    if (dialog_open(a))
-        return dialog_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
-    if (a->layout.too_small || a->raw_editing)
-        return 0;
-    const struct layout *L = &a->layout;
-    bool wheel_up = ev.bstate & BUTTON4_PRESSED, wheel_down = ev.bstate & BUTTON5_PRESSED;
-    if (ev.y == L->tabs.y) {
-        for (int t = 0; t < TAB_COUNT; t++)
-            if (ev.x >= tab_x[t][0] && ev.x < tab_x[t][1])
-                return app_switch_tab(a, (enum tab_id)t);
-        return 0;
-    }
-    const struct rect *c = &L->compose;
-    if (ev.y >= c->y && ev.y < c->y + c->h && ev.x >= c->x && ev.x < c->x + c->w) {
-        unsigned d = a->focus != FOCUS_COMPOSE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0;
-        a->focus = FOCUS_COMPOSE;
-        if (wheel_up || wheel_down) {
-            bool h = false;
-            return d | cur_ops(a)->key(a, cur_state(a), wheel_up ? ACT_UP : ACT_DOWN, 0, true,
-                                       false, &h);
-        }
-        if (cur_ops(a)->click)
-            d |= cur_ops(a)->click(a, cur_state(a), ev.y - c->y, ev.x - c->x);
-        return d | DIRTY_FOCUS;
-    }
-    const struct rect *l = &L->lint;
-    if (ev.y >= l->y && ev.y < l->y + l->h && ev.x >= l->x && ev.x < l->x + l->w) {
-        if (!a->lint_count)
-            return 0;
-        if (wheel_up || wheel_down)
-            return lint_action(a, wheel_up ? ACT_UP : ACT_DOWN);
-        int row = ev.y - l->y - 1;
-        if (row < 0 || (size_t)(a->lint_top + row) >= a->lint_count)
-            return 0;
-        size_t k = (size_t)(a->lint_top + row);
-        bool again = a->focus == FOCUS_LINT && a->lint_sel == k;
-        a->focus = FOCUS_LINT;
-        a->lint_sel = k;
-        /* A second click on the selected diagnostic goes to its field. */
-        if (again)
-            return lint_action(a, ACT_ACTIVATE);
-        return DIRTY_ALL & ~DIRTY_LAYOUT;
-    }
-    return 0;
 }
 
 /* Give the core what was typed during the batch just handled. */
