@@ -28,7 +28,7 @@ e2e_expect_not '\[modified\]'
 
 # 1b. A terminal without bracketed paste: a long burst of plain keys is a
 # paste (its line break is a space, not Enter); keys typed ahead are keys
-# (Enter then Down, sent together, apply and move).
+# (Enter then Home, sent together, apply and move).
 e2e_keys e
 e2e_wait 'Record: editing as text'
 e2e_keys C-u
@@ -37,8 +37,8 @@ e2e_wait '│ v=spf1 a -all include:_spf\.example\.net'
 e2e_wait 'Record: editing as text'
 e2e_keys C-u
 e2e_type 'v=spf1 a -all'
-e2e_keys Enter Down
-e2e_wait 'SPF · term 1/2'
+e2e_keys Enter Home
+e2e_wait 'SPF · version$'
 e2e_wait '│ v=spf1 a -all +│'
 e2e_expect_not 'Record: editing as text'
 e2e_keys e
