@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    "  authtxt [--example | --load FILE] [--no-color] [DOMAIN] [NETWORK OPTIONS]\n"
+    "  authtxt [--example | --load FILE] [--no-color] [--no-mouse] [--print-on-exit]\n"
+    "          [DOMAIN] [NETWORK OPTIONS]\n"
     "  authtxt lint    [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
     "  authtxt lint    [--json] --zone FILE\n"
     "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"

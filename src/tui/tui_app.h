@@ -348,6 +348,9 @@ void dialog_pick(struct app *a, const char *title, const char *const *items,
 const char *dialog_field(struct app *a, int i, size_t *len);
 void dialog_set_error(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool dialog_open(const struct app *a);
+/* A paste into the open form or paste dialog's focused field, as text.
+ * False when the open dialog has no field (a question, a list). */
+bool dialog_paste_text(struct app *a, const char *text, size_t len);
 unsigned dialog_key(struct app *a, int key, bool fkey, bool more);
 void dialog_draw(struct app *a);
 bool dialog_click(struct app *a, int y, int x);
@@ -373,6 +376,8 @@ void help_view_free(struct help_view *h);
 void help_view_open(struct app *a, const char *id);
 unsigned help_view_key(struct app *a, int key, bool fkey, bool more);
 void help_view_draw(struct app *a);
+/* A paste goes into the search (which it opens), as text. */
+void help_view_paste(struct app *a, const char *text, size_t len);
 bool help_view_click(struct app *a, int y, int x);
 
 /* ---------------------------------------------------------------------- */
@@ -430,10 +435,14 @@ struct layout {
 #define APP_MIN_COLS 80
 #define APP_MIN_LINES 24
 
-/* One input event as read from curses. */
+/* One input event as read from the terminal (term_read_input): a key, or
+ * a bracketed paste whose text is paste_len bytes at paste_off in
+ * app.paste_text. */
 struct input_key {
     int key;
     bool fkey;
+    bool paste, paste_cut;
+    size_t paste_off, paste_len;
 };
 
 struct app {
@@ -484,6 +493,10 @@ struct app {
 
     struct input_key *queue;
     size_t queue_len, queue_cap;
+    struct strbuf paste_text; /* the texts of the pastes in the queue */
+    unsigned input_timer;     /* wakes the loop to end a stalled sequence */
+    bool print_on_exit;       /* --print-on-exit, or p in the quit question */
+    int copy_form;            /* y: the form picked last (0 zone line, 1 value) */
 
     struct strbuf scratch;   /* formatting, reused */
     long long started_ms;
