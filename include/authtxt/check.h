@@ -1,0 +1,161 @@
+/* The receiver simulation (authtxt check): SPF check_host (RFC 7208), and
+ * the trace a person can follow, step by step, each step with its RFC
+ * section and the help entry that explains it.
+ *
+ * The evaluators read DNS through a struct dns_source (dnssource.h) and
+ * never query: when an answer is not known yet, a run stops with
+ * CHECK_NEED_ANSWERS and lists the questions (the one it waits on first,
+ * then every name the records read so far will need: the prefetch, so a
+ * network layer can have a whole level of an include tree in flight at
+ * once).  The caller gets the answers into its source and runs again; a
+ * run replays the evaluation from the start over the answers known, which
+ * costs O(lookups) replays of at most a few hundred steps each, and keeps
+ * the evaluator a pure function of its inputs and the answers.
+ *
+ * Everything an evaluator struct holds is owned by it; free with the
+ * matching *_free.  Strings in results are valid until the next run or the
+ * free. */
+#ifndef AUTHTXT_CHECK_H
+#define AUTHTXT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "authtxt/dnssource.h"
+#include "authtxt/strbuf.h"
+
+/* ---------------------------------------------------------------------- */
+/* Traces                                                                 */
+
+#define CHECK_TRACE_MAX 4000 /* steps kept; later ones are counted in dropped */
+
+struct check_step {
+    char *text;       /* what happened, in words (plain ASCII, printable) */
+    const char *rfc;  /* "RFC 7208 §5.2" (static) */
+    const char *help; /* help id that explains it, "spf.mech.include" (static) */
+    char *query;      /* "TXT example.com", or NULL when DNS was not asked */
+    char *answer;     /* the answer in one line, or NULL */
+    unsigned depth;   /* nesting: 0 at the top, +1 per include/redirect */
+};
+
+struct check_trace {
+    struct check_step *steps;
+    size_t count, cap;
+    size_t dropped;
+    bool oom;
+};
+
+void check_trace_init(struct check_trace *t);
+void check_trace_reset(struct check_trace *t);
+void check_trace_free(struct check_trace *t);
+/* Append a step; text is a printf format.  query and answer are copied
+ * (may be NULL).  Never fails loudly: on overflow it counts, on OOM it
+ * sets oom. */
+void check_trace_add(struct check_trace *t, unsigned depth, const char *rfc, const char *help,
+                     const char *query, const char *answer, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* One question for the DNS source. */
+struct dns_question {
+    char name[DNS_SOURCE_NAME_MAX + 1];
+    enum dns_rrtype type;
+};
+
+#define CHECK_NEEDS_MAX 512
+
+struct check_needs {
+    struct dns_question items[CHECK_NEEDS_MAX];
+    size_t count; /* the first one is what the run waits on */
+};
+
+/* Append name/type unless it is already there.  False when full. */
+bool check_needs_add(struct check_needs *n, const char *name, enum dns_rrtype type);
+
+enum check_status {
+    CHECK_DONE = 0,     /* the result is final */
+    CHECK_NEED_ANSWERS, /* see needs; answer some (at least the first), run again */
+    CHECK_BAD_INPUT,    /* the input is not usable; see error */
+};
+
+/* ---------------------------------------------------------------------- */
+/* SPF check_host (RFC 7208 §4)                                           */
+
+enum check_spf_result {
+    CHECK_SPF_NONE = 0,
+    CHECK_SPF_NEUTRAL,
+    CHECK_SPF_PASS,
+    CHECK_SPF_FAIL,
+    CHECK_SPF_SOFTFAIL,
+    CHECK_SPF_TEMPERROR,
+    CHECK_SPF_PERMERROR,
+};
+
+/* "pass", "fail", ... as RFC 8601 writes them.  Static. */
+const char *check_spf_result_name(enum check_spf_result r);
+
+struct spf_eval_input {
+    const char *ip;        /* the client address: "192.0.2.1", "2001:db8::1",
+                              "::ffff:192.0.2.1" (treated as IPv4, §5) */
+    const char *mail_from; /* RFC5321.MailFrom; "" or NULL is the null
+                              reverse-path: the HELO identity is checked (§2.4) */
+    const char *helo;      /* the HELO/EHLO name (may be NULL) */
+    const char *receiver;  /* %{r}: the receiving host; NULL gives "unknown" */
+    long long now;         /* %{t}: seconds since the epoch */
+};
+
+struct spf_eval_internal; /* the inputs, parsed */
+
+struct spf_eval {
+    enum check_spf_result result;
+    char *explanation;     /* exp= text after expansion (§6.2); NULL: none */
+    char *matched;         /* the term that decided ("-all", "include:x"), or NULL */
+    char *decided_at;      /* the domain whose record decided, or NULL */
+    char *domain;          /* the domain checked (mail-from's or HELO's) */
+    const char *identity;  /* "mailfrom" or "helo" (static) */
+    int lookups;           /* DNS-querying terms evaluated (§4.6.4) */
+    unsigned void_lookups; /* of those, NXDOMAIN or no data */
+    struct check_trace trace;
+    struct check_needs needs; /* after CHECK_NEED_ANSWERS */
+    char error[160];          /* after CHECK_BAD_INPUT */
+    struct spf_eval_internal *in;
+};
+
+/* Set up an evaluation; the input strings are copied.  False (with the
+ * reason in ev->error, "not an IP address: 'x'") when ip does not parse or
+ * out of memory; ev must still be freed. */
+bool spf_eval_init(struct spf_eval *ev, const struct spf_eval_input *input);
+void spf_eval_free(struct spf_eval *ev);
+
+/* Run check_host over src (see the top of this file).  Cost: the
+ * evaluation is bounded by the limits of §4.6.4 (10 lookups, 10 MX or PTR
+ * names per term, 2 void lookups), so a run is O(10 records x terms). */
+enum check_status spf_eval_run(struct spf_eval *ev, const struct dns_source *src);
+
+/* ---------------------------------------------------------------------- */
+/* Macros (RFC 7208 §7)                                                   */
+
+/* The values the macro letters expand to.  ip_dotted is %{i} (IPv4 dotted,
+ * IPv6 32 dot-separated nibbles), ip_text %{c}, ip_version %{v} ("in-addr"
+ * or "ip6").  validated is %{p}: NULL when not computed yet. */
+struct spf_macro_vars {
+    const char *sender, *local, *sender_domain, *domain, *helo;
+    const char *ip_dotted, *ip_text, *ip_version, *validated, *receiver;
+    long long now;
+};
+
+enum spf_macro_status {
+    SPF_MACRO_OK = 0,
+    SPF_MACRO_SYNTAX,  /* a bad macro: permerror where it appears (§7.1) */
+    SPF_MACRO_NEEDS_P, /* %{p} is used and vars->validated is NULL */
+};
+
+/* Expand spec[0..len) into out (appended).  explain: an explain-string
+ * (c, r and t allowed, §7.2).  domain: a domain-spec, so a result over 253
+ * bytes loses labels on the left until it fits (§7.3).  O(len x 128). */
+enum spf_macro_status spf_macro_expand(const char *spec, size_t len,
+                                       const struct spf_macro_vars *vars, bool explain,
+                                       bool domain, struct strbuf *out);
+/* Does spec use %{p} (any case)? */
+bool spf_macro_uses_p(const char *spec, size_t len);
+
+#endif
