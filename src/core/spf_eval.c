@@ -416,6 +416,28 @@ static int target_expand(struct run *r, const char *spec, const char *domain, ch
     return R_MATCH;
 }
 
+/* §4.8: a target built by macros that is not a usable name (an empty or
+ * over-long label) cannot be looked up: the mechanism does not match. */
+static bool target_usable(struct run *r, const char *term, const char *target, unsigned depth)
+{
+    /* DNS labels may hold any byte (RFC 2181 §11): only lengths matter */
+    size_t n = strlen(target), label = 0;
+    bool ok = n > 0 && n <= NAME_MAX_LEN + 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (target[i] == '.') {
+            ok = label > 0 || (i == n - 1 && n > 1);
+            label = 0;
+        } else {
+            ok = ++label <= 63;
+        }
+    }
+    if (ok)
+        return true;
+    check_trace_add(&r->ev->trace, depth, "RFC 7208 §4.8", "spf.macro", NULL, NULL,
+                    "%s: '%.200s' is not a usable domain name: no match", term, target);
+    return false;
+}
+
 /* §4.6.4: count a DNS-querying term; over the limit is permerror. */
 static bool lookup_count(struct run *r, unsigned depth, const char *term)
 {
@@ -469,6 +491,8 @@ static int mech_a(struct run *r, const struct spf_term *t, const char *term, con
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
         return x;
+    if (!target_usable(r, term, target, depth))
+        return R_NOMATCH;
     enum dns_rrtype type = r->in->family == 4 ? DNS_TYPE_A : DNS_TYPE_AAAA;
     query_text(q, sizeof q, type, target);
     const struct dns_answer *a = ask(r, target, type);
@@ -501,6 +525,8 @@ static int mech_mx(struct run *r, const struct spf_term *t, const char *term,
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
         return x;
+    if (!target_usable(r, term, target, depth))
+        return R_NOMATCH;
     query_text(q, sizeof q, DNS_TYPE_MX, target);
     const struct dns_answer *a = ask(r, target, DNS_TYPE_MX);
     if (!a)
@@ -604,6 +630,8 @@ static int mech_exists(struct run *r, const struct spf_term *t, const char *term
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
         return x;
+    if (!target_usable(r, term, target, depth))
+        return R_NOMATCH;
     /* §5.7: always an A query, whatever the client's address family */
     query_text(q, sizeof q, DNS_TYPE_A, target);
     const struct dns_answer *a = ask(r, target, DNS_TYPE_A);
