@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "authtxt/dmarc.h"
 #include "authtxt/dnssource.h"
 #include "authtxt/strbuf.h"
 
@@ -157,5 +158,67 @@ enum spf_macro_status spf_macro_expand(const char *spec, size_t len,
                                        bool domain, struct strbuf *out);
 /* Does spec use %{p} (any case)? */
 bool spf_macro_uses_p(const char *spec, size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* DMARC (RFC 9989, with the RFC 7489 view beside it)                     */
+
+enum check_dmarc_result {
+    CHECK_DMARC_NONE = 0, /* no policy applies (no record, or not usable) */
+    CHECK_DMARC_PASS,
+    CHECK_DMARC_FAIL,
+    CHECK_DMARC_TEMPERROR, /* a DNS error while finding the policy */
+    CHECK_DMARC_PERMERROR, /* no single author domain (missing or several From) */
+};
+
+/* "pass", "fail", "none", "temperror", "permerror".  Static. */
+const char *check_dmarc_result_name(enum check_dmarc_result r);
+
+#define CHECK_DKIM_DOMAINS_MAX 64
+
+struct dmarc_eval_input {
+    const char *from_domain;  /* the RFC5322.From domain (A-labels); NULL when
+                                 there is no single one */
+    const char *from_problem; /* why from_domain is NULL, in words */
+    const char *psl_org;      /* RFC 7489 organizational domain (libpsl), or NULL */
+    bool spf_evaluated;       /* false: SPF was not checked (no --ip) */
+    enum check_spf_result spf_result;
+    const char *spf_domain;   /* the domain SPF checked (MAIL FROM or HELO) */
+    const char *const *dkim_pass_domains; /* d= of the signatures that passed */
+    size_t ndkim_pass;
+};
+
+/* What the receiver does with the message. */
+enum check_disposition {
+    CHECK_DISPOSITION_NONE = 0,
+    CHECK_DISPOSITION_QUARANTINE,
+    CHECK_DISPOSITION_REJECT,
+};
+
+struct dmarc_eval_internal;
+
+struct dmarc_eval {
+    enum check_dmarc_result result;
+    enum check_disposition disposition, disposition_7489;
+    bool spf_aligned, dkim_aligned;
+    char domain[256];        /* the author domain ("" when none) */
+    char policy_domain[256]; /* where the record in force was found ("" none) */
+    char org_domain[256];    /* RFC 9989 organizational domain */
+    char psl_org[256];       /* RFC 7489 organizational domain ("" unknown) */
+    char *record;            /* the record in force, or NULL */
+    char reason[700];        /* one sentence on the outcome */
+    bool rfc7489_differs;    /* the RFC 7489 view gives another disposition or domain */
+    char rfc7489[700];       /* that view in words ("" when it does not differ) */
+    struct check_trace trace;
+    struct check_needs needs;
+    struct dmarc_eval_internal *in;
+};
+
+bool dmarc_eval_init(struct dmarc_eval *ev, const struct dmarc_eval_input *input);
+void dmarc_eval_free(struct dmarc_eval *ev);
+/* Discovery by the RFC 9989 tree walk over src, alignment, the result and
+ * the disposition (sp, np, t=y).  Same protocol as spf_eval_run. */
+enum check_status dmarc_eval_run(struct dmarc_eval *ev, const struct dns_source *src);
+/* "none", "quarantine", "reject".  Static. */
+const char *check_disposition_name(enum check_disposition d);
 
 #endif
