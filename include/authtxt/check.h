@@ -221,4 +221,96 @@ enum check_status dmarc_eval_run(struct dmarc_eval *ev, const struct dns_source 
 /* "none", "quarantine", "reject".  Static. */
 const char *check_disposition_name(enum check_disposition d);
 
+/* ---------------------------------------------------------------------- */
+/* Messages (RFC 5322): a bounded header/body splitter                    */
+
+#define MESSAGE_MAX (10u << 20)        /* 10 MB: larger messages are refused */
+#define MESSAGE_HEADER_MAX (1u << 20)  /* 1 MB of header section */
+#define MESSAGE_FIELDS_MAX 20000       /* header fields kept */
+
+/* One header field.  Pointers borrow from the message text. */
+struct message_field {
+    const char *name; /* up to the colon, trailing blanks cut */
+    size_t name_len;
+    const char *raw;  /* the whole field, name to the end of its last line,
+                         line ends as in the input, without the last one */
+    size_t raw_len;
+    const char *value; /* after the colon */
+    size_t value_len;
+};
+
+struct message {
+    const char *text; /* borrowed: the caller keeps it alive */
+    size_t len;
+    struct message_field *fields; /* in order, top first (owned) */
+    size_t nfields;
+    const char *body; /* after the empty line; len 0 when there is none */
+    size_t body_len;
+    bool truncated_fields; /* more than MESSAGE_FIELDS_MAX */
+    char error[200];       /* why the message was refused, or a warning */
+};
+
+/* Split text[0..len) (LF or CRLF line ends, any bytes) into fields and
+ * body.  False (with the reason in m->error) when it is over MESSAGE_MAX,
+ * the header section is over MESSAGE_HEADER_MAX, or out of memory.  A line
+ * in the header that is not a field (no colon) ends the header section and
+ * is noted in m->error.  O(len); one allocation. */
+bool message_parse(struct message *m, const char *text, size_t len);
+void message_free(struct message *m);
+/* The RFC5322.From domain, lower case, into out.  False with the reason in
+ * why when there is no From field, several From fields, several
+ * addresses in it (RFC 7489 §6.6.1), or no domain. */
+bool message_from_domain(const struct message *m, char *out, size_t size, char *why,
+                         size_t whylen);
+
+/* ---------------------------------------------------------------------- */
+/* DKIM verification (RFC 6376 §6, RFC 8301, RFC 8463)                     */
+
+enum check_dkim_result {
+    CHECK_DKIM_NONE = 0, /* not used for a signature; "no signature" overall */
+    CHECK_DKIM_PASS,
+    CHECK_DKIM_FAIL,      /* the hashes or the signature do not verify */
+    CHECK_DKIM_NEUTRAL,   /* the signature cannot be checked (unknown algorithm) */
+    CHECK_DKIM_POLICY,    /* verifies, but not acceptable: rsa-sha1, RSA < 1024 bits */
+    CHECK_DKIM_TEMPERROR, /* the key could not be fetched (DNS error) */
+    CHECK_DKIM_PERMERROR, /* bad signature field, missing, revoked or bad key */
+};
+
+/* "pass", "fail", "neutral", "policy", "temperror", "permerror", "none". */
+const char *check_dkim_result_name(enum check_dkim_result r);
+
+#define DKIM_VERIFY_MAX_SIGNATURES 1000 /* signatures looked at; the rest are counted */
+
+struct dkim_signature_check {
+    size_t field;           /* index of the DKIM-Signature field in the message */
+    char domain[256];       /* d= ("" when missing) */
+    char selector[128];     /* s= */
+    char algorithm[32];     /* a= as written */
+    enum check_dkim_result result;
+    char reason[700];       /* why, in words */
+    bool testing;           /* the key has t=y (RFC 6376 §3.6.1) */
+    bool expired;           /* x= is in the past */
+    struct check_trace trace;
+};
+
+struct dkim_verify_internal;
+
+struct dkim_verify {
+    struct dkim_signature_check *sigs;
+    size_t count;
+    size_t skipped;             /* signatures over DKIM_VERIFY_MAX_SIGNATURES */
+    struct check_needs needs;
+    struct dkim_verify_internal *in;
+};
+
+/* Find the DKIM-Signature fields of m (borrowed: keep m and its text alive
+ * until dkim_verify_free).  now is for x= (seconds since the epoch; 0
+ * skips the check).  False when out of memory. */
+bool dkim_verify_init(struct dkim_verify *v, const struct message *m, long long now);
+void dkim_verify_free(struct dkim_verify *v);
+/* Fetch each signature's key through src and verify (same protocol as
+ * spf_eval_run).  Body hashes are computed once per (canonicalization,
+ * l=) and kept between runs.  O(message x distinct body variants). */
+enum check_status dkim_verify_run(struct dkim_verify *v, const struct dns_source *src);
+
 #endif

@@ -22,6 +22,9 @@ static const char usage_text[] =
     "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
     "                  [--selector S] [--against FILE | --dns ... | --doh ...]\n"
     "                  [--json]\n"
+    "  authtxt check   [--ip IP --mail-from ADDR --helo NAME] [--from ADDR]\n"
+    "                  [--message FILE] [--load FILE] [NETWORK OPTIONS] [--json]\n"
+    "  authtxt check   --spoof DOMAIN [--subdomain NAME] [--load FILE] [--json]\n"
     "  authtxt --help | --version\n"
     "\n"
     "Network options: --selector S (repeatable), --dns HOST[:PORT],\n"
@@ -32,6 +35,7 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
     "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O.\n"
+    "check: 0 passes, 1 quarantined or marked, 2 rejected, 3 usage/I/O, 4 DNS failure.\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -65,6 +69,8 @@ int main(int argc, char **argv)
             return cmd_fetch(argc - 1, argv + 1);
         if (strcmp(cmd, "diff") == 0)
             return cmd_diff(argc - 1, argv + 1);
+        if (strcmp(cmd, "check") == 0)
+            return cmd_check(argc - 1, argv + 1);
     }
     /* No command: the editor, with its options and an optional DOMAIN
      * (a word with a dot in it; any other word is a mistyped command). */

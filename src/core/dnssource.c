@@ -335,10 +335,18 @@ static const struct dns_answer *table_lookup(const struct dns_source *src, const
         if (!cname) {
             if (!t->authoritative)
                 return NULL;
+            /* An overlay answers only the names it holds (exact), so a
+             * draft at _dmarc.example.com does not hide example.com. */
+            if (t->next) {
+                bool exact = false;
+                for (size_t i = 0; i < t->count && !exact; i++)
+                    exact = strcmp(t->entries[i].name, norm) == 0;
+                if (exact)
+                    return &t->nodata;
+                return t->next->lookup(t->next, norm, type);
+            }
             if (has_norm(t, norm))
                 return &t->nodata;
-            if (step == 0 && t->next)
-                return t->next->lookup(t->next, name, type);
             return &t->nxdomain;
         }
         memcpy(norm, cname->target, strlen(cname->target) + 1);
