@@ -224,7 +224,9 @@ enum check_status dmarc_eval_run(struct dmarc_eval *ev, const struct dns_source 
             continue;
         check_trace_add(&ev->trace, 0, "RFC 9989 §4.10", "check.dmarc.walk", q, ans,
                         "%s %s", d->steps[i].on_walk ? "tree walk:" : "RFC 7489 PSL view:",
-                        d->steps[i].record != DMARC_NONE ? "a DMARC record"
+                        a->status != DNS_OK && !dns_status_is_void(a->status)
+                            ? "DNS error"
+                        : d->steps[i].record != DMARC_NONE ? "a DMARC record"
                         : d->steps[i].ndmarc > 1         ? "several DMARC records (discarded)"
                                                          : "no DMARC record");
     }
