@@ -506,7 +506,14 @@ static bool verify_one(struct dkim_verify *v, size_t idx, const struct dns_sourc
             "the key is revoked (empty p=)");
         goto done;
     }
-    if (key.key.status != DKIM_KEY_STATUS_OK) {
+    /* A bare PKCS#1 RSAPublicKey: OpenDKIM rejects it, dkimpy and mailauth
+     * accept it (platform-notes §6); accepted here, with a note. */
+    bool pkcs1 = key.key.problem == DKIM_KEY_PROBLEM_PKCS1;
+    if (pkcs1)
+        check_trace_add(t, 0, "RFC 6376 §3.6.1", "lint.dkim-bad-key", NULL, NULL,
+                        "p= is a bare PKCS#1 RSA key, not SubjectPublicKeyInfo: accepted here, "
+                        "but some verifiers (OpenDKIM) reject it");
+    if (key.key.status != DKIM_KEY_STATUS_OK && !pkcs1) {
         SET(CHECK_DKIM_PERMERROR, "RFC 6376 §3.6.1", "lint.dkim-bad-key", "malformed key: %s",
             key_problem_words(&key.key));
         goto done;

@@ -53,7 +53,7 @@ bool message_parse(struct message *m, const char *text, size_t len)
             i = e < len ? e + 1 : len;
             break;
         }
-        if (i > MESSAGE_HEADER_MAX) {
+        if (content_end > MESSAGE_HEADER_MAX) {
             snprintf(m->error, sizeof m->error,
                      "the header section is over %u bytes: refused", MESSAGE_HEADER_MAX);
             free(m->fields);
