@@ -63,6 +63,8 @@ void diag_list_free(struct diag_list *list)
 
 static struct diag *diag_slot(struct diag_list *list)
 {
+    if (!list) /* a caller that wants no diagnostics (dmarc_parse from dmarc_eval) */
+        return NULL;
     if (list->count >= DIAG_LIST_MAX) {
         list->dropped++;
         return NULL;
