@@ -117,7 +117,7 @@ bool message_from_domain(const struct message *m, char *out, size_t size, char *
         return false;
     }
     if (count > 1) {
-        snprintf(why, whylen, "the message has %zu From: header fields (RFC 7489 §6.6.1)", count);
+        snprintf(why, whylen, "the message has %zu From: header fields (RFC 7489 section 6.6.1)", count);
         return false;
     }
     /* Walk the value: skip quoted strings and comments; note commas (more
@@ -159,7 +159,7 @@ bool message_from_domain(const struct message *m, char *out, size_t size, char *
             at = i;
     }
     if (commas) {
-        snprintf(why, whylen, "the From: field holds %zu addresses (RFC 7489 §6.6.1)",
+        snprintf(why, whylen, "the From: field holds %zu addresses (RFC 7489 section 6.6.1)",
                  commas + 1);
         return false;
     }
