@@ -438,10 +438,13 @@ static bool target_usable(struct run *r, const char *term, const char *target, u
     return false;
 }
 
-/* §4.6.4: count a DNS-querying term; over the limit is permerror. */
-static bool lookup_count(struct run *r, unsigned depth, const char *term)
+/* §4.6.4: count a DNS-querying term; over the limit is permerror.  What
+ * a term costs is the parse model's (spf_term.lookups), the same count
+ * lint and the include tree (spf_tree.c) use. */
+static bool lookup_count(struct run *r, unsigned depth, const struct spf_term *t,
+                         const char *term)
 {
-    r->lookups++;
+    r->lookups += t->lookups;
     if (r->lookups > SPF_LOOKUP_LIMIT) {
         check_trace_add(&r->ev->trace, depth, "RFC 7208 §4.6.4", "lint.spf-lookup-limit", NULL,
                         NULL,
@@ -486,7 +489,7 @@ static int mech_a(struct run *r, const struct spf_term *t, const char *term, con
                   unsigned depth)
 {
     char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
-    if (!lookup_count(r, depth, term))
+    if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
@@ -520,7 +523,7 @@ static int mech_mx(struct run *r, const struct spf_term *t, const char *term,
                    const char *domain, unsigned depth)
 {
     char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
-    if (!lookup_count(r, depth, term))
+    if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
@@ -611,7 +614,7 @@ static int mech_ptr(struct run *r, const struct spf_term *t, const char *term,
     char names[PTR_NAMES_MAX][DNS_SOURCE_NAME_MAX + 1];
     size_t n = 0;
     bool is_void = false;
-    if (!lookup_count(r, depth, term))
+    if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
@@ -643,7 +646,7 @@ static int mech_exists(struct run *r, const struct spf_term *t, const char *term
                        const char *domain, unsigned depth)
 {
     char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
-    if (!lookup_count(r, depth, term))
+    if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
@@ -689,7 +692,7 @@ static int mech_include(struct run *r, const struct spf_term *t, const char *ter
                         const char *domain, unsigned depth)
 {
     char target[DNS_SOURCE_NAME_MAX + 1];
-    if (!lookup_count(r, depth, term))
+    if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
     int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
     if (x != R_MATCH)
@@ -872,7 +875,7 @@ static int eval_record(struct run *r, struct spf_record *rec, const char *text,
         char target[DNS_SOURCE_NAME_MAX + 1];
         snprintf(term, sizeof term, "%.*s", (int)(t->whole.end - t->whole.start),
                  text + t->whole.start);
-        if (!lookup_count(r, depth, term))
+        if (!lookup_count(r, depth, t, term))
             return CHECK_SPF_PERMERROR;
         int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
         if (x != R_MATCH)
