@@ -5,9 +5,10 @@
  * One implementation lives here, the answer table (struct dns_table), in
  * two modes:
  *   - a zone (authoritative): names it holds answer from it, a type it
- *     lacks is NODATA, a missing name NXDOMAIN, or, when `next` is set, the
- *     next source answers it (the --load overlay: drafts "as if published"
- *     over live DNS);
+ *     lacks is NODATA, a missing name NXDOMAIN; or, when `next` is set, an
+ *     overlay (--load: drafts "as if published" over live DNS): the exact
+ *     names it holds answer TXT from it, everything else (other names, and
+ *     the other types of its names) comes from the next source;
  *   - a cache (not authoritative): a name/type it lacks is "not known yet"
  *     (NULL), which makes an evaluator stop with a list of questions; the
  *     network layer (src/net/dnssource_net.c) asks them and fills the cache.

@@ -341,7 +341,9 @@ static const struct dns_answer *table_lookup(const struct dns_source *src, const
                 bool exact = false;
                 for (size_t i = 0; i < t->count && !exact; i++)
                     exact = strcmp(t->entries[i].name, norm) == 0;
-                if (exact)
+                /* The drafts are TXT records: other types of a name the
+                 * overlay holds still come from the next source. */
+                if (exact && type == DNS_TYPE_TXT)
                     return &t->nodata;
                 return t->next->lookup(t->next, norm, type);
             }
