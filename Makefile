@@ -175,6 +175,7 @@ bench: deps $(BENCH_BIN) $(BIN)
 	@tests/bench/bench_zone.sh $(BIN)
 	@tests/bench/tui_perf.sh $(BIN)
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
+	@tests/dns/bench_check.sh $(BIN) 25
 
 screenshots: deps-screenshots $(BIN) dns-tools
 	tests/e2e/screenshots.sh $(BIN) screenshots

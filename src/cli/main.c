@@ -26,6 +26,9 @@ static const char usage_text[] =
     "  authtxt dkim    keygen --domain D --selector S [--type rsa|ed25519] [--out DIR]\n"
     "  authtxt dkim    match --key FILE --selector S (DOMAIN | --load FILE | --record R)\n"
     "  authtxt dkim    rotate --domain D --from OLD --to NEW [--out DIR]\n"
+    "  authtxt check   [--ip IP --mail-from ADDR --helo NAME] [--from ADDR]\n"
+    "                  [--message FILE] [--load FILE] [NETWORK OPTIONS] [--json]\n"
+    "  authtxt check   --spoof DOMAIN [--subdomain NAME] [--load FILE] [--json]\n"
     "  authtxt --help | --version\n"
     "\n"
     "Network options: --selector S (repeatable), --dns HOST[:PORT],\n"
@@ -38,6 +41,7 @@ static const char usage_text[] =
     "dkim match: 0 match, 1 no match, 2 record or key broken, 3 usage/I/O,\n"
     "  4 DNS failure.\n"
     "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O.\n"
+    "check: 0 passes, 1 quarantined or marked, 2 rejected, 3 usage/I/O, 4 DNS failure.\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -73,6 +77,8 @@ int main(int argc, char **argv)
             return cmd_diff(argc - 1, argv + 1);
         if (strcmp(cmd, "dkim") == 0)
             return cmd_dkim(argc - 1, argv + 1);
+        if (strcmp(cmd, "check") == 0)
+            return cmd_check(argc - 1, argv + 1);
     }
     /* No command: the editor, with its options and an optional DOMAIN
      * (a word with a dot in it; any other word is a mistyped command). */

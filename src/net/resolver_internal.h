@@ -21,6 +21,7 @@ struct resolver_result {
     enum dns_status status;
     struct dns_txt_answer txt; /* TXT records kept (caller frees) */
     unsigned count;            /* records of the type asked */
+    struct dns_answer rrs;     /* A/AAAA/MX/PTR records kept (caller frees) */
     bool truncated;            /* cut at NET_MAX_TXT_* */
     bool tc;                   /* the message had the TC bit */
     char error[RESOLVER_ERROR_MAX];
