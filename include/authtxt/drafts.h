@@ -229,9 +229,11 @@ void drafts_load_example(struct drafts *d);
 bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot);
 
 /* Can every wanted draft be written to DNS?  Each text must fit one TXT
- * record (DRAFTS_TEXT_MAX bytes, see above) and must not hold a NUL byte
- * a zone file cannot carry.  Appends one zone-too-large diagnostic per
- * draft that does not fit (diags may be NULL) and returns false then.
+ * record (DRAFTS_TEXT_MAX bytes of ASCII, see above; a little less when
+ * multi-byte UTF-8 characters make strings shorter than 255 bytes, since
+ * a string is never split inside one) and the TTL must be at most
+ * ZONE_TTL_MAX.  Appends one zone-too-large diagnostic per draft that
+ * does not fit (diags may be NULL) and returns false then.
  * The save flow calls it first and refuses to save (saying why) when it
  * fails: a draft is never reported saved and silently not written. */
 bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags);
