@@ -99,15 +99,17 @@ void drafts_free(struct drafts *d);
 
 /* Replace one draft's text (the raw editor), re-analyze it and re-run the
  * cross lint.  An empty text removes the draft.  Any text is accepted (a
- * broken draft is kept with its diagnostics); returns false only when out
- * of memory.  Undo label "raw edit <kind>".  Cost: one record_analyze plus
- * the cross rules (microseconds). */
+ * broken draft is kept with its diagnostics) up to RECORD_MAX_LEN bytes; a
+ * longer one is refused (false, nothing changed: it could be neither
+ * analyzed nor kept).  Also false when out of memory.  The same text again
+ * is no edit (no step, origin kept).  Undo label "raw edit <kind>" ("raw
+ * edit spf").  Cost: one record_analyze plus the cross rules. */
 bool drafts_set_text(struct drafts *d, enum draft_slot slot, const char *text, size_t len);
 
 /* Replace one draft's text from outside the editor (the live record copied
  * in, a key generated elsewhere) and set its origin (FETCHED, LOADED or
  * COMPOSED).  One undo step labelled `label` (NULL: "replace <kind>").
- * Returns false only when out of memory. */
+ * False as for drafts_set_text. */
 bool drafts_replace(struct drafts *d, enum draft_slot slot, const char *text, size_t len,
                     enum draft_origin origin, const char *label);
 
