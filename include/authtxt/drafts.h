@@ -73,15 +73,15 @@ enum draft_origin {
 struct drafts_history; /* internal (drafts_undo.c) */
 
 struct drafts {
-    char domain[DRAFTS_NAME_MAX + 1];         /* "example.com", no trailing dot */
-    char selector[DRAFTS_SELECTOR_MAX + 1];   /* DKIM selector label(s) */
-    unsigned ttl;                             /* seconds, for every record */
-    struct record rec[DRAFT_COUNT];           /* rec[slot].len == 0: no draft */
-    enum draft_origin origin[DRAFT_COUNT];    /* where each text came from */
-    struct diag_list cross;                   /* cross_lint of the three */
-    long long now;                            /* clock for time-based rules; 0 none */
-    struct drafts_history *history;           /* undo/redo, owned; NULL until
-                                                 the first recorded step */
+    char domain[DRAFTS_NAME_MAX + 1];       /* "example.com", no trailing dot */
+    char selector[DRAFTS_SELECTOR_MAX + 1]; /* DKIM selector label(s) */
+    unsigned ttl;                           /* seconds, for every record */
+    struct record rec[DRAFT_COUNT];         /* rec[slot].len == 0: no draft */
+    enum draft_origin origin[DRAFT_COUNT];  /* where each text came from */
+    struct diag_list cross;                 /* cross_lint of the three */
+    long long now;                          /* clock for time-based rules; 0 none */
+    struct drafts_history *history;         /* undo/redo, owned; NULL until
+                                               the first recorded step */
 };
 
 /* Read the fields above freely; change them only through the calls below
