@@ -73,15 +73,15 @@ enum draft_origin {
 struct drafts_history; /* internal (drafts_undo.c) */
 
 struct drafts {
-    char domain[DRAFTS_NAME_MAX + 1];         /* "example.com", no trailing dot */
-    char selector[DRAFTS_SELECTOR_MAX + 1];   /* DKIM selector label(s) */
-    unsigned ttl;                             /* seconds, for every record */
-    struct record rec[DRAFT_COUNT];           /* rec[slot].len == 0: no draft */
-    enum draft_origin origin[DRAFT_COUNT];    /* where each text came from */
-    struct diag_list cross;                   /* cross_lint of the three */
-    long long now;                            /* clock for time-based rules; 0 none */
-    struct drafts_history *history;           /* undo/redo, owned; NULL until
-                                                 the first recorded step */
+    char domain[DRAFTS_NAME_MAX + 1];       /* "example.com", no trailing dot */
+    char selector[DRAFTS_SELECTOR_MAX + 1]; /* DKIM selector label(s) */
+    unsigned ttl;                           /* seconds, for every record */
+    struct record rec[DRAFT_COUNT];         /* rec[slot].len == 0: no draft */
+    enum draft_origin origin[DRAFT_COUNT];  /* where each text came from */
+    struct diag_list cross;                 /* cross_lint of the three */
+    long long now;                          /* clock for time-based rules; 0 none */
+    struct drafts_history *history;         /* undo/redo, owned; NULL until
+                                               the first recorded step */
 };
 
 /* Read the fields above freely; change them only through the calls below
@@ -99,15 +99,17 @@ void drafts_free(struct drafts *d);
 
 /* Replace one draft's text (the raw editor), re-analyze it and re-run the
  * cross lint.  An empty text removes the draft.  Any text is accepted (a
- * broken draft is kept with its diagnostics); returns false only when out
- * of memory.  Undo label "raw edit <kind>".  Cost: one record_analyze plus
- * the cross rules (microseconds). */
+ * broken draft is kept with its diagnostics) up to RECORD_MAX_LEN bytes; a
+ * longer one is refused (false, nothing changed: it could be neither
+ * analyzed nor kept).  Also false when out of memory.  The same text again
+ * is no edit (no step, origin kept).  Undo label "raw edit <kind>" ("raw
+ * edit spf").  Cost: one record_analyze plus the cross rules. */
 bool drafts_set_text(struct drafts *d, enum draft_slot slot, const char *text, size_t len);
 
 /* Replace one draft's text from outside the editor (the live record copied
  * in, a key generated elsewhere) and set its origin (FETCHED, LOADED or
  * COMPOSED).  One undo step labelled `label` (NULL: "replace <kind>").
- * Returns false only when out of memory. */
+ * False as for drafts_set_text. */
 bool drafts_replace(struct drafts *d, enum draft_slot slot, const char *text, size_t len,
                     enum draft_origin origin, const char *label);
 
@@ -237,9 +239,11 @@ void drafts_load_example(struct drafts *d);
 bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot);
 
 /* Can every wanted draft be written to DNS?  Each text must fit one TXT
- * record (DRAFTS_TEXT_MAX bytes, see above) and must not hold a NUL byte
- * a zone file cannot carry.  Appends one zone-too-large diagnostic per
- * draft that does not fit (diags may be NULL) and returns false then.
+ * record (DRAFTS_TEXT_MAX bytes of ASCII, see above; a little less when
+ * multi-byte UTF-8 characters make strings shorter than 255 bytes, since
+ * a string is never split inside one) and the TTL must be at most
+ * ZONE_TTL_MAX.  Appends one zone-too-large diagnostic per draft that
+ * does not fit (diags may be NULL) and returns false then.
  * The save flow calls it first and refuses to save (saying why) when it
  * fails: a draft is never reported saved and silently not written. */
 bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags);

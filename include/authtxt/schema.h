@@ -52,25 +52,25 @@ struct schema_choice {
 };
 
 struct schema_tag {
-    unsigned id;          /* enum dmarc_tag_id / dkim_key_tag_id / dkim_sig_tag_id */
-    const char *name;     /* "adkim" */
-    const char *label;    /* "DKIM alignment" */
-    const char *help_id;  /* "dmarc.tag.adkim" */
+    unsigned id;         /* enum dmarc_tag_id / dkim_key_tag_id / dkim_sig_tag_id */
+    const char *name;    /* "adkim" */
+    const char *label;   /* "DKIM alignment" */
+    const char *help_id; /* "dmarc.tag.adkim" */
     enum schema_value value;
     const struct schema_choice *choices; /* nchoices entries (0: none) */
     size_t nchoices;
-    unsigned long long min, max;  /* NUMBER: inclusive range */
-    const char *default_value;    /* what receivers assume when absent, as a
-                                     value; NULL when none or when it depends
-                                     on other tags (sp: the value of p) */
-    const char *default_text;     /* the default in words, for display */
+    unsigned long long min, max; /* NUMBER: inclusive range */
+    const char *default_value;   /* what receivers assume when absent, as a
+                                    value; NULL when none or when it depends
+                                    on other tags (sp: the value of p) */
+    const char *default_text;    /* the default in words, for display */
     enum schema_status status;
-    const char *section;          /* "RFC 9989 §4.7" */
-    bool required;                /* the record is not valid without it */
-    const char *group;            /* form group heading: "Policy", "Alignment",
-                                     "Reports", "Removed in RFC 9989" ...; rows of
-                                     one group are adjacent */
-    unsigned order;               /* canonical record position for a new tag */
+    const char *section; /* "RFC 9989 §4.7" */
+    bool required;       /* the record is not valid without it */
+    const char *group;   /* form group heading: "Policy", "Alignment",
+                            "Reports", "Removed in RFC 9989" ...; rows of
+                            one group are adjacent */
+    unsigned order;      /* canonical record position for a new tag */
 };
 
 /* The rows of `kind` in display order (RECORD_DMARC, RECORD_DKIM_KEY,

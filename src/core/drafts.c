@@ -375,6 +375,13 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
         strbuf_putc(&owner, '.');
         strbuf_reset(&scratch);
         struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, r->text, r->len};
+        if (d->ttl > ZONE_TTL_MAX) {
+            ok = false;
+            diag_add(diags, RULE_ZONE_TOO_LARGE, 0, 0,
+                     "the TTL %u is larger than DNS allows (%u, RFC 2181 §8)", d->ttl,
+                     (unsigned)ZONE_TTL_MAX);
+            break;
+        }
         if (!zone_write_txt(&scratch, &txt, NULL) || scratch.failed) {
             ok = false;
             diag_add(diags, RULE_ZONE_TOO_LARGE, 0, r->len,

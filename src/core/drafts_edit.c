@@ -103,8 +103,7 @@ static bool edit_begin(struct edit *e, struct drafts *d, enum draft_slot slot,
     }
     if (!model_ready(e->r, slot)) {
         const char *m = drafts_minimal_text(slot);
-        if (!drafts_record_analyze(d, slot, m, strlen(m)) ||
-            !model_ready(e->r, slot)) {
+        if (!drafts_record_analyze(d, slot, m, strlen(m)) || !model_ready(e->r, slot)) {
             drafts_snapshot_restore(d, &e->before);
             drafts_snapshot_free(&e->before);
             if (why)
@@ -121,8 +120,7 @@ static bool edit_begin(struct edit *e, struct drafts *d, enum draft_slot slot,
 static void edit_restore(struct edit *e)
 {
     const struct drafts_snapshot *b = &e->before;
-    drafts_analyze_slot(e->d, e->slot, b->text[e->slot] ? b->text[e->slot] : "",
-                        b->len[e->slot]);
+    drafts_analyze_slot(e->d, e->slot, b->text[e->slot] ? b->text[e->slot] : "", b->len[e->slot]);
 }
 
 static bool edit_end(struct edit *e, bool ok, const char *label, struct diag_list *why)
@@ -268,8 +266,7 @@ bool drafts_uri_add(struct drafts *d, const char *list, const char *uri, size_t 
 {
     char snip[24];
     if (!list || (!name_is(list, "rua", true) && !name_is(list, "ruf", true)))
-        return refuse(why, 0, "'%s' is no report address list: rua or ruf",
-                      name_snip(list, snip));
+        return refuse(why, 0, "'%s' is no report address list: rua or ruf", name_snip(list, snip));
     if (!uri)
         uri = "", len = 0;
     struct edit e;
@@ -285,8 +282,7 @@ bool drafts_uri_remove(struct drafts *d, const char *list, size_t index, struct 
 {
     char snip[24];
     if (!list || (!name_is(list, "rua", true) && !name_is(list, "ruf", true)))
-        return refuse(why, 0, "'%s' is no report address list: rua or ruf",
-                      name_snip(list, snip));
+        return refuse(why, 0, "'%s' is no report address list: rua or ruf", name_snip(list, snip));
     struct edit e;
     if (!edit_begin(&e, d, DRAFT_DMARC, why))
         return false;
@@ -306,8 +302,8 @@ bool drafts_dkim_paste_key(struct drafts *d, const char *text, size_t len,
         return false;
     struct strbuf msg;
     strbuf_init(&msg);
-    bool ok = dkim_why(dkim_key_set_p_from_paste(e.r->dkim_key, text, len, report, &msg), &msg,
-                       why, len);
+    bool ok =
+        dkim_why(dkim_key_set_p_from_paste(e.r->dkim_key, text, len, report, &msg), &msg, why, len);
     strbuf_free(&msg);
     return edit_end(&e, ok, "paste DKIM key", why);
 }
@@ -349,8 +345,7 @@ bool drafts_spf_move(struct drafts *d, size_t index, bool up, struct diag_list *
     return edit_end(&e, ok, label, why);
 }
 
-bool drafts_spf_qualify(struct drafts *d, size_t index, enum spf_qualifier q,
-                        struct diag_list *why)
+bool drafts_spf_qualify(struct drafts *d, size_t index, enum spf_qualifier q, struct diag_list *why)
 {
     struct edit e;
     if (!edit_begin(&e, d, DRAFT_SPF, why))

@@ -14,10 +14,10 @@ struct drafts_history {
     size_t nundo;
     struct drafts_snapshot *redo; /* the next redo last */
     size_t nredo;
-    size_t bytes;                   /* text held by both stacks */
-    unsigned group_depth;           /* open drafts_group_begin calls */
-    struct drafts_snapshot group;   /* the state at the outermost begin */
-    bool group_ok;                  /* `group` was taken */
+    size_t bytes;                 /* text held by both stacks */
+    unsigned group_depth;         /* open drafts_group_begin calls */
+    struct drafts_snapshot group; /* the state at the outermost begin */
+    bool group_ok;                /* `group` was taken */
 };
 
 bool drafts_snapshot_take(const struct drafts *d, struct drafts_snapshot *s)
@@ -150,20 +150,11 @@ void drafts_history_record(struct drafts *d, struct drafts_snapshot *before, con
     push_undo(h, before, label);
 }
 
-bool drafts_can_undo(const struct drafts *d)
-{
-    return d->history && d->history->nundo > 0;
-}
+bool drafts_can_undo(const struct drafts *d) { return d->history && d->history->nundo > 0; }
 
-bool drafts_can_redo(const struct drafts *d)
-{
-    return d->history && d->history->nredo > 0;
-}
+bool drafts_can_redo(const struct drafts *d) { return d->history && d->history->nredo > 0; }
 
-size_t drafts_undo_depth(const struct drafts *d)
-{
-    return d->history ? d->history->nundo : 0;
-}
+size_t drafts_undo_depth(const struct drafts *d) { return d->history ? d->history->nundo : 0; }
 
 const char *drafts_undo_label(const struct drafts *d)
 {

@@ -12,21 +12,22 @@
  * without choices still has an array to point at). */
 #define CHOICES(...) __VA_ARGS__
 #define C(value, label, help) {value, label, help},
+#define V(value, label, help) {value, label, help},
 #define NCHOICES(a) (sizeof(a) / sizeof((a)[0]) - 1)
 
-#define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,       \
+#define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,        \
                   section, req, group, order)                                                      \
     static const struct schema_choice dmarc_choices_##id[] = {choices{NULL, NULL, NULL}};
 #include "authtxt/dmarc_tags.def"
 #undef DMARC_TAG
 
-#define DKIM_KEY_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+#define DKIM_KEY_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,     \
                      section, req, group, order, fws)                                              \
     static const struct schema_choice key_choices_##id[] = {choices{NULL, NULL, NULL}};
 #include "authtxt/dkim_key_tags.def"
 #undef DKIM_KEY_TAG
 
-#define DKIM_SIG_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+#define DKIM_SIG_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,     \
                      section, req, group, order, fws)                                              \
     static const struct schema_choice sig_choices_##id[] = {choices{NULL, NULL, NULL}};
 #include "authtxt/dkim_sig_tags.def"
@@ -52,7 +53,7 @@
      order},
 
 static const struct schema_tag dmarc_rows[] = {
-#define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,       \
+#define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,        \
                   section, req, group, order)                                                      \
     ROW(dmarc, DMARC_TAG_, id, name, label, help, value, min, max, defval, deftext, status,        \
         section, req, group, order)
@@ -61,7 +62,7 @@ static const struct schema_tag dmarc_rows[] = {
 };
 
 static const struct schema_tag key_rows[] = {
-#define DKIM_KEY_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+#define DKIM_KEY_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,     \
                      section, req, group, order, fws)                                              \
     ROW(key, DKIM_KEY_TAG_, id, name, label, help, value, min, max, defval, deftext, status,       \
         section, req, group, order)
@@ -70,7 +71,7 @@ static const struct schema_tag key_rows[] = {
 };
 
 static const struct schema_tag sig_rows[] = {
-#define DKIM_SIG_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+#define DKIM_SIG_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,     \
                      section, req, group, order, fws)                                              \
     ROW(sig, DKIM_SIG_TAG_, id, name, label, help, value, min, max, defval, deftext, status,       \
         section, req, group, order)

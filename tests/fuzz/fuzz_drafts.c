@@ -83,11 +83,11 @@ static void check_current(const struct drafts *d, enum draft_slot slot, int op)
     strbuf_free(&f);
 }
 
-static const char *const tags[] = {"p", "sp", "np", "pct", "fo", "rf", "ri", "adkim", "aspf",
-                                   "t",  "psd", "v", "k",   "h",  "s",  "n",  "g",     "x"};
-static const char *const values[] = {"reject", "none", "quarantine", "50", "100", "150", "r", "s",
-                                     "y",      "n",    "rsa",        "ed25519", "sha256", "email",
-                                     "*",      "",     "0:1",        "DMARC1",  "DKIM1"};
+static const char *const tags[] = {"p", "sp",  "np", "pct", "fo", "rf", "ri", "adkim", "aspf",
+                                   "t", "psd", "v",  "k",   "h",  "s",  "n",  "g",     "x"};
+static const char *const values[] = {
+    "reject", "none",    "quarantine", "50",    "100", "150", "r",   "s",      "y",    "n",
+    "rsa",    "ed25519", "sha256",     "email", "*",   "",    "0:1", "DMARC1", "DKIM1"};
 
 static size_t take_value(struct fuzz_in *in, const char **v)
 {
@@ -163,8 +163,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 7:
             vlen = fuzz_take(&in, 60, &v);
-            ok = drafts_spf_insert(&d, index, (enum spf_term_kind)(fuzz_byte(&in) %
-                                                                  SPF_TERM_KIND_COUNT),
+            ok = drafts_spf_insert(&d, index,
+                                   (enum spf_term_kind)(fuzz_byte(&in) % SPF_TERM_KIND_COUNT),
                                    (enum spf_qualifier)(fuzz_byte(&in) % 5), v, vlen, w);
             slot = DRAFT_SPF;
             break;
@@ -187,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 12: {
             static const char *const names[] = {"example.org", "Mail.Example.NET.", "bad name",
-                                                "s2", "2026.eu", ""};
+                                                "s2",          "2026.eu",           ""};
             const char *name = names[index % 6];
             ok = index & 8 ? drafts_set_selector_why(&d, name, w)
                            : drafts_set_domain_why(&d, name, w);

@@ -45,8 +45,8 @@ static void run_spf(const char *text, size_t len)
     spf_tree_free(&t);
 }
 
-static const char *const dmarc_tags[] = {"v", "p", "sp", "np", "rua", "ruf", "fo", "pct",
-                                         "rf", "ri", "adkim", "aspf", "t", "psd", "x"};
+static const char *const dmarc_tags[] = {"v",  "p",  "sp",    "np",   "rua", "ruf", "fo", "pct",
+                                         "rf", "ri", "adkim", "aspf", "t",   "psd", "x"};
 
 static void run_dmarc(const char *text, size_t len)
 {

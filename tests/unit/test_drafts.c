@@ -31,7 +31,8 @@ static void capture(const struct drafts *d, struct strbuf *out)
     for (size_t i = 0; i < d->cross.count; i++)
         strbuf_printf(out, "cross %s\n", rule_get(d->cross.items[i].rule)->code);
     strbuf_printf(out, "%s %s %u\n", d->domain, d->selector, d->ttl);
-    strbuf_printf(out, "history: undo %zu %s redo %s\n", drafts_undo_depth(d), drafts_undo_label(d) ? drafts_undo_label(d) : "-",
+    strbuf_printf(out, "history: undo %zu %s redo %s\n", drafts_undo_depth(d),
+                  drafts_undo_label(d) ? drafts_undo_label(d) : "-",
                   drafts_redo_label(d) ? drafts_redo_label(d) : "-");
 }
 
@@ -42,8 +43,9 @@ static void capture(const struct drafts *d, struct strbuf *out)
         strbuf_init(&now_);                                                                        \
         capture((d), &now_);                                                                       \
         const char *a_ = strbuf_cstr(&now_), *b_ = strbuf_cstr(before);                            \
-        size_t na_ = (size_t)(strstr(a_, "history:") - a_), nb_ = (size_t)(strstr(b_, "history:") - b_); \
-        if (na_ != nb_ || memcmp(a_, b_, na_) != 0)                                                 \
+        size_t na_ = (size_t)(strstr(a_, "history:") - a_),                                        \
+               nb_ = (size_t)(strstr(b_, "history:") - b_);                                        \
+        if (na_ != nb_ || memcmp(a_, b_, na_) != 0)                                                \
             assert_string_equal(a_, b_);                                                           \
         strbuf_free(&now_);                                                                        \
     } while (0)
@@ -243,7 +245,6 @@ static void test_zone_with_other_domains_and_none(void **state)
     drafts_free(&d);
 }
 
-
 /* Issue 9: typing a DMARC or DKIM record one key at a time crashed the
  * editor, because the parsers dereferenced a NULL diagnostics list. */
 static void test_null_diags_typing_dmarc_and_dkim(void **state)
@@ -287,7 +288,8 @@ static void test_null_diags_rua_without_mailto(void **state)
     assert_false(dmarc_check_value("rua", "dmarc@example.net", 17, NULL));
     dmarc_record_free(&m);
 
-    const char *file = "_dmarc.example.net. 300 IN TXT \"v=DMARC1; p=none; rua=dmarc@example.net\"\n";
+    const char *file =
+        "_dmarc.example.net. 300 IN TXT \"v=DMARC1; p=none; rua=dmarc@example.net\"\n";
     struct drafts d;
     drafts_init(&d);
     assert_true(drafts_from_zone(&d, file, strlen(file), NULL));
@@ -306,7 +308,8 @@ static void test_dmarc_tag_edits(void **state)
     diag_list_init(&why);
     assert_true(drafts_tag_set(&d, DRAFT_DMARC, "p", "reject", 6, &why));
     assert_int_equal(why.count, 0);
-    assert_true(text_is(&d, DRAFT_DMARC, "v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com"));
+    assert_true(
+        text_is(&d, DRAFT_DMARC, "v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com"));
     assert_int_equal(d.origin[DRAFT_DMARC], DRAFT_ORIGIN_COMPOSED);
     assert_string_equal(drafts_undo_label(&d), "set p");
     assert_current(&d, DRAFT_DMARC);
@@ -358,8 +361,8 @@ static void test_dkim_edits(void **state)
     struct dkim_paste report;
     struct diag_list why;
     diag_list_init(&why);
-    assert_true(drafts_dkim_paste_key(&d, KEY_ED25519_RFC8463, strlen(KEY_ED25519_RFC8463),
-                                      &report, &why));
+    assert_true(
+        drafts_dkim_paste_key(&d, KEY_ED25519_RFC8463, strlen(KEY_ED25519_RFC8463), &report, &why));
     assert_int_equal(report.type, DKIM_KEY_ED25519);
     assert_int_equal(d.rec[DRAFT_DKIM].dkim_key->k, DKIM_KEY_ED25519);
     assert_string_equal(drafts_undo_label(&d), "paste DKIM key");
@@ -377,7 +380,8 @@ static void test_dkim_edits(void **state)
     assert_false(drafts_tag_set(&d, DRAFT_DKIM, "p", "!!!", 3, NULL));
     assert_false(drafts_tag_flag(&d, DRAFT_DKIM, "t", 'q', true, NULL));
     assert_false(drafts_tag_flag(&d, DRAFT_DKIM, "fo", '1', true, NULL));
-    const char *priv = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
+    const char *priv =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n";
     assert_false(drafts_dkim_paste_key(&d, priv, strlen(priv), &report, NULL));
     assert_false(drafts_dkim_paste_key(&d, "", 0, NULL, NULL));
     assert_unchanged(&d, &before);
@@ -527,8 +531,8 @@ static void test_undo_groups_names_and_origins(void **state)
     drafts_group_begin(&d, "copy live record");
     assert_true(drafts_replace(&d, DRAFT_SPF, "v=spf1 -all", 11, DRAFT_ORIGIN_FETCHED, NULL));
     drafts_group_begin(&d, "inner");
-    assert_true(drafts_replace(&d, DRAFT_DMARC, "v=DMARC1; p=reject", 18, DRAFT_ORIGIN_FETCHED,
-                               NULL));
+    assert_true(
+        drafts_replace(&d, DRAFT_DMARC, "v=DMARC1; p=reject", 18, DRAFT_ORIGIN_FETCHED, NULL));
     drafts_group_end(&d);
     assert_false(drafts_can_undo(&d)); /* nothing recorded while the group is open */
     drafts_group_end(&d);
@@ -546,8 +550,8 @@ static void test_undo_groups_names_and_origins(void **state)
     /* Domain and selector are undoable; the template address follows the
      * domain while the DMARC draft is an untouched template. */
     assert_true(drafts_set_domain(&d, "example.org"));
-    assert_true(text_is(&d, DRAFT_DMARC,
-                        "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.org"));
+    assert_true(
+        text_is(&d, DRAFT_DMARC, "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.org"));
     assert_int_equal(d.origin[DRAFT_DMARC], DRAFT_ORIGIN_TEMPLATE);
     assert_true(drafts_set_selector(&d, "k2"));
     struct diag_list why;
@@ -558,8 +562,8 @@ static void test_undo_groups_names_and_origins(void **state)
     assert_string_equal(d.selector, "s1");
     assert_true(drafts_undo(&d, NULL));
     assert_string_equal(d.domain, "example.com");
-    assert_true(text_is(&d, DRAFT_DMARC,
-                        "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.com"));
+    assert_true(
+        text_is(&d, DRAFT_DMARC, "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.com"));
     /* A composed DMARC draft is never rewritten by a domain change. */
     assert_true(drafts_tag_set(&d, DRAFT_DMARC, "p", "reject", 6, NULL));
     assert_true(drafts_set_domain(&d, "example.net"));
@@ -638,6 +642,19 @@ static void test_sizes(void **state)
     }
     assert_true(drafts_set_text(&d, DRAFT_SPF, big, RECORD_MAX_LEN));
     assert_false(drafts_check_sizes(&d, NULL));
+    /* Strings are never split inside a UTF-8 character: 2-byte characters
+     * make 254-byte strings, so fewer bytes fit; the check says so. */
+    for (size_t i = 7; i + 1 < max; i += 2)
+        big[i] = (char)0xc3, big[i + 1] = (char)0xa9;      /* U+00E9 */
+    assert_true(drafts_set_text(&d, DRAFT_SPF, big, max)); /* fits as ASCII, not as this */
+    assert_false(drafts_check_sizes(&d, NULL));
+    assert_true(drafts_set_text(&d, DRAFT_SPF, big, 65000 - 1));
+    assert_true(drafts_check_sizes(&d, NULL));
+    struct strbuf zone;
+    strbuf_init(&zone);
+    drafts_to_zone(&d, &zone);
+    assert_null(strstr(strbuf_cstr(&zone), "not written"));
+    strbuf_free(&zone);
     /* Longer than anything analyzed: refused, and the draft stays. */
     struct strbuf before;
     strbuf_init(&before);

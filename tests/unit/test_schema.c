@@ -51,7 +51,8 @@ static void test_rows_are_complete(void **state)
             if (t->value == SCHEMA_VALUE_NUMBER)
                 assert_true(t->max > t->min);
             for (size_t j = i + 1; j < n; j++)
-                if (strcmp(rows[j].group, t->group) == 0 && strcmp(rows[j - 1].group, t->group) != 0)
+                if (strcmp(rows[j].group, t->group) == 0 &&
+                    strcmp(rows[j - 1].group, t->group) != 0)
                     fail_msg("group %s is split (rows %zu and %zu)", t->group, i, j);
         }
     }
@@ -79,9 +80,8 @@ static void test_values_pass_the_parsers_check(void **state)
                 }
                 assert_ptr_equal(schema_find_choice(t, v, strlen(v)), &t->choices[c]);
             }
-            if (t->default_value &&
-                !schema_check_value(kinds[k], t->name, t->default_value,
-                                    strlen(t->default_value), &why))
+            if (t->default_value && !schema_check_value(kinds[k], t->name, t->default_value,
+                                                        strlen(t->default_value), &why))
                 fail_msg("%s: default %s refused", t->name, t->default_value);
             if (t->value == SCHEMA_VALUE_NUMBER) {
                 snprintf(num, sizeof num, "%llu", t->min);
@@ -160,7 +160,7 @@ static void test_lookups(void **state)
     assert_int_equal(p->value, SCHEMA_VALUE_CHOICE);
     assert_string_equal(p->choices[0].value, "none");
     assert_non_null(schema_find_choice(p, "REJECT", 6)); /* DMARC keywords: any case */
-    assert_null(schema_find(RECORD_DKIM_KEY, "P", 1));  /* DKIM names: case-sensitive */
+    assert_null(schema_find(RECORD_DKIM_KEY, "P", 1));   /* DKIM names: case-sensitive */
     assert_non_null(schema_find(RECORD_DKIM_KEY, "p", 1));
     assert_null(schema_find(RECORD_DMARC, "pctx", 4));
     assert_null(schema_find(RECORD_SPF, "v", 1));
