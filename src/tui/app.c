@@ -1646,6 +1646,8 @@ static bool app_load_initial(struct app *a, struct strbuf *why)
         strbuf_printf(why, "'%s' is not a DKIM selector (one DNS label)", o->selectors[0]);
         return false;
     }
+    /* Start-up is not an edit: nothing to undo yet. */
+    drafts_history_reset(&a->drafts);
     /* What is on screen at start counts as saved: only edits ask. */
     strbuf_reset(&a->saved_zone);
     drafts_to_zone(&a->drafts, &a->saved_zone);
