@@ -43,6 +43,11 @@ bool drafts_set_selector(struct drafts *d, const char *selector);
 enum record_kind drafts_slot_kind(enum draft_slot slot);
 void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strbuf *out);
 
+/* Is this draft the user's, to be saved?  False for an empty slot and for
+ * an untouched template (its DKIM key record has an empty p=, which would
+ * revoke the selector if published).  O(len). */
+bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot);
+
 /* Clean templates (authtxt alone) and the built-in, slightly flawed example
  * for example.com (authtxt --example): SPF ~all with DMARC p=none and a
  * 1024-bit DKIM key, so the first screen already has something to fix. */

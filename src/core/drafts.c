@@ -154,6 +154,14 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
     }
 }
 
+bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot)
+{
+    if (slot >= DRAFT_COUNT || d->rec[slot].len == 0)
+        return false;
+    size_t n = strlen(template_text[slot]);
+    return !(d->rec[slot].len == n && memcmp(d->rec[slot].text, template_text[slot], n) == 0);
+}
+
 static void load_texts(struct drafts *d, const char *const texts[DRAFT_COUNT])
 {
     for (int s = 0; s < DRAFT_COUNT; s++)
