@@ -55,7 +55,7 @@ bool recover_save(struct app *a, int sig)
                                        : "lost its terminal");
         drafts_to_zone(&a->drafts, &text);
         ok = !text.failed &&
-             files_write_atomic(strbuf_cstr(&path), strbuf_cstr(&text), text.len, true, &why);
+             files_write_atomic(strbuf_cstr(&path), strbuf_cstr(&text), text.len, true, NULL, &why);
     }
     strbuf_free(&path);
     strbuf_free(&text);

@@ -277,9 +277,12 @@ bool files_read(const char *path, struct strbuf *out, struct strbuf *why);
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync the directory.  An existing file is
  * replaced only when replace is true (else false with why = "exists").
- * The file keeps its permissions when it existed (0644 & ~umask when new). */
+ * A symbolic link is written through (its target replaced, the link kept).
+ * The file keeps its owner and permissions when it existed, never a setuid
+ * or setgid bit (*dropped_setid says one was there; may be NULL); when its
+ * owner cannot be kept nothing is written.  New: 0666 & ~umask. */
 bool files_write_atomic(const char *path, const char *data, size_t len, bool replace,
-                        struct strbuf *why);
+                        bool *dropped_setid, struct strbuf *why);
 /* Does path exist?  Its identity (device, inode, size, mtime) for "has
  * it changed since we read it". */
 struct file_stamp {
