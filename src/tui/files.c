@@ -647,7 +647,7 @@ void files_save_flow(struct app *a, bool then_quit)
                  a->drafts.domain[0] ? a->drafts.domain : "drafts");
     static const char *const labels[] = {"Domain", "TTL", "File"};
     const char *values[] = {a->drafts.domain, ttl, path};
-    dialog_form(a, "Save the drafts",
+    dialog_form(a, "Save the drafts as a zone file",
                 "Into the zone file opened: only the drafts' TXT records are rewritten. "
                 "To a new file: the records, each with its TTL.",
                 3, labels, values, save_form_done, NULL);

@@ -303,8 +303,17 @@ bool files_load(struct app *a, const char *path, struct strbuf *why);
 
 /* Recovery (recover.c): unsaved drafts kept when the terminal goes away
  * or SIGTERM arrives, offered back at the next start. */
-bool recover_save(struct app *a, int sig); /* no-op when nothing is unsaved */
-void recover_offer(struct app *a);         /* a question when a file is there */
+/* Name this session's file (pid and start time) and check its directory:
+ * call once at start, before recover_offer and recover_where. */
+void recover_init(void);
+/* This session's recovery file, or NULL with *why saying why none can be
+ * written.  Borrowed, static. */
+const char *recover_where(const char **why);
+/* Write the drafts to this session's file (never another's): called from
+ * the loop, not from a signal handler.  No-op when nothing is unsaved. */
+bool recover_save(struct app *a, int sig);
+/* Offer the newest file left by a session no longer running (a question). */
+void recover_offer(struct app *a);
 
 /* ---------------------------------------------------------------------- */
 /* The application.                                                       */

@@ -21,7 +21,7 @@ e2e_keys C-s
 e2e_wait 'Save the drafts as a zone file'
 e2e_wait 'File +example\.com\.zone'
 e2e_keys Enter
-e2e_wait 'saved 3 records to example\.com\.zone'
+e2e_wait 'saved to example\.com\.zone: SPF written, DMARC written, DKIM written'
 e2e_expect_not '\[modified\]'
 grep -q 'p=reject' "$E2E_DIR/example.com.zone" || e2e_fail "the zone file lacks p=reject"
 # Atomic write: no temporary file is left behind.
@@ -38,7 +38,8 @@ e2e_wait 'DMARC · '
 e2e_keys 2
 e2e_wait '1024-bit RSA key'
 
-# Saving back to the file it came from does not ask.
+# Saving back to the file it came from does not ask: only the DMARC
+# record is rewritten in place.
 e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Left
@@ -46,7 +47,7 @@ e2e_wait '│ v=DMARC1; p=quarantine'
 e2e_keys C-s
 e2e_wait 'Save the drafts'
 e2e_keys Enter
-e2e_wait 'saved 3 records to example\.com\.zone'
+e2e_wait 'saved into example\.com\.zone: DMARC rewritten \(line [0-9]+\)'
 grep -q 'p=quarantine' "$E2E_DIR/example.com.zone" || e2e_fail "not written"
 
 # Quitting with unsaved changes asks; Esc stays.
