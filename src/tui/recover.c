@@ -271,11 +271,11 @@ static void offer_next(struct app *a)
     if (offer.next >= offer.count)
         return;
     static char text[900];
-    char when[40] = "an earlier session";
+    char when[40] = "An earlier session";
     time_t t = (time_t)offer.when[offer.next];
     struct tm tm;
     if (gmtime_r(&t, &tm))
-        strftime(when, sizeof when, "the session of %Y-%m-%d %H:%M UTC", &tm);
+        strftime(when, sizeof when, "The session of %Y-%m-%d %H:%M UTC", &tm);
     int more = offer.count - offer.next - 1;
     snprintf(text, sizeof text,
              "%s ended with unsaved drafts; they were kept in %.400s. Restore them?%s", when,
