@@ -65,6 +65,15 @@ void record_free(struct record *r);
 bool record_analyze(struct record *r, enum record_kind kind, const char *text, size_t len,
                     long long now);
 
+/* Bring r up to date after its typed model was changed by an edit call
+ * (spf_term_*, dmarc_set_tag, dkim_key_set_tag, ...), which re-parsed the
+ * text it formatted: r's text becomes record_format of the model, and its
+ * diagnostics and terms are rebuilt from the model (the grammar
+ * diagnostics of the edit's own re-parse, then lint) without parsing the
+ * text again.  Returns false when out of memory.  Cost: one format, lint
+ * and the term view: O(terms). */
+bool record_refresh(struct record *r, long long now);
+
 /* Counts by severity, and the exit-status class of design.md (0 clean,
  * 1 warnings only, 2 errors). */
 size_t record_count_severity(const struct diag_list *diags, enum diag_severity sev);

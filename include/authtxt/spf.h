@@ -247,6 +247,12 @@ bool spf_term_set_qualifier(struct spf_record *r, size_t index, enum spf_qualifi
  * ("inlcude:x" becomes an include). */
 bool spf_term_set_value(struct spf_record *r, size_t index, const char *value, size_t len,
                         struct diag_list *diags);
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *spf_edit_diags(const struct spf_record *r, const char **text, size_t *len);
 /* The value text of term index for an edit field (see above); appends to out. */
 void spf_term_value(const struct spf_record *r, size_t index, struct strbuf *out);
 /* Make the record start with "v=spf1": replaces a bad version token or adds

@@ -205,6 +205,7 @@ bool dmarc_parse(struct dmarc_record *r, const char *text, size_t len, struct di
 {
     if (!dmarc_work_ensure(&r->work))
         return false;
+    r->work->edit_valid = false;
     struct dmarc_work *w = r->work;
     arena_reset(&w->arena);
     model_reset(r, len);

@@ -1483,6 +1483,8 @@ void zone_locate(const struct zone *z, size_t file_offset, struct zone_location 
 void zone_record_map_diags(const struct zone *z, const struct zone_record *r,
                            const struct diag_list *from, struct diag_list *to)
 {
+    if (!to || !from)
+        return;
     for (size_t i = 0; i < from->count; i++) {
         const struct diag *d = &from->items[i];
         size_t fs, fe;
