@@ -199,12 +199,19 @@ static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
     return ok;
 }
 
+/* More than one DNS record holds (RFC 1035 §3.2.1: RDLENGTH is 16 bits,
+ * each string of at most 255 bytes costs a length octet)?  The writer's
+ * own rule decides: it never splits a UTF-8 sequence, so a text of
+ * multi-byte characters fits a little less.  O(len). */
 static bool too_long(const struct zone_edit_draft *d)
 {
-    /* RFC 1035 §3.2.1: RDLENGTH is 16 bits; each 255-byte string costs a
-     * length octet (RFC 1035 §3.3). */
-    size_t strings = d->len ? (d->len + ZONE_STRING_MAX - 1) / ZONE_STRING_MAX : 1;
-    return d->len + strings > ZONE_RDATA_MAX;
+    if (d->len < 60000)
+        return false; /* strings of >= 252 bytes: under 65535 whatever the split */
+    struct strbuf scratch = STRBUF_INIT;
+    scratch.limit = 8u << 20;
+    bool fits = zone_write_rdata(&scratch, d->text, d->len, "", 0, "\n") && !scratch.failed;
+    strbuf_free(&scratch);
+    return !fits;
 }
 
 bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draft *drafts,

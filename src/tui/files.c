@@ -541,6 +541,15 @@ static bool exists_answer(struct app *a, int choice, void *ctx)
 /* The target is known (and the link, if any, accepted): which write? */
 static void save_to_target(struct app *a)
 {
+    struct diag_list sizes;
+    diag_list_init(&sizes);
+    if (!drafts_check_sizes(&a->drafts, &sizes)) { /* never reported saved and not written */
+        app_message(a, ROLE_ERROR, "not saved: %s",
+                    sizes.count ? sizes.items[0].message : "a draft is too long for DNS");
+        diag_list_free(&sizes);
+        return;
+    }
+    diag_list_free(&sizes);
     struct file_stamp now;
     files_stamp(save.target, &now);
     if (!now.exists) {

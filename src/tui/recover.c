@@ -138,9 +138,11 @@ bool recover_save(struct app *a, int sig)
         drafts_owner_name(&a->drafts, (enum draft_slot)s, &owners[s]);
         bool key = r->len && holds_private_key(r->text, r->len);
         dropped_key |= key;
-        /* Every draft, templates too: restoring gives back the same screen. */
+        /* The drafts a save would write: an untouched template kept here
+         * would come back as loaded, and be saved (an empty DKIM p=). */
+        bool wanted = drafts_slot_wanted(&a->drafts, (enum draft_slot)s);
         d[s] = (struct zone_edit_draft){kinds[s], strbuf_cstr(&owners[s]), r->text ? r->text : "",
-                                        r->len, a->drafts.ttl, false, r->len > 0 && !key};
+                                        r->len, a->drafts.ttl, false, wanted && !key};
     }
     strbuf_printf(&text, "; authtxt recovery: unsaved drafts%s%s of pid %ld, kept when the "
                          "editor %s.\n",

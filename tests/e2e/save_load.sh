@@ -7,9 +7,25 @@
 # The text in the Record pane of the current tab.
 record_line() { e2e_screen | grep -A1 '─ Record ' | sed -n 2p | sed 's/^│ //; s/ *│$//'; }
 
+# Raw-edit the current tab's record: append TEXT at the end.
+raw_append() {
+    e2e_keys e
+    e2e_wait 'Record: editing as text'
+    e2e_keys C-e
+    e2e_type "$1"
+    e2e_keys Enter
+    e2e_wait "$1"
+}
+
+# The example's drafts are a template until edited (an untouched template
+# is not saved): edit all three.
 e2e_start 100 30 --example
 e2e_wait 'SPF · '
+raw_append ' a'
 spf=$(record_line)
+e2e_keys 2
+e2e_wait '1024-bit RSA key'
+raw_append '; t=y'
 e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Right Right
