@@ -29,7 +29,8 @@ struct zone_edit_draft {
     size_t len;
     uint32_t ttl; /* for a record added, and for a rewritten one when set_ttl */
     /* The user chose this TTL for the save: a rewritten record gets it too
-     * (its TTL field replaced, or added when the line had none). */
+     * (its TTL field replaced, or added when the line had none) when a $TTL
+     * precedes it; else its TTL is kept (zone_edit_outcome.ttl_kept). */
     bool set_ttl;
     /* False: not written (an untouched template, a removed draft).  A
      * record the file has for it stays as it is (ZONE_EDIT_LEFT): removing
@@ -51,6 +52,9 @@ struct zone_edit_outcome {
     size_t line;       /* 1-based line of the record in the original file (0: added/none) */
     size_t others;     /* more records of this kind at this owner, left as they are */
     size_t other_line; /* the first of them */
+    /* set_ttl, but the record's TTL was kept: no $TTL precedes it, so its
+     * TTL is also that of later records stating none (RFC 1035 §5.1). */
+    bool ttl_kept;
 };
 
 struct zone_edit_result {

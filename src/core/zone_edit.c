@@ -118,7 +118,7 @@ static bool rewrite_record(struct editor *e, const struct zone *z, const struct 
 {
     const char *f = z->file;
     size_t at;
-    if (d->set_ttl && d->ttl != r->ttl) {
+    if (d->set_ttl && d->ttl != r->ttl && r->dollar_ttl) {
         if (r->ttl_end > r->ttl_start) {
             at = e->repl.len;
             put_decimal(&e->repl, d->ttl);
@@ -273,8 +273,13 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
             continue;
         }
         if (target) {
+            /* Without a $TTL before it, a record's TTL is also the TTL of
+             * the records after it that state none (RFC 1035 §5.1): then
+             * its TTL is kept and the caller told. */
+            bool ttl_differs = d->set_ttl && d->ttl != target->ttl;
+            o->ttl_kept = ttl_differs && !target->dollar_ttl;
             bool same = target->len == d->len && memcmp(target->text, d->text, d->len) == 0 &&
-                        !(d->set_ttl && d->ttl != target->ttl);
+                        !(ttl_differs && target->dollar_ttl);
             if (same) {
                 o->action = ZONE_EDIT_KEPT;
                 continue;

@@ -379,6 +379,10 @@ static void describe(const struct zone_edit_result *res, uint32_t new_serial, bo
             strbuf_printf(msg, "; %zu more %s record%s at that name (line %zu) left as %s",
                           o->others, slot_label[s], o->others == 1 ? "" : "s", o->other_line,
                           o->others == 1 ? "it is" : "they are");
+        if (o->ttl_kept)
+            strbuf_printf(msg, "; %s kept its TTL: the file has no $TTL before it, so later "
+                               "records take their TTL from it",
+                          slot_label[s]);
         if (o->action == ZONE_EDIT_LEFT)
             strbuf_printf(msg, "; %s: the template is not written, the file's record (line %zu) "
                                "kept",

@@ -485,6 +485,30 @@ static void test_set_ttl(void **state)
 
 /* A file relying on the origin named.conf gives (no $ORIGIN) reads with
  * the origin passed; other SPF-looking records at other names untouched. */
+/* Without a $TTL, a record's TTL is the TTL of the later records that
+ * state none (RFC 1035 §5.1): a TTL chosen for the save is not written
+ * there (the fuzzer found the second record's TTL changing). */
+static void test_set_ttl_without_dollar_ttl(void **state)
+{
+    (void)state;
+    const char *file = "$ORIGIN example.com.\n"
+                       "@ 300 IN TXT \"v=spf1 -all\"\n"
+                       "_dmarc IN TXT \"v=DMARC1; p=none\"\n";
+    struct zone_edit_draft d[2];
+    set_draft(&d[0], ZONE_KIND_SPF, "example.com", "v=spf1 mx -all");
+    set_draft(&d[1], ZONE_KIND_DMARC, "_dmarc.example.com", "v=DMARC1; p=none");
+    d[0].set_ttl = d[1].set_ttl = true;
+    d[0].ttl = d[1].ttl = 3600;
+    assert_true(zone_edit_rewrite(file, strlen(file), d, 2, NULL, &out, &res, &diags));
+    assert_string_equal(out.data, "$ORIGIN example.com.\n"
+                                  "@ 300 IN TXT \"v=spf1 mx -all\"\n"
+                                  "_dmarc IN TXT \"v=DMARC1; p=none\"\n");
+    assert_true(res.drafts[0].ttl_kept);
+    assert_true(res.drafts[1].ttl_kept);
+    assert_int_equal(res.drafts[1].action, ZONE_EDIT_KEPT);
+    assert_int_equal(res.changes, 1);
+}
+
 static void test_origin_from_caller(void **state)
 {
     (void)state;
@@ -534,6 +558,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unwanted_left, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_long_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_ttl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_ttl_without_dollar_ttl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_from_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragment, setup, teardown),
     };
