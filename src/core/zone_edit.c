@@ -199,6 +199,22 @@ static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
     return ok;
 }
 
+/* Is r the draft's kind?  A broken SPF draft ("v=spf 1 -all", "v=spf2")
+ * saved earlier reads as no SPF record (RFC 7208 §4.5 wants "v=spf1"): it
+ * is still the SPF draft's record, rewritten rather than added again. */
+static bool kind_matches(const struct zone_record *r, const struct zone_edit_draft *d)
+{
+    if (r->kind == d->kind)
+        return true;
+    if (d->kind != ZONE_KIND_SPF || r->kind != ZONE_KIND_OTHER || r->len < 5)
+        return false;
+    static const char prefix[] = "v=spf";
+    for (size_t i = 0; i < 5; i++)
+        if (lower(r->text[i]) != prefix[i])
+            return false;
+    return true;
+}
+
 /* More than one DNS record holds (RFC 1035 §3.2.1: RDLENGTH is 16 bits,
  * each string of at most 255 bytes costs a length octet)?  The writer's
  * own rule decides: it never splits a UTF-8 sequence, so a text of
@@ -259,7 +275,7 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
                 continue;
             if (r->type == ZONE_TYPE_TXT)
                 last_of_owner = r;
-            if (r->kind != d->kind || r->type != ZONE_TYPE_TXT || r->rclass != ZONE_CLASS_IN)
+            if (!kind_matches(r, d) || r->type != ZONE_TYPE_TXT || r->rclass != ZONE_CLASS_IN)
                 continue;
             if (!target) {
                 target = r;

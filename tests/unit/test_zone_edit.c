@@ -509,6 +509,23 @@ static void test_set_ttl_without_dollar_ttl(void **state)
     assert_int_equal(res.changes, 1);
 }
 
+/* A broken SPF draft saved before ("v=spf 1": no SPF record to a reader)
+ * is the SPF draft's record the next time: rewritten, never added twice. */
+static void test_broken_spf_rewritten(void **state)
+{
+    (void)state;
+    const char *file = "$TTL 300\n"
+                       "example.com. TXT \"google-site-verification=1\"\n"
+                       "example.com. TXT \"v=spf 1 -all\"\n";
+    struct zone_edit_draft d;
+    set_draft(&d, ZONE_KIND_SPF, "example.com", "v=spf1 -all");
+    assert_true(zone_edit_rewrite(file, strlen(file), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_string_equal(out.data, "$TTL 300\n"
+                                  "example.com. TXT \"google-site-verification=1\"\n"
+                                  "example.com. TXT \"v=spf1 -all\"\n");
+}
+
 static void test_origin_from_caller(void **state)
 {
     (void)state;
@@ -559,6 +576,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_long_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_ttl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_ttl_without_dollar_ttl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broken_spf_rewritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_from_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragment, setup, teardown),
     };
