@@ -424,7 +424,13 @@ static void save_fragment(struct app *a, bool replace)
     struct strbuf text = STRBUF_INIT;
     struct zone_edit_result res;
     save_drafts(a, d, owners);
-    if (zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res))
+    bool any = false;
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        any |= d[s].wanted;
+    if (!any) /* a file of comments only helps nobody */
+        app_message(a, ROLE_WARNING, "nothing to save: the drafts are untouched templates; "
+                                     "edit one first");
+    else if (zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res))
         write_out(a, &text, replace, false, &res, 0);
     else if (!refuse_too_long(a, &res))
         app_message(a, ROLE_ERROR, "not saved: out of memory");
@@ -509,8 +515,11 @@ static void save_in_place(struct app *a)
     if (res.changes == 0) {
         struct strbuf msg = STRBUF_INIT;
         describe(&res, 0, true, false, &msg);
-        app_message(a, ROLE_GOOD, "nothing to write: %s already holds these records%s",
-                    save.path,
+        bool any = false;
+        for (int s = 0; s < DRAFT_COUNT; s++)
+            any |= res.drafts[s].action == ZONE_EDIT_KEPT;
+        app_message(a, ROLE_GOOD, "nothing to write: %s %s%s", save.path,
+                    any ? "already holds these records" : "is left as it is (no draft of yours)",
                     strstr(strbuf_cstr(&msg), "; ") ? strstr(strbuf_cstr(&msg), "; ") : "");
         strbuf_free(&msg);
         saved(a);
