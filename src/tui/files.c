@@ -384,8 +384,8 @@ static void describe(const struct zone_edit_result *res, uint32_t new_serial, bo
                                "records take their TTL from it",
                           slot_label[s]);
         if (o->action == ZONE_EDIT_LEFT)
-            strbuf_printf(msg, "; %s: the template is not written, the file's record (line %zu) "
-                               "kept",
+            strbuf_printf(msg, "; no %s draft of yours (empty or an untouched template): the "
+                               "file's record on line %zu left as it is",
                           slot_label[s], o->line);
     }
     if (res->zone_problems)
