@@ -59,11 +59,11 @@ struct zone_edit_outcome {
 
 struct zone_edit_result {
     struct zone_edit_outcome drafts[ZONE_EDIT_DRAFTS_MAX]; /* in the order given */
-    size_t changes;     /* records rewritten or added (the serial not counted) */
-    bool has_serial;    /* the file has an SOA with a numeric serial */
-    uint32_t serial;    /* that serial, as in the file */
-    bool serial_bumped; /* the output carries new_serial */
-    size_t zone_problems;   /* zone-syntax diagnostics while reading the file */
+    size_t changes;       /* records rewritten or added (the serial not counted) */
+    bool has_serial;      /* the file has an SOA with a numeric serial */
+    uint32_t serial;      /* that serial, as in the file */
+    bool serial_bumped;   /* the output carries new_serial */
+    size_t zone_problems; /* zone-syntax diagnostics while reading the file */
 };
 
 struct zone_edit_options {

@@ -1208,8 +1208,8 @@ static void read_record(struct zone_reader *r, size_t entry_start, size_t entry_
                  ZONE_DEFAULT_TTL);
         r->told_no_ttl = true;
     }
-    store_record(r, owner, owner_len, &text, strings_at, ttl, rclass, type, entry_start,
-                 entry_line, &fields);
+    store_record(r, owner, owner_len, &text, strings_at, ttl, rclass, type, entry_start, entry_line,
+                 &fields);
 }
 
 /* Blank and comment-only lines are no entry (RFC 1035 §5.1 <blank>[<comment>]).

@@ -259,8 +259,8 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
     }
     for (size_t i = before; i < dl->count; i++) {
         enum rule_id rule = dl->items[i].rule;
-        res->zone_problems +=
-            rule == RULE_ZONE_SYNTAX || rule == RULE_ZONE_UNSUPPORTED || rule == RULE_ZONE_TOO_LARGE;
+        res->zone_problems += rule == RULE_ZONE_SYNTAX || rule == RULE_ZONE_UNSUPPORTED ||
+                              rule == RULE_ZONE_TOO_LARGE;
     }
     res->has_serial = z.soa_serial_end > 0;
     res->serial = z.soa_serial;
@@ -373,8 +373,7 @@ uint32_t zone_edit_serial_next(uint32_t serial, uint32_t today)
 {
     uint32_t next = serial + 1u; /* RFC 1982 §3.1: modulo 2^32 */
     uint32_t date = serial / 100;
-    if (serial >= 1000000000u && looks_like_date(date) && looks_like_date(today) &&
-        date <= today) {
+    if (serial >= 1000000000u && looks_like_date(date) && looks_like_date(today) && date <= today) {
         uint32_t dated = today * 100u + 1u;
         if (serial_greater(dated, serial))
             return dated;

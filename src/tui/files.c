@@ -33,8 +33,8 @@ bool files_read(const char *path, struct strbuf *out, struct strbuf *why)
         goto done;
     }
     if (st.st_size > (off_t)FILES_MAX) {
-        strbuf_printf(why, "%s is too large (%lld bytes; at most %u)", path,
-                      (long long)st.st_size, FILES_MAX);
+        strbuf_printf(why, "%s is too large (%lld bytes; at most %u)", path, (long long)st.st_size,
+                      FILES_MAX);
         goto done;
     }
     strbuf_reset(out);
@@ -77,9 +77,8 @@ void files_stamp(const char *path, struct file_stamp *out)
 
 bool files_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-           a->mtime.tv_nsec == b->mtime.tv_nsec;
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 static bool write_all(int fd, const char *data, size_t len)
@@ -243,8 +242,7 @@ bool files_load(struct app *a, const char *path, struct strbuf *why)
     diag_list_init(&diags);
     if (!drafts_from_zone(&fresh, strbuf_cstr(&text), text.len, &diags)) {
         strbuf_printf(why, "%s: %s", path,
-                      diags.count ? diags.items[0].message
-                                  : "no SPF, DMARC or DKIM record found");
+                      diags.count ? diags.items[0].message : "no SPF, DMARC or DKIM record found");
         drafts_free(&fresh);
         diag_list_free(&diags);
         goto done;
@@ -278,9 +276,9 @@ done:
 
 static struct {
     bool then_quit;
-    bool set_ttl;        /* the TTL was changed in the form: applies to rewritten records */
-    char path[4096];     /* as typed */
-    char target[4096];   /* where the bytes go (a link's target) */
+    bool set_ttl;      /* the TTL was changed in the form: applies to rewritten records */
+    char path[4096];   /* as typed */
+    char target[4096]; /* where the bytes go (a link's target) */
     bool through_link;
     char question[4600]; /* the text of the question being asked */
 } save;
@@ -380,12 +378,14 @@ static void describe(const struct zone_edit_result *res, uint32_t new_serial, bo
                           o->others, slot_label[s], o->others == 1 ? "" : "s", o->other_line,
                           o->others == 1 ? "it is" : "they are");
         if (o->ttl_kept)
-            strbuf_printf(msg, "; %s kept its TTL: the file has no $TTL before it, so later "
-                               "records take their TTL from it",
+            strbuf_printf(msg,
+                          "; %s kept its TTL: the file has no $TTL before it, so later "
+                          "records take their TTL from it",
                           slot_label[s]);
         if (o->action == ZONE_EDIT_LEFT)
-            strbuf_printf(msg, "; no %s draft of yours (empty or an untouched template): the "
-                               "file's record on line %zu left as it is",
+            strbuf_printf(msg,
+                          "; no %s draft of yours (empty or an untouched template): the "
+                          "file's record on line %zu left as it is",
                           slot_label[s], o->line);
     }
     if (res->zone_problems)
@@ -428,8 +428,9 @@ static void save_fragment(struct app *a, bool replace)
     for (int s = 0; s < DRAFT_COUNT; s++)
         any |= d[s].wanted;
     if (!any) /* a file of comments only helps nobody */
-        app_message(a, ROLE_WARNING, "nothing to save: the drafts are untouched templates; "
-                                     "edit one first");
+        app_message(a, ROLE_WARNING,
+                    "nothing to save: the drafts are untouched templates; "
+                    "edit one first");
     else if (zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res))
         write_out(a, &text, replace, false, &res, 0);
     else if (!refuse_too_long(a, &res))
@@ -467,8 +468,8 @@ static bool rewrite_now(struct app *a, int bump, struct strbuf *text, struct zon
     save_drafts(a, d, owners);
     struct zone_edit_options opt = {a->drafts.domain, false, 0};
     struct zone_edit_result first;
-    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text,
-                           &first, NULL);
+    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text, &first,
+                           NULL);
     *res = first;
     if (ok && bump == 1 && first.has_serial && first.changes) {
         *new_serial = zone_edit_serial_next(first.serial, today_yyyymmdd());
@@ -665,8 +666,7 @@ void files_save_flow(struct app *a, bool then_quit)
     if (a->path.len)
         snprintf(path, sizeof path, "%s", strbuf_cstr(&a->path));
     else
-        snprintf(path, sizeof path, "%s.zone",
-                 a->drafts.domain[0] ? a->drafts.domain : "drafts");
+        snprintf(path, sizeof path, "%s.zone", a->drafts.domain[0] ? a->drafts.domain : "drafts");
     static const char *const labels[] = {"Domain", "TTL", "File"};
     const char *values[] = {a->drafts.domain, ttl, path};
     dialog_form(a, "Save the drafts as a zone file",

@@ -141,11 +141,13 @@ bool recover_save(struct app *a, int sig)
         /* The drafts a save would write: an untouched template kept here
          * would come back as loaded, and be saved (an empty DKIM p=). */
         bool wanted = drafts_slot_wanted(&a->drafts, (enum draft_slot)s);
-        d[s] = (struct zone_edit_draft){kinds[s], strbuf_cstr(&owners[s]), r->text ? r->text : "",
-                                        r->len, a->drafts.ttl, false, wanted && !key};
+        d[s] = (struct zone_edit_draft){
+            kinds[s], strbuf_cstr(&owners[s]), r->text ? r->text : "", r->len, a->drafts.ttl,
+            false,    wanted && !key};
     }
-    strbuf_printf(&text, "; authtxt recovery: unsaved drafts%s%s of pid %ld, kept when the "
-                         "editor %s.\n",
+    strbuf_printf(&text,
+                  "; authtxt recovery: unsaved drafts%s%s of pid %ld, kept when the "
+                  "editor %s.\n",
                   a->path.len ? " of " : "", a->path.len ? strbuf_cstr(&a->path) : "",
                   (long)getpid(),
                   sig == SIGHUP    ? "lost its terminal (SIGHUP)"
@@ -159,8 +161,9 @@ bool recover_save(struct app *a, int sig)
         for (int s = 0; s < DRAFT_COUNT; s++)
             if (res.drafts[s].action == ZONE_EDIT_TOO_LONG) {
                 d[s].wanted = false;
-                strbuf_printf(&text, "; the %s draft, %zu bytes, is too long for a DNS record "
-                                     "and could not be kept\n",
+                strbuf_printf(&text,
+                              "; the %s draft, %zu bytes, is too long for a DNS record "
+                              "and could not be kept\n",
                               record_kind_name(drafts_slot_kind((enum draft_slot)s)), d[s].len);
             }
         ok = zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res);
@@ -250,8 +253,9 @@ static bool recover_answer(struct app *a, int choice, void *ctx)
             a->modified = true;
             app_reload_tabs(a);
             unlink(path);
-            app_message(a, ROLE_GOOD, "restored the unsaved drafts of an earlier session: "
-                                      "Ctrl-S saves them");
+            app_message(a, ROLE_GOOD,
+                        "restored the unsaved drafts of an earlier session: "
+                        "Ctrl-S saves them");
         } else {
             app_message(a, ROLE_ERROR, "could not restore: %s", strbuf_cstr(&why));
         }

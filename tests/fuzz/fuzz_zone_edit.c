@@ -97,9 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         struct zone_edit_options opt2 = opt;
         opt2.bump_serial = false;
-        fuzz_check(zone_edit_rewrite(out.data ? out.data : "", out.len, d, 3, &opt2, &again,
-                                     &res2, NULL),
-                   "second rewrite failed");
+        fuzz_check(
+            zone_edit_rewrite(out.data ? out.data : "", out.len, d, 3, &opt2, &again, &res2, NULL),
+            "second rewrite failed");
         fuzz_check(res2.changes == 0, "saving the same drafts again changed %zu records",
                    res2.changes);
         zone_free(&z);

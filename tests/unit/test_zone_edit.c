@@ -100,8 +100,8 @@ static void assert_lines_kept(const char *before, size_t blen, const char *after
         bool same = a.len[i] == b.len[i] && memcmp(a.at[i], b.at[i], a.len[i]) == 0;
         if (same == expect_change) {
             print_message("line %zu: %s\n  before: %.*s  after:  %.*s\n", i + 1,
-                          expect_change ? "should have changed" : "changed", (int)b.len[i],
-                          b.at[i], (int)a.len[i], a.at[i]);
+                          expect_change ? "should have changed" : "changed", (int)b.len[i], b.at[i],
+                          (int)a.len[i], a.at[i]);
             fail();
         }
     }
@@ -110,7 +110,8 @@ static void assert_lines_kept(const char *before, size_t blen, const char *after
 /* The drafts of example.org as they are in bind-full.zone. */
 #define SPF_TEXT "v=spf1 mx ip4:192.0.2.0/24 -all"
 #define DMARC_TEXT "v=DMARC1; p=none; rua=mailto:dmarc@example.org"
-#define DKIM_TEXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC/9Ep3UzhLwCDqJh75ve/rLgBq"
+#define DKIM_TEXT                                                                                  \
+    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC/9Ep3UzhLwCDqJh75ve/rLgBq"
 
 static void set_draft(struct zone_edit_draft *d, enum zone_kind kind, const char *owner,
                       const char *text)
@@ -174,9 +175,10 @@ static void test_dmarc_changed_only_its_line(void **state)
     const size_t changed[] = {24};
     assert_lines_kept(file, len, out.data, out.len, changed, 1);
     char buf[512];
-    assert_string_equal(line_of(out.data, out.len, 24, buf, sizeof buf),
-                        "_dmarc\t3600\tIN\tTXT\t\"v=DMARC1; p=reject; rua=mailto:dmarc@example.org\""
-                        "\t; policy: monitor\n");
+    assert_string_equal(
+        line_of(out.data, out.len, 24, buf, sizeof buf),
+        "_dmarc\t3600\tIN\tTXT\t\"v=DMARC1; p=reject; rua=mailto:dmarc@example.org\""
+        "\t; policy: monitor\n");
     assert_reads_back("_dmarc.example.org.", d[1].text, 3600);
     free(file);
 }
@@ -207,8 +209,8 @@ static void test_serial_bumped_in_place(void **state)
     file_drafts(d);
     d[0].text = "v=spf1 mx ip4:192.0.2.0/24 ~all";
     d[0].len = strlen(d[0].text);
-    struct zone_edit_options opt = {"example.org", true, zone_edit_serial_next(2026120501u,
-                                                                               20261205u)};
+    struct zone_edit_options opt = {"example.org", true,
+                                    zone_edit_serial_next(2026120501u, 20261205u)};
     assert_int_equal(opt.new_serial, 2026120502u);
     assert_true(zone_edit_rewrite(file, len, d, 3, &opt, &out, &res, &diags));
     assert_true(res.serial_bumped);
