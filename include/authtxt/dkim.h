@@ -8,7 +8,11 @@
  * as often as needed (memory is kept, so a warm re-parse allocates nothing),
  * X_record_free at the end.  Every string a model holds lives in the model
  * and stays valid until the next parse, edit or free of that model; spans
- * are byte offsets into the text last parsed. */
+ * are byte offsets into the text last parsed.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *` or
+ * a `struct strbuf *why` accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_DKIM_H
 #define AUTHTXT_DKIM_H
 

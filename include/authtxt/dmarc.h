@@ -23,7 +23,11 @@
  * dmarc_record_free at the end.  Every string a model holds lives in the
  * model and stays valid until its next parse, edit or free; spans are byte
  * offsets into the text last parsed (after an edit: into the text the edit
- * produced, which dmarc_format writes back). */
+ * produced, which dmarc_format writes back).
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_DMARC_H
 #define AUTHTXT_DMARC_H
 

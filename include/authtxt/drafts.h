@@ -45,7 +45,7 @@ enum draft_slot { DRAFT_SPF = 0, DRAFT_DMARC, DRAFT_DKIM, DRAFT_COUNT };
 /* Where a slot's text came from.  A save writes only the slots the user
  * means (drafts_slot_wanted): an untouched template is not written. */
 enum draft_origin {
-    DRAFT_ORIGIN_TEMPLATE = 0, /* drafts_init / drafts_load_template / _example */
+    DRAFT_ORIGIN_TEMPLATE = 0, /* drafts_init / drafts_load_template */
     DRAFT_ORIGIN_COMPOSED,     /* changed by an edit (any drafts_* edit call) */
     DRAFT_ORIGIN_LOADED,       /* read from a zone file (drafts_from_zone) */
     DRAFT_ORIGIN_FETCHED,      /* the live record copied in (drafts_replace) */
@@ -99,15 +99,17 @@ void drafts_free(struct drafts *d);
 
 /* Replace one draft's text (the raw editor), re-analyze it and re-run the
  * cross lint.  An empty text removes the draft.  Any text is accepted (a
- * broken draft is kept with its diagnostics); returns false only when out
- * of memory.  Undo label "raw edit <kind>".  Cost: one record_analyze plus
- * the cross rules (microseconds). */
+ * broken draft is kept with its diagnostics) up to RECORD_MAX_LEN bytes; a
+ * longer one is refused (false, nothing changed: it could be neither
+ * analyzed nor kept).  Also false when out of memory.  The same text again
+ * is no edit (no step, origin kept).  Undo label "raw edit <kind>" ("raw
+ * edit spf").  Cost: one record_analyze plus the cross rules. */
 bool drafts_set_text(struct drafts *d, enum draft_slot slot, const char *text, size_t len);
 
 /* Replace one draft's text from outside the editor (the live record copied
  * in, a key generated elsewhere) and set its origin (FETCHED, LOADED or
  * COMPOSED).  One undo step labelled `label` (NULL: "replace <kind>").
- * Returns false only when out of memory. */
+ * False as for drafts_set_text. */
 bool drafts_replace(struct drafts *d, enum draft_slot slot, const char *text, size_t len,
                     enum draft_origin origin, const char *label);
 
@@ -216,7 +218,10 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
 /* Clean templates (authtxt alone) and the built-in, slightly flawed example
  * for example.com (authtxt --example): SPF ~all with DMARC p=none and a
  * 1024-bit DKIM key, so the first screen already has something to fix.
- * Both set every origin to TEMPLATE and reset the history. */
+ * Both reset the history.  Template slots get origin TEMPLATE (a save
+ * skips them until edited: the template's empty DKIM p= would revoke a
+ * real selector); the example's slots get COMPOSED (a worked record set
+ * for example.com, saved whole, as `authtxt --example` always did). */
 void drafts_load_template(struct drafts *d);
 void drafts_load_example(struct drafts *d);
 
@@ -226,9 +231,11 @@ void drafts_load_example(struct drafts *d);
 bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot);
 
 /* Can every wanted draft be written to DNS?  Each text must fit one TXT
- * record (DRAFTS_TEXT_MAX bytes, see above) and must not hold a NUL byte
- * a zone file cannot carry.  Appends one zone-too-large diagnostic per
- * draft that does not fit (diags may be NULL) and returns false then.
+ * record (DRAFTS_TEXT_MAX bytes of ASCII, see above; a little less when
+ * multi-byte UTF-8 characters make strings shorter than 255 bytes, since
+ * a string is never split inside one) and the TTL must be at most
+ * ZONE_TTL_MAX.  Appends one zone-too-large diagnostic per draft that
+ * does not fit (diags may be NULL) and returns false then.
  * The save flow calls it first and refuses to save (saying why) when it
  * fails: a draft is never reported saved and silently not written. */
 bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags);

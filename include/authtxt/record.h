@@ -3,7 +3,11 @@
  * record_analyze detects the kind (or takes it), checks the input is sane
  * text, parses it with the kind's parser, runs the kind's lint rules and
  * builds the kind-independent term view.  Front ends read `terms`, `diags`
- * and the help entries; they never look inside a record's grammar. */
+ * and the help entries; they never look inside a record's grammar.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_RECORD_H
 #define AUTHTXT_RECORD_H
 

@@ -8,7 +8,11 @@
  *
  * Everything here is static data: pointers returned stay valid for the
  * life of the program and are never freed.  Lookups are O(tags) (at most
- * 15 rows). */
+ * 15 rows).
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_SCHEMA_H
 #define AUTHTXT_SCHEMA_H
 

@@ -7,7 +7,11 @@
  * re-parse allocates nothing), spf_record_free at the end.  Every string a
  * model holds lives in the model and stays valid until the next parse, edit
  * or free of that model; spans are byte offsets into the text last parsed.
- * The live include tree (DNS answers) is in spf_tree.h. */
+ * The live include tree (DNS answers) is in spf_tree.h.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_SPF_H
 #define AUTHTXT_SPF_H
 

@@ -6,7 +6,11 @@
  * zone_write_* append to a strbuf.  Reading never gives up: a malformed
  * entry gets a zone-syntax diagnostic (a file-offset span) and is skipped,
  * and the reader goes on with the next line.  Cost: O(file size), no
- * allocation per byte or per token; memory is reused across reads. */
+ * allocation per byte or per token; memory is reused across reads.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_ZONE_H
 #define AUTHTXT_ZONE_H
 

@@ -320,11 +320,12 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
     }
 }
 
-static void load_texts(struct drafts *d, const char *const texts[DRAFT_COUNT])
+static void load_texts(struct drafts *d, const char *const texts[DRAFT_COUNT],
+                       enum draft_origin origin)
 {
     for (int s = 0; s < DRAFT_COUNT; s++) {
         drafts_analyze_slot(d, (enum draft_slot)s, texts[s], strlen(texts[s]));
-        d->origin[s] = DRAFT_ORIGIN_TEMPLATE;
+        d->origin[s] = origin;
     }
     drafts_history_reset(d);
 }
@@ -335,7 +336,7 @@ void drafts_load_template(struct drafts *d)
     snprintf(dmarc, sizeof dmarc, template_text[DRAFT_DMARC], d->domain);
     const char *const texts[DRAFT_COUNT] = {template_text[DRAFT_SPF], dmarc,
                                             template_text[DRAFT_DKIM]};
-    load_texts(d, texts);
+    load_texts(d, texts, DRAFT_ORIGIN_TEMPLATE);
 }
 
 void drafts_load_example(struct drafts *d)
@@ -343,7 +344,10 @@ void drafts_load_example(struct drafts *d)
     set_name(d->domain, sizeof d->domain, "example.com", DRAFTS_NAME_MAX, true);
     set_name(d->selector, sizeof d->selector, "s1", DRAFTS_SELECTOR_MAX, true);
     d->ttl = DRAFTS_DEFAULT_TTL;
-    load_texts(d, example_text);
+    /* The example is a worked record set for example.com, meant to be
+     * edited and saved whole (unlike a template, whose empty DKIM p=
+     * would revoke a real selector if published): COMPOSED. */
+    load_texts(d, example_text, DRAFT_ORIGIN_COMPOSED);
 }
 
 bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot)
@@ -371,6 +375,13 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
         strbuf_putc(&owner, '.');
         strbuf_reset(&scratch);
         struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, r->text, r->len};
+        if (d->ttl > ZONE_TTL_MAX) {
+            ok = false;
+            diag_add(diags, RULE_ZONE_TOO_LARGE, 0, 0,
+                     "the TTL %u is larger than DNS allows (%u, RFC 2181 §8)", d->ttl,
+                     (unsigned)ZONE_TTL_MAX);
+            break;
+        }
         if (!zone_write_txt(&scratch, &txt, NULL) || scratch.failed) {
             ok = false;
             diag_add(diags, RULE_ZONE_TOO_LARGE, 0, r->len,

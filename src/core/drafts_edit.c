@@ -147,6 +147,8 @@ static bool edit_end(struct edit *e, bool ok, const char *label, struct diag_lis
         return false;
     }
     bool fresh = record_refresh(e->r, d->now);
+    if (e->r->len == 0) /* the edit removed everything: no draft, as drafts_set_text("") */
+        fresh = drafts_analyze_slot(d, e->slot, "", 0) && fresh;
     d->origin[e->slot] = DRAFT_ORIGIN_COMPOSED;
     drafts_relint(d);
     drafts_history_record(d, &e->before, label);

@@ -12,6 +12,7 @@
  * without choices still has an array to point at). */
 #define CHOICES(...) __VA_ARGS__
 #define C(value, label, help) {value, label, help},
+#define V(value, label, help) {value, label, help},
 #define NCHOICES(a) (sizeof(a) / sizeof((a)[0]) - 1)
 
 #define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,       \

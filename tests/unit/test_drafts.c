@@ -603,6 +603,10 @@ static void test_wanted_slots_and_broken_round_trip(void **state)
     assert_rule(&back.rec[DRAFT_DMARC].diags, RULE_DMARC_BAD_URI);
     assert_int_equal(back.rec[DRAFT_SPF].len, 0);
     assert_false(drafts_can_undo(&back)); /* a load starts a new history */
+    /* The built-in example is a worked set, saved whole. */
+    drafts_load_example(&back);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        assert_true(drafts_slot_wanted(&back, (enum draft_slot)s));
     strbuf_free(&zone);
     drafts_free(&back);
     drafts_free(&d);
@@ -634,6 +638,19 @@ static void test_sizes(void **state)
     }
     assert_true(drafts_set_text(&d, DRAFT_SPF, big, RECORD_MAX_LEN));
     assert_false(drafts_check_sizes(&d, NULL));
+    /* Strings are never split inside a UTF-8 character: 2-byte characters
+     * make 254-byte strings, so fewer bytes fit; the check says so. */
+    for (size_t i = 7; i + 1 < max; i += 2)
+        big[i] = (char)0xc3, big[i + 1] = (char)0xa9; /* U+00E9 */
+    assert_true(drafts_set_text(&d, DRAFT_SPF, big, max)); /* fits as ASCII, not as this */
+    assert_false(drafts_check_sizes(&d, NULL));
+    assert_true(drafts_set_text(&d, DRAFT_SPF, big, 65000 - 1));
+    assert_true(drafts_check_sizes(&d, NULL));
+    struct strbuf zone;
+    strbuf_init(&zone);
+    drafts_to_zone(&d, &zone);
+    assert_null(strstr(strbuf_cstr(&zone), "not written"));
+    strbuf_free(&zone);
     /* Longer than anything analyzed: refused, and the draft stays. */
     struct strbuf before;
     strbuf_init(&before);
