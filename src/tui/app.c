@@ -1625,6 +1625,25 @@ static void app_free(struct app *a)
     live_free(a);
 }
 
+/* The start screen says where this session's unsaved drafts would be kept
+ * if the terminal went away, or that they could not be (recover.c). */
+static void app_note_recovery(struct app *a)
+{
+    const char *why, *file = recover_where(&why);
+    if (!file) {
+        app_message(a, ROLE_WARNING, "%s", why);
+        return;
+    }
+    const char *home = getenv("HOME");
+    size_t hn = home ? strlen(home) : 0;
+    bool tilde = hn > 1 && strncmp(file, home, hn) == 0 && file[hn] == '/';
+    char earlier[sizeof a->message];
+    memcpy(earlier, a->message, sizeof earlier);
+    enum ui_role role = earlier[0] ? a->message_role : ROLE_INFO;
+    app_message(a, role, "%s%srecovery file: %s%s", earlier, earlier[0] ? " · " : "",
+                tilde ? "~" : "", tilde ? file + hn : file);
+}
+
 static bool app_load_initial(struct app *a, struct strbuf *why)
 {
     const struct tui_options *o = &a->opts;
@@ -1699,7 +1718,9 @@ int tui_run(const struct tui_options *opts)
     }
     app_reload_tabs(a);
     a->dirty = DIRTY_ALL;
+    recover_init();
     recover_offer(a);
+    app_note_recovery(a);
     /* authtxt DOMAIN: fetch what it publishes; without --load those
      * records become the drafts. */
     if (opts->domain)

@@ -391,9 +391,12 @@ bool files_read(const char *path, struct strbuf *out, struct strbuf *why);
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync the directory.  An existing file is
  * replaced only when replace is true (else false with why = "exists").
- * The file keeps its permissions when it existed (0644 & ~umask when new). */
+ * A symbolic link is written through (its target replaced, the link kept).
+ * The file keeps its owner and permissions when it existed, never a setuid
+ * or setgid bit (*dropped_setid says one was there; may be NULL); when its
+ * owner cannot be kept nothing is written.  New: 0666 & ~umask. */
 bool files_write_atomic(const char *path, const char *data, size_t len, bool replace,
-                        struct strbuf *why);
+                        bool *dropped_setid, struct strbuf *why);
 /* Does path exist?  Its identity (device, inode, size, mtime) for "has
  * it changed since we read it". */
 struct file_stamp {
@@ -414,8 +417,17 @@ bool files_load(struct app *a, const char *path, struct strbuf *why);
 
 /* Recovery (recover.c): unsaved drafts kept when the terminal goes away
  * or SIGTERM arrives, offered back at the next start. */
-bool recover_save(struct app *a, int sig); /* no-op when nothing is unsaved */
-void recover_offer(struct app *a);         /* a question when a file is there */
+/* Name this session's file (pid and start time) and check its directory:
+ * call once at start, before recover_offer and recover_where. */
+void recover_init(void);
+/* This session's recovery file, or NULL with *why saying why none can be
+ * written.  Borrowed, static. */
+const char *recover_where(const char **why);
+/* Write the drafts to this session's file (never another's): called from
+ * the loop, not from a signal handler.  No-op when nothing is unsaved. */
+bool recover_save(struct app *a, int sig);
+/* Offer the newest file left by a session no longer running (a question). */
+void recover_offer(struct app *a);
 
 /* ---------------------------------------------------------------------- */
 /* The application.                                                       */
