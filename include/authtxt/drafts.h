@@ -255,6 +255,14 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags);
  * fit (see drafts_check_sizes) is written as a comment saying so; check
  * first. */
 void drafts_to_zone(const struct drafts *d, struct strbuf *out);
+/* The drafts as the zone editor takes them (zone_edit.h: zone_edit_rewrite,
+ * zone_edit_fragment), in slot order: kind, owner name, text, TTL, and
+ * wanted = drafts_slot_wanted.  out[s].owner borrows owners[s] (the caller
+ * initializes and frees owners; both arrays hold DRAFT_COUNT); texts
+ * borrow the drafts.  set_ttl false. */
+struct zone_edit_draft;
+void drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
+                             struct strbuf *owners);
 /* Read drafts back from a zone fragment (as written by drafts_to_zone, or
  * any zone file holding one domain's records).  The slots found get origin
  * LOADED, their text exactly as stored (a broken draft comes back with its

@@ -9,6 +9,7 @@
 
 #include "authtxt/dmarc.h"
 #include "authtxt/zone.h"
+#include "authtxt/zone_edit.h"
 
 /* The 1024-bit RSA key of the built-in example: valid, and weak on purpose
  * (dkim-key-weak), so the example has something to fix. */
@@ -396,27 +397,46 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
     return ok;
 }
 
-void drafts_to_zone(const struct drafts *d, struct strbuf *out)
+void drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
+                             struct strbuf *owners)
 {
-    strbuf_printf(out, "; SPF, DMARC and DKIM drafts for %s, written by authtxt.\n", d->domain);
-    strbuf_puts(out, "; Check them with: authtxt lint --zone FILE\n");
-    /* No $TTL line: pasted into a zone it would change the TTL of every
-     * record after it.  Each record carries its own. */
-    struct strbuf owner;
-    strbuf_init(&owner);
+    static const enum zone_kind kinds[DRAFT_COUNT] = {ZONE_KIND_SPF, ZONE_KIND_DMARC,
+                                                      ZONE_KIND_DKIM_KEY};
     for (int s = 0; s < DRAFT_COUNT; s++) {
         const struct record *r = &d->rec[s];
-        if (!drafts_slot_wanted(d, (enum draft_slot)s))
-            continue;
-        strbuf_reset(&owner);
-        drafts_owner_name(d, (enum draft_slot)s, &owner);
-        strbuf_putc(&owner, '.');
-        struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, r->text, r->len};
-        if (!zone_write_txt(out, &txt, NULL))
-            strbuf_printf(out, "; the %s draft is too long for one DNS record: not written\n",
-                          record_kind_name(r->kind));
+        strbuf_reset(&owners[s]);
+        drafts_owner_name(d, (enum draft_slot)s, &owners[s]);
+        out[s] = (struct zone_edit_draft){kinds[s],
+                                          strbuf_cstr(&owners[s]),
+                                          r->text ? r->text : "",
+                                          r->len,
+                                          d->ttl,
+                                          false,
+                                          drafts_slot_wanted(d, (enum draft_slot)s)};
     }
-    strbuf_free(&owner);
+}
+
+void drafts_to_zone(const struct drafts *d, struct strbuf *out)
+{
+    struct strbuf owners[DRAFT_COUNT];
+    struct zone_edit_draft zd[DRAFT_COUNT];
+    struct zone_edit_result res;
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        strbuf_init(&owners[s]);
+    drafts_zone_edit_drafts(d, zd, owners);
+    if (!zone_edit_fragment(d->domain, zd, DRAFT_COUNT, out, &res)) {
+        /* One draft does not fit in a DNS record: the others are written,
+         * and a comment says which was not (a save checks sizes first). */
+        for (int s = 0; s < DRAFT_COUNT; s++)
+            if (res.drafts[s].action == ZONE_EDIT_TOO_LONG) {
+                zd[s].wanted = false;
+                strbuf_printf(out, "; the %s draft is too long for one DNS record: not written\n",
+                              record_kind_name(drafts_slot_kind((enum draft_slot)s)));
+            }
+        zone_edit_fragment(d->domain, zd, DRAFT_COUNT, out, &res);
+    }
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        strbuf_free(&owners[s]);
 }
 
 /* Which draft slot a zone record fills, or DRAFT_COUNT for none. */

@@ -300,26 +300,16 @@ static bool parse_ttl(const char *s, size_t len, unsigned *out)
     return true;
 }
 
-static const enum zone_kind slot_zone_kind[DRAFT_COUNT] = {ZONE_KIND_SPF, ZONE_KIND_DMARC,
-                                                           ZONE_KIND_DKIM_KEY};
 static const char *const slot_label[DRAFT_COUNT] = {"SPF", "DMARC", "DKIM"};
 
-/* The drafts as zone_edit takes them; owners live in owners[]. */
+/* The drafts as zone_edit takes them (owners live in owners[]), with the
+ * TTL the user chose for this save. */
 static void save_drafts(const struct app *a, struct zone_edit_draft d[DRAFT_COUNT],
                         struct strbuf owners[DRAFT_COUNT])
 {
-    for (int s = 0; s < DRAFT_COUNT; s++) {
-        const struct record *r = &a->drafts.rec[s];
-        strbuf_reset(&owners[s]);
-        drafts_owner_name(&a->drafts, (enum draft_slot)s, &owners[s]);
-        d[s] = (struct zone_edit_draft){slot_zone_kind[s],
-                                        strbuf_cstr(&owners[s]),
-                                        r->text ? r->text : "",
-                                        r->len,
-                                        a->drafts.ttl,
-                                        save.set_ttl,
-                                        drafts_slot_wanted(&a->drafts, (enum draft_slot)s)};
-    }
+    drafts_zone_edit_drafts(&a->drafts, d, owners);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        d[s].set_ttl = save.set_ttl;
 }
 
 /* "not saved: the DKIM draft is too long ..." for the first too long. */

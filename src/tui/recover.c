@@ -129,21 +129,16 @@ bool recover_save(struct app *a, int sig)
         return false;
     struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
     struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
-    static const enum zone_kind kinds[DRAFT_COUNT] = {ZONE_KIND_SPF, ZONE_KIND_DMARC,
-                                                      ZONE_KIND_DKIM_KEY};
     struct zone_edit_draft d[DRAFT_COUNT];
     bool dropped_key = false;
+    /* The drafts a save would write (an untouched template kept here would
+     * come back as loaded, and be saved: an empty DKIM p=), less any draft
+     * holding a private key. */
+    drafts_zone_edit_drafts(&a->drafts, d, owners);
     for (int s = 0; s < DRAFT_COUNT; s++) {
-        const struct record *r = &a->drafts.rec[s];
-        drafts_owner_name(&a->drafts, (enum draft_slot)s, &owners[s]);
-        bool key = r->len && holds_private_key(r->text, r->len);
+        bool key = d[s].len && holds_private_key(d[s].text, d[s].len);
         dropped_key |= key;
-        /* The drafts a save would write: an untouched template kept here
-         * would come back as loaded, and be saved (an empty DKIM p=). */
-        bool wanted = drafts_slot_wanted(&a->drafts, (enum draft_slot)s);
-        d[s] = (struct zone_edit_draft){
-            kinds[s], strbuf_cstr(&owners[s]), r->text ? r->text : "", r->len, a->drafts.ttl,
-            false,    wanted && !key};
+        d[s].wanted = d[s].wanted && !key;
     }
     strbuf_printf(&text,
                   "; authtxt recovery: unsaved drafts%s%s of pid %ld, kept when the "
