@@ -1661,10 +1661,24 @@ static bool app_load_initial(struct app *a, struct strbuf *why)
         strbuf_printf(why, "'%s' is not a domain name", o->domain);
         return false;
     }
-    if (o->nselectors > 0 && !drafts_set_selector(&a->drafts, o->selectors[0])) {
-        strbuf_printf(why, "'%s' is not a DKIM selector (one DNS label)", o->selectors[0]);
+    /* Every --selector opens a DKIM draft; the first is the one edited.
+     * A selector the loaded file already has a draft for is that draft. */
+    if (o->nselectors > DRAFTS_DKIM_MAX) {
+        strbuf_printf(why, "%zu selectors given: the editor holds at most %d DKIM drafts",
+                      o->nselectors, DRAFTS_DKIM_MAX);
         return false;
     }
+    for (size_t i = 0; i < o->nselectors; i++) {
+        bool ok = (i == 0 && drafts_dkim_find(&a->drafts, o->selectors[0]) < 0)
+                      ? drafts_set_selector(&a->drafts, o->selectors[0])
+                      : drafts_dkim_add_selector(&a->drafts, o->selectors[i], NULL);
+        if (!ok) {
+            strbuf_printf(why, "'%s' is not a DKIM selector (DNS labels)", o->selectors[i]);
+            return false;
+        }
+    }
+    if (o->nselectors > 1)
+        drafts_dkim_select(&a->drafts, (size_t)drafts_dkim_find(&a->drafts, o->selectors[0]));
     /* Start-up is not an edit: nothing to undo yet. */
     drafts_history_reset(&a->drafts);
     /* What is on screen at start counts as saved: only edits ask. */
