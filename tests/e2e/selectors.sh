@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every --selector opens a DKIM draft: the DKIM tab's selector row switches
 # between them (Left/Right, undoable), an edit changes only the draft
-# shown, ^S writes one key record per selector, and --load opens them all.
+# shown, ^S writes one key record per selector, --load opens them all and
+# --print-on-exit prints them all.
 . "$(dirname "$0")/lib.sh" "$1"
 
 # The text in the Record pane of the current tab.
@@ -57,8 +58,9 @@ grep -q '^s2\._domainkey\.example\.com\..*"v=DKIM1; k=rsa; p=; t=y"' "$zone" ||
 e2e_keys q
 e2e_wait_exit 0
 
-# --load opens one DKIM draft per selector in the file.
-e2e_start 120 32 --load example.com.zone
+# --load opens one DKIM draft per selector in the file; --print-on-exit
+# prints both key records.
+e2e_start 120 32 --load example.com.zone --print-on-exit
 e2e_wait 'opened example\.com\.zone'
 e2e_keys 2
 e2e_wait 'drafts: \[s1\] s2'
@@ -69,4 +71,9 @@ e2e_wait 'Record s2\._domainkey\.example\.com'
 e2e_wait '│ v=DKIM1; k=rsa; p=; t=y'
 e2e_keys q
 e2e_wait_exit 0
+out=$(e2e_output)
+grep -qE '^s1\._domainkey\.example\.com\. 3600 IN TXT "v=DKIM1; k=rsa; p=MIGf' <<<"$out" ||
+    e2e_fail "--print-on-exit: no s1 key line"
+grep -qF 's2._domainkey.example.com. 3600 IN TXT "v=DKIM1; k=rsa; p=; t=y"' <<<"$out" ||
+    e2e_fail "--print-on-exit: no s2 key line"
 e2e_pass
