@@ -75,8 +75,9 @@ const struct live_view *live_view(struct app *a, struct live_view *v)
     return v;
 }
 
-/* The fetched DKIM key that goes with the drafts' selector (else the
- * first one fetched), or -1. */
+/* The fetched DKIM key that goes with the drafts' selector (else, when
+ * the drafts have one DKIM draft, the first one fetched), or -1.  With
+ * several DKIM drafts only the selector's own key is its live record. */
 int live_dkim_index(struct app *a)
 {
     struct live *L = a->live;
@@ -85,7 +86,7 @@ int live_dkim_index(struct app *a)
     for (size_t i = 0; i < L->fetch.ndkim && i < L->lint.ndkim; i++)
         if (strcmp(L->fetch.dkim[i].selector, a->drafts.selector) == 0)
             return (int)i;
-    return 0;
+    return drafts_dkim_count(&a->drafts) == 1 ? 0 : -1;
 }
 
 const struct record *live_record(struct app *a, enum draft_slot slot)
@@ -341,8 +342,12 @@ unsigned live_copy_to_draft(struct app *a, enum draft_slot slot)
     drafts_group_begin(&a->drafts, "copy live record");
     if (slot == DRAFT_DKIM) {
         int k = live_dkim_index(a);
-        if (k >= 0)
-            drafts_set_selector(&a->drafts, a->live->fetch.dkim[k].selector);
+        const char *sel = k >= 0 ? a->live->fetch.dkim[k].selector : NULL;
+        int have = sel ? drafts_dkim_find(&a->drafts, sel) : -1;
+        if (have >= 0)
+            drafts_dkim_select(&a->drafts, (size_t)have);
+        else if (sel)
+            drafts_set_selector(&a->drafts, sel);
     }
     bool ok = drafts_replace(&a->drafts, slot, r->text, r->len, DRAFT_ORIGIN_FETCHED,
                              "copy live record");
