@@ -609,7 +609,8 @@ void drafts_to_zone(const struct drafts *d, struct strbuf *out)
         for (size_t i = 0; i < n; i++)
             if (res.drafts[i].action == ZONE_EDIT_TOO_LONG) {
                 zd[i].wanted = false;
-                strbuf_printf(out, "; the draft of %s is too long for one DNS record: not written\n",
+                strbuf_printf(out,
+                              "; the draft of %s is too long for one DNS record: not written\n",
                               zd[i].owner);
             }
         zone_edit_fragment(d->domain, zd, n, out, &res);

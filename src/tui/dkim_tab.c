@@ -412,8 +412,7 @@ static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, b
             return DIRTY_STATUS;
         }
         form_focus(f, ROW_SELECTOR, 0);
-        return schema_form_edit_open(a, &t->sf, EDIT_ADD_SELECTOR, "selector", NULL, "", 0,
-                                     true);
+        return schema_form_edit_open(a, &t->sf, EDIT_ADD_SELECTOR, "selector", NULL, "", 0, true);
     }
     if (fld && fld->id == ROW_SELECTOR && (act == ACT_LEFT || act == ACT_RIGHT)) {
         size_t n = drafts_dkim_count(&a->drafts), cur = drafts_dkim_current(&a->drafts);
@@ -426,8 +425,7 @@ static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, b
             app_message(a, ROLE_ERROR, "out of memory");
         unsigned d = app_draft_changed(a);
         app_reload_tabs(a);
-        app_message(a, ROLE_INFO, "DKIM selector %s (%zu of %zu)", a->drafts.selector, next + 1,
-                    n);
+        app_message(a, ROLE_INFO, "DKIM selector %s (%zu of %zu)", a->drafts.selector, next + 1, n);
         return d | DIRTY_ALL;
     }
     if (fld && fld->id == ROW_SELECTOR && (act == ACT_ACTIVATE || act == ACT_TOGGLE))

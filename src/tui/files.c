@@ -378,8 +378,8 @@ static void saved(struct app *a)
 
 /* One line on what a save did: records rewritten/added, the serial, and
  * what was left as it was. */
-static void describe(const struct app *a, const struct zone_edit_result *res,
-                     uint32_t new_serial, bool in_place, bool dropped_setid, struct strbuf *msg)
+static void describe(const struct app *a, const struct zone_edit_result *res, uint32_t new_serial,
+                     bool in_place, bool dropped_setid, struct strbuf *msg)
 {
     char buf[DRAFTS_SELECTOR_MAX + 8];
     strbuf_printf(msg, "saved %s %s:", in_place ? "into" : "to", save.path);
@@ -498,16 +498,14 @@ static bool rewrite_now(struct app *a, int bump, struct strbuf *text, struct zon
     size_t n = save_drafts(a, d, owners);
     struct zone_edit_options opt = {a->drafts.domain, false, 0};
     struct zone_edit_result first;
-    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text, &first,
-                           NULL);
+    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text, &first, NULL);
     *res = first;
     if (ok && bump == 1 && first.has_serial && first.changes) {
         *new_serial = zone_edit_serial_next(first.serial, today_yyyymmdd());
         opt.bump_serial = true;
         opt.new_serial = *new_serial;
         strbuf_reset(text);
-        ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text,
-                               res, NULL);
+        ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text, res, NULL);
     }
     if (!ok && !refuse_too_long(a, res))
         app_message(a, ROLE_ERROR, "not saved: out of memory");

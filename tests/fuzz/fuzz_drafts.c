@@ -33,8 +33,8 @@ static void capture(const struct drafts *d, struct strbuf *out, bool history)
     strbuf_printf(out, "dkim %zu/%zu\n", drafts_dkim_current(d), drafts_dkim_count(d));
     for (size_t i = 0; i < drafts_dkim_count(d); i++) {
         const struct record *r = drafts_dkim_record(d, i);
-        strbuf_printf(out, "  %s %d %zu:", drafts_dkim_selector(d, i), (int)drafts_dkim_origin(d, i),
-                      r->len);
+        strbuf_printf(out, "  %s %d %zu:", drafts_dkim_selector(d, i),
+                      (int)drafts_dkim_origin(d, i), r->len);
         strbuf_append(out, r->text ? r->text : "", r->len);
         strbuf_printf(out, ":%zu\n", r->diags.count);
     }

@@ -96,11 +96,11 @@ static void test_undo_redo_over_selectors(void **state)
     struct drafts d;
     drafts_init(&d);
     drafts_load_template(&d);
-    set_dkim(&d, "v=DKIM1; p=AAAA");                 /* step 1 */
+    set_dkim(&d, "v=DKIM1; p=AAAA");                       /* step 1 */
     assert_true(drafts_dkim_add_selector(&d, "s2", NULL)); /* step 2 */
-    set_dkim(&d, "v=DKIM1; p=BBBB");                 /* step 3 */
-    assert_true(drafts_dkim_select(&d, 0));           /* step 4 */
-    set_dkim(&d, "v=DKIM1; p=CCCC");                 /* step 5 */
+    set_dkim(&d, "v=DKIM1; p=BBBB");                       /* step 3 */
+    assert_true(drafts_dkim_select(&d, 0));                /* step 4 */
+    set_dkim(&d, "v=DKIM1; p=CCCC");                       /* step 5 */
     assert_int_equal(drafts_undo_depth(&d), 5);
 
     struct strbuf label;
