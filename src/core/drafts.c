@@ -546,9 +546,9 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
         struct zone_txt txt = {strbuf_cstr(&owners[i]), d->ttl, zd[i].text, zd[i].len};
         if (!zone_write_txt(&scratch, &txt, NULL) || scratch.failed) {
             ok = false;
-            const char *kind = zd[i].kind == ZONE_KIND_SPF     ? "SPF"
-                               : zd[i].kind == ZONE_KIND_DMARC ? "DMARC"
-                                                               : "DKIM key";
+            const char *kind = record_kind_name(zd[i].kind == ZONE_KIND_SPF     ? RECORD_SPF
+                                                : zd[i].kind == ZONE_KIND_DMARC ? RECORD_DMARC
+                                                                                : RECORD_DKIM_KEY);
             diag_add(diags, RULE_ZONE_TOO_LARGE, 0, zd[i].len,
                      "the %s draft is %zu bytes: one TXT record carries at most %u bytes of text "
                      "(65535 bytes of data, one length byte per 255-byte string); shorten it "
