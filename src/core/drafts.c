@@ -43,6 +43,9 @@ const char *drafts_minimal_text(enum draft_slot slot)
     return slot < DRAFT_COUNT ? minimal_text[slot] : "";
 }
 
+/* drafts_zone_edit_drafts fills at most this many zone_edit entries. */
+_Static_assert(DRAFTS_ZONE_MAX <= ZONE_EDIT_DRAFTS_MAX, "too many DKIM drafts for zone_edit");
+
 static const enum record_kind slot_kind[DRAFT_COUNT] = {RECORD_SPF, RECORD_DMARC, RECORD_DKIM_KEY};
 
 enum record_kind drafts_slot_kind(enum draft_slot slot)

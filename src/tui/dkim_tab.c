@@ -510,7 +510,9 @@ static void dkim_tab_explain(struct app *a, void *st, struct explain *out)
     case ROW_SELECTOR:
         strbuf_puts(&out->note, "The selector names the key: the record is published at "
                                 "<selector>._domainkey.<domain>, and signatures name it in s=. "
-                                "The domain is edited in the title bar (F2).");
+                                "The domain is edited in the title bar (F2). Each selector has a "
+                                "DKIM draft of its own: Left/Right switch between them, a adds "
+                                "one, Enter renames this one.");
         break;
     default:
         break;
