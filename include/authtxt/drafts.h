@@ -54,6 +54,12 @@ enum draft_origin {
 #define DRAFTS_DEFAULT_TTL 3600u
 #define DRAFTS_NAME_MAX 253 /* RFC 1035 §2.3.4: a name's text form */
 #define DRAFTS_SELECTOR_MAX 63
+/* DKIM drafts one domain's drafts hold: the one being edited (slot
+ * DRAFT_DKIM) and the others, one per selector.  With SPF and DMARC they
+ * fill the zone editor's ZONE_EDIT_DRAFTS_MAX. */
+#define DRAFTS_DKIM_MAX 6
+/* Entries of drafts_zone_edit_drafts: SPF, DMARC and every DKIM draft. */
+#define DRAFTS_ZONE_MAX (DRAFT_COUNT - 1 + DRAFTS_DKIM_MAX)
 
 /* Undo history: up to DRAFTS_UNDO_STEPS steps; when the snapshots hold
  * more than DRAFTS_UNDO_BYTES of text the oldest steps go first (at least
@@ -82,6 +88,16 @@ struct drafts {
     long long now;                          /* clock for time-based rules; 0 none */
     struct drafts_history *history;         /* undo/redo, owned; NULL until
                                                the first recorded step */
+    /* The DKIM drafts, one per selector, in the order added: ndkim >= 1;
+     * number dkim_cur is the one in rec[DRAFT_DKIM] / selector /
+     * origin[DRAFT_DKIM]; for every other i, dkim_rec[i], dkim_sel[i] and
+     * dkim_origin[i] hold it (analyzed, for the cross lint).  dkim_rec
+     * [dkim_cur] is empty.  Read through drafts_dkim_* below. */
+    size_t ndkim;
+    size_t dkim_cur;
+    struct record dkim_rec[DRAFTS_DKIM_MAX];
+    char dkim_sel[DRAFTS_DKIM_MAX][DRAFTS_SELECTOR_MAX + 1];
+    enum draft_origin dkim_origin[DRAFTS_DKIM_MAX];
 };
 
 /* Read the fields above freely; change them only through the calls below
@@ -125,6 +141,40 @@ bool drafts_set_domain(struct drafts *d, const char *domain);
 bool drafts_set_domain_why(struct drafts *d, const char *domain, struct diag_list *why);
 bool drafts_set_selector(struct drafts *d, const char *selector);
 bool drafts_set_selector_why(struct drafts *d, const char *selector, struct diag_list *why);
+/* (drafts_set_selector renames the DKIM draft being edited; it refuses a
+ * selector another DKIM draft already has.) */
+
+/* Several DKIM drafts (one per selector, `authtxt --selector a --selector
+ * b`).  Slot DRAFT_DKIM is always the one being edited; the others are
+ * kept analyzed (the cross lint sees every key) and saved when wanted.
+ *
+ * drafts_dkim_add_selector adds a DKIM draft for `selector` holding the
+ * DKIM template (origin TEMPLATE: not saved until edited or filled) and
+ * makes it the one being edited; a selector that already has a draft is
+ * just selected (true).  Refused (false, `why` says why, may be NULL) for
+ * a name that is not a selector or when DRAFTS_DKIM_MAX drafts exist.
+ * Undo label "add selector".  Cost: one record_analyze.
+ *
+ * drafts_dkim_select makes draft `index` (0 .. drafts_dkim_count - 1, in
+ * the order added; the numbers never change on select) the one being
+ * edited: its text, selector and origin move into slot DRAFT_DKIM and the
+ * previous one is kept.  Undo label "select selector".  False for a bad
+ * index.  Cost: moves, no re-parse, one cross lint.
+ *
+ * drafts_dkim_current is the index of the one being edited;
+ * drafts_dkim_selector / _record / _origin read draft `index` (NULL or
+ * TEMPLATE for a bad index); drafts_dkim_find gives the index of a
+ * selector (any case) or -1; drafts_dkim_wanted is drafts_slot_wanted for
+ * DKIM draft `index`. */
+bool drafts_dkim_add_selector(struct drafts *d, const char *selector, struct diag_list *why);
+bool drafts_dkim_select(struct drafts *d, size_t index);
+size_t drafts_dkim_count(const struct drafts *d);
+size_t drafts_dkim_current(const struct drafts *d);
+const char *drafts_dkim_selector(const struct drafts *d, size_t index);
+const struct record *drafts_dkim_record(const struct drafts *d, size_t index);
+enum draft_origin drafts_dkim_origin(const struct drafts *d, size_t index);
+int drafts_dkim_find(const struct drafts *d, const char *selector);
+bool drafts_dkim_wanted(const struct drafts *d, size_t index);
 
 /* Tag edits of the DMARC and DKIM slots (slot DRAFT_SPF is refused: SPF has
  * terms).  `tag` is a tag name (DMARC: any case).  The value is checked by
@@ -256,15 +306,20 @@ bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags);
  * first. */
 void drafts_to_zone(const struct drafts *d, struct strbuf *out);
 /* The drafts as the zone editor takes them (zone_edit.h: zone_edit_rewrite,
- * zone_edit_fragment), in slot order: kind, owner name, text, TTL, and
- * wanted = drafts_slot_wanted.  out[s].owner borrows owners[s] (the caller
- * initializes and frees owners; both arrays hold DRAFT_COUNT); texts
- * borrow the drafts.  set_ttl false. */
+ * zone_edit_fragment): SPF, DMARC, then every DKIM draft in the order
+ * added (drafts_dkim_*): kind, owner name, text, TTL, and wanted
+ * (drafts_slot_wanted / drafts_dkim_wanted).  out[i].owner borrows
+ * owners[i] (the caller initializes and frees owners; both arrays hold
+ * DRAFTS_ZONE_MAX); texts borrow the drafts.  set_ttl false.  Returns the
+ * number of entries filled (2 + drafts_dkim_count). */
 struct zone_edit_draft;
-void drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
-                             struct strbuf *owners);
+size_t drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
+                               struct strbuf *owners);
 /* Read drafts back from a zone fragment (as written by drafts_to_zone, or
- * any zone file holding one domain's records).  The slots found get origin
+ * any zone file holding one domain's records).  Every DKIM key record of
+ * the domain opens a DKIM draft (one per selector, the first record of a
+ * selector; past DRAFTS_DKIM_MAX a diagnostic says which were not opened);
+ * the first is the one being edited.  The slots found get origin
  * LOADED, their text exactly as stored (a broken draft comes back with its
  * diagnostics); slots the file does not fill are emptied.  Zone syntax
  * problems go to diags (may be NULL) with file offsets.  Returns false
@@ -272,7 +327,8 @@ void drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out
  * Resets the undo history. */
 bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct diag_list *diags);
 
-/* The worst severity over the three drafts and the cross rules: -1 none. */
+/* The worst severity over the drafts (every DKIM draft) and the cross
+ * rules: -1 none. */
 int drafts_max_severity(const struct drafts *d);
 
 #endif

@@ -43,6 +43,9 @@ const char *drafts_minimal_text(enum draft_slot slot)
     return slot < DRAFT_COUNT ? minimal_text[slot] : "";
 }
 
+/* drafts_zone_edit_drafts fills at most this many zone_edit entries. */
+_Static_assert(DRAFTS_ZONE_MAX <= ZONE_EDIT_DRAFTS_MAX, "too many DKIM drafts for zone_edit");
+
 static const enum record_kind slot_kind[DRAFT_COUNT] = {RECORD_SPF, RECORD_DMARC, RECORD_DKIM_KEY};
 
 enum record_kind drafts_slot_kind(enum draft_slot slot)
@@ -62,6 +65,10 @@ void drafts_init(struct drafts *d)
     }
     diag_list_init(&d->cross);
     d->history = NULL;
+    d->ndkim = 1;
+    d->dkim_cur = 0;
+    for (int i = 0; i < DRAFTS_DKIM_MAX; i++)
+        record_init(&d->dkim_rec[i]);
 }
 
 void drafts_free(struct drafts *d)
@@ -69,6 +76,8 @@ void drafts_free(struct drafts *d)
     drafts_history_free(d);
     for (int s = 0; s < DRAFT_COUNT; s++)
         record_free(&d->rec[s]);
+    for (int i = 0; i < DRAFTS_DKIM_MAX; i++)
+        record_free(&d->dkim_rec[i]);
     diag_list_free(&d->cross);
 }
 
@@ -76,11 +85,19 @@ void drafts_relint(struct drafts *d)
 {
     const struct record *spf = d->rec[DRAFT_SPF].len ? &d->rec[DRAFT_SPF] : NULL;
     const struct record *dmarc = d->rec[DRAFT_DMARC].len ? &d->rec[DRAFT_DMARC] : NULL;
-    const struct record *dkim = d->rec[DRAFT_DKIM].len ? &d->rec[DRAFT_DKIM] : NULL;
+    /* Every DKIM draft's key counts (RFC 6376 §3.6.2.1: a signer may use
+     * any published selector). */
+    const struct record *dkim[DRAFTS_DKIM_MAX];
+    size_t ndkim = 0;
+    for (size_t i = 0; i < d->ndkim && i < DRAFTS_DKIM_MAX; i++) {
+        const struct record *r = drafts_dkim_record(d, i);
+        if (r && r->len)
+            dkim[ndkim++] = r;
+    }
     if (dmarc && dmarc->dmarc)
         dmarc_set_domain(d->rec[DRAFT_DMARC].dmarc, d->domain);
     diag_list_reset(&d->cross);
-    cross_lint(d->domain, spf, dmarc, dkim ? &dkim : NULL, dkim ? 1 : 0, &d->cross);
+    cross_lint(d->domain, spf, dmarc, ndkim ? dkim : NULL, ndkim, &d->cross);
 }
 
 bool drafts_record_analyze(struct drafts *d, enum draft_slot slot, const char *text, size_t len)
@@ -291,6 +308,12 @@ bool drafts_set_selector_why(struct drafts *d, const char *selector, struct diag
     }
     if (strcmp(name, d->selector) == 0)
         return true;
+    if (drafts_dkim_find(d, name) >= 0) {
+        diag_add(why, RULE_DRAFT_EDIT_REFUSED, 0, strlen(selector),
+                 "selector '%s' already has a DKIM draft: pick it instead of renaming this one",
+                 name);
+        return false;
+    }
     struct drafts_snapshot before;
     if (!drafts_snapshot_take(d, &before))
         return false;
@@ -304,6 +327,147 @@ bool drafts_set_selector(struct drafts *d, const char *selector)
     return drafts_set_selector_why(d, selector, NULL);
 }
 
+size_t drafts_dkim_count(const struct drafts *d) { return d->ndkim; }
+
+size_t drafts_dkim_current(const struct drafts *d) { return d->dkim_cur; }
+
+const char *drafts_dkim_selector(const struct drafts *d, size_t index)
+{
+    if (index >= d->ndkim)
+        return NULL;
+    return index == d->dkim_cur ? d->selector : d->dkim_sel[index];
+}
+
+const struct record *drafts_dkim_record(const struct drafts *d, size_t index)
+{
+    if (index >= d->ndkim)
+        return NULL;
+    return index == d->dkim_cur ? &d->rec[DRAFT_DKIM] : &d->dkim_rec[index];
+}
+
+enum draft_origin drafts_dkim_origin(const struct drafts *d, size_t index)
+{
+    if (index >= d->ndkim)
+        return DRAFT_ORIGIN_TEMPLATE;
+    return index == d->dkim_cur ? d->origin[DRAFT_DKIM] : d->dkim_origin[index];
+}
+
+bool drafts_dkim_wanted(const struct drafts *d, size_t index)
+{
+    const struct record *r = drafts_dkim_record(d, index);
+    return r && r->len > 0 && drafts_dkim_origin(d, index) != DRAFT_ORIGIN_TEMPLATE;
+}
+
+int drafts_dkim_find(const struct drafts *d, const char *selector)
+{
+    char name[DRAFTS_SELECTOR_MAX + 1];
+    if (!selector || !set_name(name, sizeof name, selector, DRAFTS_SELECTOR_MAX, true))
+        return -1;
+    for (size_t i = 0; i < d->ndkim; i++)
+        if (strcmp(drafts_dkim_selector(d, i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Swap the DKIM draft being edited with stored draft `index`: no parse
+ * (both are analyzed), cross lint re-run by the caller. */
+static void dkim_swap(struct drafts *d, size_t index)
+{
+    size_t cur = d->dkim_cur;
+    if (index == cur)
+        return;
+    /* The current one goes to its own place; `index` comes into the slot. */
+    d->dkim_rec[cur] = d->rec[DRAFT_DKIM];
+    memcpy(d->dkim_sel[cur], d->selector, sizeof d->selector);
+    d->dkim_origin[cur] = d->origin[DRAFT_DKIM];
+    d->rec[DRAFT_DKIM] = d->dkim_rec[index];
+    memcpy(d->selector, d->dkim_sel[index], sizeof d->selector);
+    d->origin[DRAFT_DKIM] = d->dkim_origin[index];
+    record_init(&d->dkim_rec[index]);
+    d->dkim_sel[index][0] = '\0';
+    d->dkim_origin[index] = DRAFT_ORIGIN_TEMPLATE;
+    d->dkim_cur = index;
+}
+
+bool drafts_dkim_select(struct drafts *d, size_t index)
+{
+    if (index >= d->ndkim)
+        return false;
+    if (index == d->dkim_cur)
+        return true;
+    struct drafts_snapshot before;
+    if (!drafts_snapshot_take(d, &before))
+        return false;
+    dkim_swap(d, index);
+    drafts_relint(d);
+    drafts_history_record(d, &before, "select selector");
+    return !d->cross.oom;
+}
+
+/* Append a stored DKIM draft (no history) and make it current; the text
+ * is analyzed as a DKIM key.  False when full or out of memory. */
+static bool dkim_append(struct drafts *d, const char *name, const char *text, size_t len,
+                        enum draft_origin origin)
+{
+    if (d->ndkim >= DRAFTS_DKIM_MAX)
+        return false;
+    size_t at = d->ndkim++;
+    dkim_swap(d, at); /* the new, empty place becomes current */
+    memcpy(d->selector, name, strlen(name) + 1);
+    d->origin[DRAFT_DKIM] = origin;
+    return drafts_analyze_slot(d, DRAFT_DKIM, text, len);
+}
+
+bool drafts_dkim_add_selector(struct drafts *d, const char *selector, struct diag_list *why)
+{
+    char name[DRAFTS_SELECTOR_MAX + 1];
+    if (!selector || !set_name(name, sizeof name, selector, DRAFTS_SELECTOR_MAX, true)) {
+        refuse_name(why, "DKIM selector", selector ? selector : "");
+        return false;
+    }
+    int have = drafts_dkim_find(d, name);
+    if (have >= 0)
+        return drafts_dkim_select(d, (size_t)have);
+    if (d->ndkim >= DRAFTS_DKIM_MAX) {
+        diag_add(why, RULE_DRAFT_EDIT_REFUSED, 0, strlen(selector),
+                 "selector '%s' not added: the drafts hold at most %d DKIM selectors", name,
+                 DRAFTS_DKIM_MAX);
+        return false;
+    }
+    struct drafts_snapshot before;
+    if (!drafts_snapshot_take(d, &before))
+        return false;
+    const char *t = template_text[DRAFT_DKIM];
+    bool ok = dkim_append(d, name, t, strlen(t), DRAFT_ORIGIN_TEMPLATE);
+    drafts_history_record(d, &before, "add selector");
+    return ok;
+}
+
+void drafts_dkim_select_quiet(struct drafts *d, size_t index)
+{
+    if (index < d->ndkim)
+        dkim_swap(d, index);
+}
+
+/* Forget every DKIM draft but the one being edited (a load starts anew). */
+void drafts_dkim_reset(struct drafts *d)
+{
+    /* The one being edited stays in its slot and becomes number 0. */
+    for (size_t i = 0; i < DRAFTS_DKIM_MAX; i++) {
+        record_free(&d->dkim_rec[i]);
+        record_init(&d->dkim_rec[i]);
+        d->dkim_sel[i][0] = '\0';
+        d->dkim_origin[i] = DRAFT_ORIGIN_TEMPLATE;
+    }
+    d->ndkim = 1;
+    d->dkim_cur = 0;
+}
+
+static void dkim_owner(const struct drafts *d, const char *selector, struct strbuf *out)
+{
+    strbuf_printf(out, "%s._domainkey.%s", selector, d->domain);
+}
+
 void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strbuf *out)
 {
     switch (slot) {
@@ -314,7 +478,7 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
         strbuf_printf(out, "_dmarc.%s", d->domain);
         break;
     case DRAFT_DKIM:
-        strbuf_printf(out, "%s._domainkey.%s", d->selector, d->domain);
+        dkim_owner(d, d->selector, out);
         break;
     case DRAFT_COUNT:
         break;
@@ -324,6 +488,7 @@ void drafts_owner_name(const struct drafts *d, enum draft_slot slot, struct strb
 static void load_texts(struct drafts *d, const char *const texts[DRAFT_COUNT],
                        enum draft_origin origin)
 {
+    drafts_dkim_reset(d);
     for (int s = 0; s < DRAFT_COUNT; s++) {
         drafts_analyze_slot(d, (enum draft_slot)s, texts[s], strlen(texts[s]));
         d->origin[s] = origin;
@@ -359,84 +524,102 @@ bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot)
 
 bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
 {
+    if (d->ttl > ZONE_TTL_MAX) {
+        diag_add(diags, RULE_ZONE_TOO_LARGE, 0, 0,
+                 "the TTL %u is larger than DNS allows (%u, RFC 2181 §8)", d->ttl,
+                 (unsigned)ZONE_TTL_MAX);
+        return false;
+    }
     bool ok = true;
-    struct strbuf owner, scratch;
-    strbuf_init(&owner);
+    struct strbuf owners[DRAFTS_ZONE_MAX], scratch;
+    struct zone_edit_draft zd[DRAFTS_ZONE_MAX];
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_init(&owners[i]);
     strbuf_init(&scratch);
     /* The zone writer's own rule decides (strings never split inside a
      * UTF-8 sequence, so a text of multi-byte characters fits a little
      * less than DRAFTS_TEXT_MAX): the check and the save cannot disagree. */
     scratch.limit = 8u << 20;
-    for (int s = 0; s < DRAFT_COUNT; s++) {
-        const struct record *r = &d->rec[s];
-        if (!drafts_slot_wanted(d, (enum draft_slot)s))
+    size_t n = drafts_zone_edit_drafts(d, zd, owners);
+    for (size_t i = 0; i < n; i++) {
+        if (!zd[i].wanted)
             continue;
-        strbuf_reset(&owner);
-        drafts_owner_name(d, (enum draft_slot)s, &owner);
-        strbuf_putc(&owner, '.');
+        strbuf_putc(&owners[i], '.');
         strbuf_reset(&scratch);
-        struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, r->text, r->len};
-        if (d->ttl > ZONE_TTL_MAX) {
-            ok = false;
-            diag_add(diags, RULE_ZONE_TOO_LARGE, 0, 0,
-                     "the TTL %u is larger than DNS allows (%u, RFC 2181 §8)", d->ttl,
-                     (unsigned)ZONE_TTL_MAX);
-            break;
-        }
+        struct zone_txt txt = {strbuf_cstr(&owners[i]), d->ttl, zd[i].text, zd[i].len};
         if (!zone_write_txt(&scratch, &txt, NULL) || scratch.failed) {
             ok = false;
-            diag_add(diags, RULE_ZONE_TOO_LARGE, 0, r->len,
+            const char *kind = record_kind_name(zd[i].kind == ZONE_KIND_SPF     ? RECORD_SPF
+                                                : zd[i].kind == ZONE_KIND_DMARC ? RECORD_DMARC
+                                                                                : RECORD_DKIM_KEY);
+            diag_add(diags, RULE_ZONE_TOO_LARGE, 0, zd[i].len,
                      "the %s draft is %zu bytes: one TXT record carries at most %u bytes of text "
                      "(65535 bytes of data, one length byte per 255-byte string); shorten it "
                      "before saving",
-                     record_kind_name(r->kind), r->len, DRAFTS_TEXT_MAX);
+                     kind, zd[i].len, DRAFTS_TEXT_MAX);
         }
     }
-    strbuf_free(&owner);
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_free(&owners[i]);
     strbuf_free(&scratch);
     return ok;
 }
 
-void drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
-                             struct strbuf *owners)
+size_t drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *out,
+                               struct strbuf *owners)
 {
-    static const enum zone_kind kinds[DRAFT_COUNT] = {ZONE_KIND_SPF, ZONE_KIND_DMARC,
-                                                      ZONE_KIND_DKIM_KEY};
-    for (int s = 0; s < DRAFT_COUNT; s++) {
+    size_t n = 0;
+    for (int s = 0; s < DRAFT_DKIM; s++) {
         const struct record *r = &d->rec[s];
-        strbuf_reset(&owners[s]);
-        drafts_owner_name(d, (enum draft_slot)s, &owners[s]);
-        out[s] = (struct zone_edit_draft){kinds[s],
-                                          strbuf_cstr(&owners[s]),
+        strbuf_reset(&owners[n]);
+        drafts_owner_name(d, (enum draft_slot)s, &owners[n]);
+        out[n] = (struct zone_edit_draft){s == DRAFT_SPF ? ZONE_KIND_SPF : ZONE_KIND_DMARC,
+                                          strbuf_cstr(&owners[n]),
                                           r->text ? r->text : "",
                                           r->len,
                                           d->ttl,
                                           false,
                                           drafts_slot_wanted(d, (enum draft_slot)s)};
+        n++;
     }
+    for (size_t i = 0; i < d->ndkim && n < DRAFTS_ZONE_MAX; i++) {
+        const struct record *r = drafts_dkim_record(d, i);
+        strbuf_reset(&owners[n]);
+        dkim_owner(d, drafts_dkim_selector(d, i), &owners[n]);
+        out[n] = (struct zone_edit_draft){ZONE_KIND_DKIM_KEY,
+                                          strbuf_cstr(&owners[n]),
+                                          r->text ? r->text : "",
+                                          r->len,
+                                          d->ttl,
+                                          false,
+                                          drafts_dkim_wanted(d, i)};
+        n++;
+    }
+    return n;
 }
 
 void drafts_to_zone(const struct drafts *d, struct strbuf *out)
 {
-    struct strbuf owners[DRAFT_COUNT];
-    struct zone_edit_draft zd[DRAFT_COUNT];
+    struct strbuf owners[DRAFTS_ZONE_MAX];
+    struct zone_edit_draft zd[DRAFTS_ZONE_MAX];
     struct zone_edit_result res;
-    for (int s = 0; s < DRAFT_COUNT; s++)
-        strbuf_init(&owners[s]);
-    drafts_zone_edit_drafts(d, zd, owners);
-    if (!zone_edit_fragment(d->domain, zd, DRAFT_COUNT, out, &res)) {
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_init(&owners[i]);
+    size_t n = drafts_zone_edit_drafts(d, zd, owners);
+    if (!zone_edit_fragment(d->domain, zd, n, out, &res)) {
         /* One draft does not fit in a DNS record: the others are written,
          * and a comment says which was not (a save checks sizes first). */
-        for (int s = 0; s < DRAFT_COUNT; s++)
-            if (res.drafts[s].action == ZONE_EDIT_TOO_LONG) {
-                zd[s].wanted = false;
-                strbuf_printf(out, "; the %s draft is too long for one DNS record: not written\n",
-                              record_kind_name(drafts_slot_kind((enum draft_slot)s)));
+        for (size_t i = 0; i < n; i++)
+            if (res.drafts[i].action == ZONE_EDIT_TOO_LONG) {
+                zd[i].wanted = false;
+                strbuf_printf(out,
+                              "; the draft of %s is too long for one DNS record: not written\n",
+                              zd[i].owner);
             }
-        zone_edit_fragment(d->domain, zd, DRAFT_COUNT, out, &res);
+        zone_edit_fragment(d->domain, zd, n, out, &res);
     }
-    for (int s = 0; s < DRAFT_COUNT; s++)
-        strbuf_free(&owners[s]);
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_free(&owners[i]);
 }
 
 /* Which draft slot a zone record fills, or DRAFT_COUNT for none. */
@@ -463,7 +646,8 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
         return false;
     }
     bool have[DRAFT_COUNT] = {false, false, false};
-    bool found = false, other = false;
+    bool found = false, other = false, full = false;
+    drafts_dkim_reset(d);
     for (size_t i = 0; i < z.count; i++) {
         const struct zone_record *zr = &z.records[i];
         enum draft_slot slot = zone_slot(zr);
@@ -481,6 +665,26 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
                          "drafts are opened at a time)",
                          zr->line, zr->domain, d->domain);
             other = true;
+            continue;
+        }
+        if (slot == DRAFT_DKIM && have[slot]) {
+            /* Every selector's key opens a DKIM draft: the first record of
+             * each selector (a repeated owner is a zone mistake zone lint
+             * reports). */
+            char name[DRAFTS_SELECTOR_MAX + 1];
+            if (!set_name(name, sizeof name, zr->selector, DRAFTS_SELECTOR_MAX, true) ||
+                drafts_dkim_find(d, name) >= 0)
+                continue;
+            if (d->ndkim >= DRAFTS_DKIM_MAX) {
+                if (!full)
+                    diag_add(diags, RULE_ZONE_OTHER_DOMAIN, zr->start, zr->end,
+                             "line %zu: DKIM key of selector %s not opened: the drafts hold at "
+                             "most %d selectors",
+                             zr->line, name, DRAFTS_DKIM_MAX);
+                full = true;
+                continue;
+            }
+            dkim_append(d, name, zr->text, zr->len, DRAFT_ORIGIN_LOADED);
             continue;
         }
         if (have[slot])
@@ -503,6 +707,8 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
             drafts_analyze_slot(d, (enum draft_slot)s, "", 0);
         d->origin[s] = DRAFT_ORIGIN_LOADED;
     }
+    if (d->ndkim > 1)
+        drafts_dkim_select_quiet(d, 0); /* the first in the file is edited */
     if (found) {
         drafts_relint(d);
         drafts_history_reset(d);
@@ -517,6 +723,11 @@ int drafts_max_severity(const struct drafts *d)
     for (int s = 0; s < DRAFT_COUNT; s++) {
         int sev = diag_list_max_severity(&d->rec[s].diags);
         if (d->rec[s].len && sev > worst)
+            worst = sev;
+    }
+    for (size_t i = 0; i < d->ndkim; i++) {
+        int sev = diag_list_max_severity(&d->dkim_rec[i].diags);
+        if (i != d->dkim_cur && d->dkim_rec[i].len && sev > worst)
             worst = sev;
     }
     return worst;

@@ -17,6 +17,12 @@ struct drafts_snapshot {
     char selector[DRAFTS_SELECTOR_MAX + 1];
     unsigned ttl;
     enum draft_origin origin[DRAFT_COUNT];
+    /* The stored DKIM drafts (drafts.h: dkim_*): [dkim_cur] unused. */
+    size_t ndkim, dkim_cur;
+    char *dkim_text[DRAFTS_DKIM_MAX];
+    size_t dkim_len[DRAFTS_DKIM_MAX];
+    char dkim_sel[DRAFTS_DKIM_MAX][DRAFTS_SELECTOR_MAX + 1];
+    enum draft_origin dkim_origin[DRAFTS_DKIM_MAX];
     char label[DRAFTS_LABEL_MAX];
 };
 
@@ -48,6 +54,10 @@ bool drafts_analyze_slot(struct drafts *d, enum draft_slot slot, const char *tex
 bool drafts_record_analyze(struct drafts *d, enum draft_slot slot, const char *text, size_t len);
 /* Re-run the cross lint (and give the DMARC model the domain). */
 void drafts_relint(struct drafts *d);
+/* Keep only the DKIM draft being edited, as number 0 (loads start anew). */
+void drafts_dkim_reset(struct drafts *d);
+/* Make DKIM draft `index` the one being edited: no history, no cross lint. */
+void drafts_dkim_select_quiet(struct drafts *d, size_t index);
 /* The minimal record of a slot: "v=spf1", "v=DMARC1", "v=DKIM1". */
 const char *drafts_minimal_text(enum draft_slot slot);
 

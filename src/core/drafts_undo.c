@@ -35,6 +35,22 @@ bool drafts_snapshot_take(const struct drafts *d, struct drafts_snapshot *s)
         memcpy(s->text[k], r->text, r->len);
         s->len[k] = r->len;
     }
+    s->ndkim = d->ndkim;
+    s->dkim_cur = d->dkim_cur;
+    for (size_t i = 0; i < d->ndkim && i < DRAFTS_DKIM_MAX; i++) {
+        const struct record *r = &d->dkim_rec[i];
+        if (i != d->dkim_cur && r->len) {
+            s->dkim_text[i] = malloc(r->len);
+            if (!s->dkim_text[i]) {
+                drafts_snapshot_free(s);
+                return false;
+            }
+            memcpy(s->dkim_text[i], r->text, r->len);
+            s->dkim_len[i] = r->len;
+        }
+        memcpy(s->dkim_sel[i], d->dkim_sel[i], sizeof s->dkim_sel[i]);
+        s->dkim_origin[i] = d->dkim_origin[i];
+    }
     memcpy(s->domain, d->domain, sizeof s->domain);
     memcpy(s->selector, d->selector, sizeof s->selector);
     s->ttl = d->ttl;
@@ -46,6 +62,8 @@ void drafts_snapshot_free(struct drafts_snapshot *s)
 {
     for (int k = 0; k < DRAFT_COUNT; k++)
         free(s->text[k]);
+    for (int i = 0; i < DRAFTS_DKIM_MAX; i++)
+        free(s->dkim_text[i]);
     memset(s, 0, sizeof *s);
 }
 
@@ -54,6 +72,16 @@ bool drafts_snapshot_same(const struct drafts *d, const struct drafts_snapshot *
     for (int k = 0; k < DRAFT_COUNT; k++) {
         const struct record *r = &d->rec[k];
         if (r->len != s->len[k] || (r->len && memcmp(r->text, s->text[k], r->len) != 0))
+            return false;
+    }
+    if (d->ndkim != s->ndkim || d->dkim_cur != s->dkim_cur)
+        return false;
+    for (size_t i = 0; i < d->ndkim && i < DRAFTS_DKIM_MAX; i++) {
+        const struct record *r = &d->dkim_rec[i];
+        if (i == d->dkim_cur)
+            continue;
+        if (r->len != s->dkim_len[i] || (r->len && memcmp(r->text, s->dkim_text[i], r->len) != 0) ||
+            strcmp(d->dkim_sel[i], s->dkim_sel[i]) != 0 || d->dkim_origin[i] != s->dkim_origin[i])
             return false;
     }
     return strcmp(d->domain, s->domain) == 0 && strcmp(d->selector, s->selector) == 0 &&
@@ -67,6 +95,21 @@ bool drafts_snapshot_restore(struct drafts *d, const struct drafts_snapshot *s)
     d->ttl = s->ttl;
     memcpy(d->origin, s->origin, sizeof d->origin);
     bool ok = true;
+    /* The stored DKIM drafts first, so the cross lint run by the last
+     * drafts_analyze_slot below sees every key. */
+    d->ndkim = s->ndkim;
+    d->dkim_cur = s->dkim_cur;
+    for (size_t i = 0; i < DRAFTS_DKIM_MAX; i++) {
+        struct record *r = &d->dkim_rec[i];
+        memcpy(d->dkim_sel[i], s->dkim_sel[i], sizeof d->dkim_sel[i]);
+        d->dkim_origin[i] = s->dkim_origin[i];
+        if (i >= s->ndkim || i == s->dkim_cur || s->dkim_len[i] == 0) {
+            record_free(r);
+            record_init(r);
+        } else {
+            ok = record_analyze(r, RECORD_DKIM_KEY, s->dkim_text[i], s->dkim_len[i], d->now) && ok;
+        }
+    }
     for (int k = 0; k < DRAFT_COUNT; k++)
         ok = drafts_analyze_slot(d, (enum draft_slot)k, s->text[k] ? s->text[k] : "", s->len[k]) &&
              ok;
@@ -75,7 +118,10 @@ bool drafts_snapshot_restore(struct drafts *d, const struct drafts_snapshot *s)
 
 size_t drafts_snapshot_bytes(const struct drafts_snapshot *s)
 {
-    return s->len[0] + s->len[1] + s->len[2] + sizeof *s;
+    size_t n = s->len[0] + s->len[1] + s->len[2] + sizeof *s;
+    for (int i = 0; i < DRAFTS_DKIM_MAX; i++)
+        n += s->dkim_len[i];
+    return n;
 }
 
 static struct drafts_history *history_get(struct drafts *d)

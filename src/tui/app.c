@@ -1247,19 +1247,26 @@ static int copy_slot(const struct record *r)
     return -1;
 }
 
-/* The record as the core writes a zone line (the owner name from the
- * drafts, strings of at most 255 bytes), without the final newline. */
+/* The record as the core writes a zone line at `owner` (freed here),
+ * strings of at most 255 bytes, without the final newline. */
+static bool zone_line_at(struct app *a, const struct record *r, struct strbuf *owner,
+                         struct strbuf *out)
+{
+    struct zone_txt rec = {strbuf_cstr(owner), a->drafts.ttl ? a->drafts.ttl : DRAFTS_DEFAULT_TTL,
+                           r->text, r->len};
+    bool ok = !owner->failed && zone_write_txt(out, &rec, NULL) && !out->failed;
+    strbuf_free(owner);
+    while (ok && out->len && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = '\0';
+    return ok;
+}
+
+/* The same at the slot's owner name from the drafts. */
 static bool copy_zone_line(struct app *a, const struct record *r, int slot, struct strbuf *out)
 {
     struct strbuf owner = STRBUF_INIT;
     drafts_owner_name(&a->drafts, (enum draft_slot)slot, &owner);
-    struct zone_txt rec = {strbuf_cstr(&owner), a->drafts.ttl ? a->drafts.ttl : DRAFTS_DEFAULT_TTL,
-                           r->text, r->len};
-    bool ok = !owner.failed && zone_write_txt(out, &rec, NULL) && !out->failed;
-    strbuf_free(&owner);
-    while (ok && out->len && out->data[out->len - 1] == '\n')
-        out->data[--out->len] = '\0';
-    return ok;
+    return zone_line_at(a, r, &owner, out);
 }
 
 /* What the status line says was copied: the start of the text, control
@@ -1570,17 +1577,28 @@ static void print_records(struct app *a)
     struct drafts tmpl;
     drafts_init(&tmpl);
     drafts_load_template(&tmpl);
-    for (int s = 0; s < DRAFT_COUNT; s++) {
-        const struct record *r = &a->drafts.rec[s];
+    /* SPF, DMARC, then every DKIM draft (one per selector). */
+    size_t ndkim = drafts_dkim_count(&a->drafts);
+    for (size_t e = 0; e < DRAFT_DKIM + ndkim; e++) {
+        size_t s = e < DRAFT_DKIM ? e : DRAFT_DKIM;
+        const struct record *r =
+            e < DRAFT_DKIM ? &a->drafts.rec[s] : drafts_dkim_record(&a->drafts, e - DRAFT_DKIM);
         const struct record *t = &tmpl.rec[s];
-        if (r->len == 0 || (r->len == t->len && memcmp(r->text, t->text, r->len) == 0))
+        if (!r || r->len == 0 || (r->len == t->len && memcmp(r->text, t->text, r->len) == 0))
             continue;
+        struct strbuf owner = STRBUF_INIT;
+        if (e < DRAFT_DKIM)
+            drafts_owner_name(&a->drafts, (enum draft_slot)s, &owner);
+        else
+            strbuf_printf(&owner, "%s._domainkey.%s",
+                          drafts_dkim_selector(&a->drafts, e - DRAFT_DKIM), a->drafts.domain);
         const char *kind = record_kind_name(r->kind);
         if (!a->drafts.domain[0]) { /* no owner name: the value, said so */
             strbuf_printf(&out, "; %s (no domain set, so no zone line): ", kind);
             strbuf_append(&out, r->text, r->len);
             strbuf_putc(&out, '\n');
-        } else if (!copy_zone_line(a, r, s, &out)) {
+            strbuf_free(&owner);
+        } else if (!zone_line_at(a, r, &owner, &out)) {
             fprintf(stderr, "authtxt: the %s record is too long for one DNS record\n", kind);
         } else {
             strbuf_putc(&out, '\n');
@@ -1661,10 +1679,24 @@ static bool app_load_initial(struct app *a, struct strbuf *why)
         strbuf_printf(why, "'%s' is not a domain name", o->domain);
         return false;
     }
-    if (o->nselectors > 0 && !drafts_set_selector(&a->drafts, o->selectors[0])) {
-        strbuf_printf(why, "'%s' is not a DKIM selector (one DNS label)", o->selectors[0]);
+    /* Every --selector opens a DKIM draft; the first is the one edited.
+     * A selector the loaded file already has a draft for is that draft. */
+    if (o->nselectors > DRAFTS_DKIM_MAX) {
+        strbuf_printf(why, "%zu selectors given: the editor holds at most %d DKIM drafts",
+                      o->nselectors, DRAFTS_DKIM_MAX);
         return false;
     }
+    for (size_t i = 0; i < o->nselectors; i++) {
+        bool ok = (i == 0 && drafts_dkim_find(&a->drafts, o->selectors[0]) < 0)
+                      ? drafts_set_selector(&a->drafts, o->selectors[0])
+                      : drafts_dkim_add_selector(&a->drafts, o->selectors[i], NULL);
+        if (!ok) {
+            strbuf_printf(why, "'%s' is not a DKIM selector (DNS labels)", o->selectors[i]);
+            return false;
+        }
+    }
+    if (o->nselectors > 1)
+        drafts_dkim_select(&a->drafts, (size_t)drafts_dkim_find(&a->drafts, o->selectors[0]));
     /* Start-up is not an edit: nothing to undo yet. */
     drafts_history_reset(&a->drafts);
     /* What is on screen at start counts as saved: only edits ask. */

@@ -24,7 +24,7 @@ enum {
     ROW_SIG_TAG, /* sub: term index in the signature */
 };
 
-enum { EDIT_SELECTOR = 1 };
+enum { EDIT_SELECTOR = 1, EDIT_ADD_SELECTOR };
 
 struct dkim_tab {
     bool sig_view;
@@ -63,15 +63,16 @@ static void head_rows(struct app *a, struct schema_form *sf)
         form_set_text(f, fld, a->drafts.selector, strlen(a->drafts.selector));
         fld->help_id = "dkim.sig.tag.s";
     }
-    if (a->opts.nselectors > 1) {
-        /* The drafts hold one DKIM key record: the other selectors given
-         * are fetched and shown on the Live tab, not drafted. */
+    size_t n = drafts_dkim_count(&a->drafts);
+    if (n > 1) {
+        /* Every selector has a DKIM draft of its own: the row lists them,
+         * the one shown in brackets (Left/Right on the selector row). */
         strbuf_reset(&t->buf);
-        strbuf_puts(&t->buf, "also given:");
-        for (size_t i = 0; i < a->opts.nselectors; i++)
-            if (strcmp(a->opts.selectors[i], a->drafts.selector) != 0)
-                strbuf_printf(&t->buf, " %s", a->opts.selectors[i]);
-        strbuf_puts(&t->buf, " (F5: their live keys on the Live tab)");
+        strbuf_puts(&t->buf, "drafts:");
+        for (size_t i = 0; i < n; i++)
+            strbuf_printf(&t->buf, i == drafts_dkim_current(&a->drafts) ? " [%s]" : " %s",
+                          drafts_dkim_selector(&a->drafts, i));
+        strbuf_puts(&t->buf, "  (Left/Right: switch, a: add)");
         fld = form_add(f, FIELD_INFO, ROW_NAME, 1, "");
         if (fld) {
             form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
@@ -175,13 +176,22 @@ static bool selector_apply(struct app *a, struct schema_form *sf, const char *te
     }
     memcpy(copy, text, len);
     copy[len] = '\0';
+    bool add = sf->edit_own == EDIT_ADD_SELECTOR;
     if (!apply || !sf->closing) {
         struct drafts probe;
         drafts_init(&probe);
         bool ok = drafts_set_selector_why(&probe, copy, why);
         drafts_free(&probe);
+        if (ok && !add && strcmp(copy, a->drafts.selector) != 0 &&
+            drafts_dkim_find(&a->drafts, copy) >= 0) {
+            diag_add(why, RULE_DRAFT_EDIT_REFUSED, 0, len,
+                     "selector '%s' has a DKIM draft already: Left/Right picks it", copy);
+            ok = false;
+        }
         return ok;
     }
+    if (add)
+        return drafts_dkim_add_selector(&a->drafts, copy, why);
     if (strcmp(copy, a->drafts.selector) == 0)
         return true;
     return drafts_set_selector_why(&a->drafts, copy, why);
@@ -395,6 +405,29 @@ static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, b
         return dkim_keys_generate(a);
     if (act == ACT_KEY_MATCH)
         return dkim_keys_match(a);
+    if (act == ACT_ADD) {
+        if (drafts_dkim_count(&a->drafts) >= DRAFTS_DKIM_MAX) {
+            app_message(a, ROLE_WARNING, "at most %d DKIM selectors: no more can be added",
+                        DRAFTS_DKIM_MAX);
+            return DIRTY_STATUS;
+        }
+        form_focus(f, ROW_SELECTOR, 0);
+        return schema_form_edit_open(a, &t->sf, EDIT_ADD_SELECTOR, "selector", NULL, "", 0, true);
+    }
+    if (fld && fld->id == ROW_SELECTOR && (act == ACT_LEFT || act == ACT_RIGHT)) {
+        size_t n = drafts_dkim_count(&a->drafts), cur = drafts_dkim_current(&a->drafts);
+        if (n < 2) {
+            app_message(a, ROLE_INFO, "one DKIM selector: a adds another");
+            return DIRTY_STATUS;
+        }
+        size_t next = act == ACT_RIGHT ? (cur + 1) % n : (cur + n - 1) % n;
+        if (!drafts_dkim_select(&a->drafts, next))
+            app_message(a, ROLE_ERROR, "out of memory");
+        unsigned d = app_draft_changed(a);
+        app_reload_tabs(a);
+        app_message(a, ROLE_INFO, "DKIM selector %s (%zu of %zu)", a->drafts.selector, next + 1, n);
+        return d | DIRTY_ALL;
+    }
     if (fld && fld->id == ROW_SELECTOR && (act == ACT_ACTIVATE || act == ACT_TOGGLE))
         return schema_form_edit_open(a, &t->sf, EDIT_SELECTOR, "selector", NULL, a->drafts.selector,
                                      strlen(a->drafts.selector), false);
@@ -477,7 +510,9 @@ static void dkim_tab_explain(struct app *a, void *st, struct explain *out)
     case ROW_SELECTOR:
         strbuf_puts(&out->note, "The selector names the key: the record is published at "
                                 "<selector>._domainkey.<domain>, and signatures name it in s=. "
-                                "The domain is edited in the title bar (F2).");
+                                "The domain is edited in the title bar (F2). Each selector has a "
+                                "DKIM draft of its own: Left/Right switch between them, a adds "
+                                "one, Enter renames this one.");
         break;
     default:
         break;

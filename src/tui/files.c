@@ -300,27 +300,63 @@ static bool parse_ttl(const char *s, size_t len, unsigned *out)
     return true;
 }
 
-static const char *const slot_label[DRAFT_COUNT] = {"SPF", "DMARC", "DKIM"};
+/* The entries of drafts_zone_edit_drafts: SPF, DMARC, then one per DKIM
+ * selector. */
+static size_t entry_count(const struct app *a) { return 2 + drafts_dkim_count(&a->drafts); }
 
-/* The drafts as zone_edit takes them (owners live in owners[]), with the
- * TTL the user chose for this save. */
-static void save_drafts(const struct app *a, struct zone_edit_draft d[DRAFT_COUNT],
-                        struct strbuf owners[DRAFT_COUNT])
+/* "SPF", "DMARC", "DKIM" (one selector) or "DKIM s2" (several). */
+static const char *entry_label(const struct app *a, size_t i, char *buf, size_t cap)
 {
-    drafts_zone_edit_drafts(&a->drafts, d, owners);
-    for (int s = 0; s < DRAFT_COUNT; s++)
-        d[s].set_ttl = save.set_ttl;
+    if (i < 2)
+        return i == 0 ? "SPF" : "DMARC";
+    if (drafts_dkim_count(&a->drafts) == 1)
+        return "DKIM";
+    snprintf(buf, cap, "DKIM %s", drafts_dkim_selector(&a->drafts, i - 2));
+    return buf;
+}
+
+static size_t entry_len(const struct app *a, size_t i)
+{
+    if (i < 2)
+        return a->drafts.rec[i].len;
+    const struct record *r = drafts_dkim_record(&a->drafts, i - 2);
+    return r ? r->len : 0;
+}
+
+/* The drafts as zone_edit takes them (owners live in owners[]; both hold
+ * DRAFTS_ZONE_MAX), with the TTL the user chose for this save.  Returns
+ * how many were filled. */
+static size_t save_drafts(const struct app *a, struct zone_edit_draft d[DRAFTS_ZONE_MAX],
+                          struct strbuf owners[DRAFTS_ZONE_MAX])
+{
+    size_t n = drafts_zone_edit_drafts(&a->drafts, d, owners);
+    for (size_t i = 0; i < n; i++)
+        d[i].set_ttl = save.set_ttl;
+    return n;
+}
+
+static void owners_init(struct strbuf owners[DRAFTS_ZONE_MAX])
+{
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_init(&owners[i]);
+}
+
+static void owners_free(struct strbuf owners[DRAFTS_ZONE_MAX])
+{
+    for (int i = 0; i < DRAFTS_ZONE_MAX; i++)
+        strbuf_free(&owners[i]);
 }
 
 /* "not saved: the DKIM draft is too long ..." for the first too long. */
 static bool refuse_too_long(struct app *a, const struct zone_edit_result *res)
 {
-    for (int s = 0; s < DRAFT_COUNT; s++)
+    char buf[DRAFTS_SELECTOR_MAX + 8];
+    for (size_t s = 0; s < entry_count(a); s++)
         if (res->drafts[s].action == ZONE_EDIT_TOO_LONG) {
             app_message(a, ROLE_ERROR,
                         "not saved: the %s draft is %zu bytes, more than one DNS record holds "
                         "(65,535 bytes with a length byte per 255): shorten it",
-                        slot_label[s], a->drafts.rec[s].len);
+                        entry_label(a, s, buf, sizeof buf), entry_len(a, s));
             return true;
         }
     return false;
@@ -342,17 +378,19 @@ static void saved(struct app *a)
 
 /* One line on what a save did: records rewritten/added, the serial, and
  * what was left as it was. */
-static void describe(const struct zone_edit_result *res, uint32_t new_serial, bool in_place,
-                     bool dropped_setid, struct strbuf *msg)
+static void describe(const struct app *a, const struct zone_edit_result *res, uint32_t new_serial,
+                     bool in_place, bool dropped_setid, struct strbuf *msg)
 {
+    char buf[DRAFTS_SELECTOR_MAX + 8];
     strbuf_printf(msg, "saved %s %s:", in_place ? "into" : "to", save.path);
     const char *sep = " ";
-    for (int s = 0; s < DRAFT_COUNT; s++) {
+    for (size_t s = 0; s < entry_count(a); s++) {
+        const char *label = entry_label(a, s, buf, sizeof buf);
         const struct zone_edit_outcome *o = &res->drafts[s];
         if (o->action == ZONE_EDIT_REWRITTEN)
-            strbuf_printf(msg, "%s%s rewritten (line %zu)", sep, slot_label[s], o->line);
+            strbuf_printf(msg, "%s%s rewritten (line %zu)", sep, label, o->line);
         else if (o->action == ZONE_EDIT_ADDED)
-            strbuf_printf(msg, "%s%s %s", sep, slot_label[s], in_place ? "added" : "written");
+            strbuf_printf(msg, "%s%s %s", sep, label, in_place ? "added" : "written");
         else
             continue;
         sep = ", ";
@@ -361,22 +399,23 @@ static void describe(const struct zone_edit_result *res, uint32_t new_serial, bo
         strbuf_puts(msg, " no record (no draft of yours yet)");
     if (res->serial_bumped)
         strbuf_printf(msg, "; serial %u -> %u", res->serial, new_serial);
-    for (int s = 0; s < DRAFT_COUNT; s++) {
+    for (size_t s = 0; s < entry_count(a); s++) {
+        const char *label = entry_label(a, s, buf, sizeof buf);
         const struct zone_edit_outcome *o = &res->drafts[s];
         if (o->others)
             strbuf_printf(msg, "; %zu more %s record%s at that name (line %zu) left as %s",
-                          o->others, slot_label[s], o->others == 1 ? "" : "s", o->other_line,
+                          o->others, label, o->others == 1 ? "" : "s", o->other_line,
                           o->others == 1 ? "it is" : "they are");
         if (o->ttl_kept)
             strbuf_printf(msg,
                           "; %s kept its TTL: the file has no $TTL before it, so later "
                           "records take their TTL from it",
-                          slot_label[s]);
+                          label);
         if (o->action == ZONE_EDIT_LEFT)
             strbuf_printf(msg,
                           "; no %s draft of yours (empty or an untouched template): the "
                           "file's record on line %zu left as it is",
-                          slot_label[s], o->line);
+                          label, o->line);
     }
     if (res->zone_problems)
         strbuf_printf(msg, "; %zu zone problem%s in the file (authtxt lint --zone)",
@@ -396,7 +435,7 @@ static void write_out(struct app *a, const struct strbuf *text, bool replace, bo
         app_message(a, ROLE_ERROR, "not saved: out of memory");
     } else if (files_write_atomic(save.path, text->data ? text->data : "", text->len, replace,
                                   &dropped, &why)) {
-        describe(res, new_serial, in_place, dropped, &msg);
+        describe(a, res, new_serial, in_place, dropped, &msg);
         app_message(a, ROLE_GOOD, "%s", strbuf_cstr(&msg));
         saved(a);
     } else {
@@ -409,25 +448,25 @@ static void write_out(struct app *a, const struct strbuf *text, bool replace, bo
 /* A new file, or one the user chose to replace: the fragment. */
 static void save_fragment(struct app *a, bool replace)
 {
-    struct zone_edit_draft d[DRAFT_COUNT];
-    struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct zone_edit_draft d[DRAFTS_ZONE_MAX];
+    struct strbuf owners[DRAFTS_ZONE_MAX];
     struct strbuf text = STRBUF_INIT;
     struct zone_edit_result res;
-    save_drafts(a, d, owners);
+    owners_init(owners);
+    size_t n = save_drafts(a, d, owners);
     bool any = false;
-    for (int s = 0; s < DRAFT_COUNT; s++)
+    for (size_t s = 0; s < n; s++)
         any |= d[s].wanted;
     if (!any) /* a file of comments only helps nobody */
         app_message(a, ROLE_WARNING,
                     "nothing to save: the drafts are untouched templates; "
                     "edit one first");
-    else if (zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res))
+    else if (zone_edit_fragment(a->drafts.domain, d, n, &text, &res))
         write_out(a, &text, replace, false, &res, 0);
     else if (!refuse_too_long(a, &res))
         app_message(a, ROLE_ERROR, "not saved: out of memory");
     strbuf_free(&text);
-    for (int s = 0; s < DRAFT_COUNT; s++)
-        strbuf_free(&owners[s]);
+    owners_free(owners);
 }
 
 /* Today as YYYYMMDD (UTC), for a date-form serial. */
@@ -448,34 +487,32 @@ static bool rewrite_now(struct app *a, int bump, struct strbuf *text, struct zon
                         uint32_t *new_serial)
 {
     struct strbuf file = STRBUF_INIT, why = STRBUF_INIT;
-    struct zone_edit_draft d[DRAFT_COUNT];
-    struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct zone_edit_draft d[DRAFTS_ZONE_MAX];
+    struct strbuf owners[DRAFTS_ZONE_MAX];
+    owners_init(owners);
     bool ok = files_read(save.target, &file, &why);
     if (!ok) {
         app_message(a, ROLE_ERROR, "not saved: %s", strbuf_cstr(&why));
         goto done;
     }
-    save_drafts(a, d, owners);
+    size_t n = save_drafts(a, d, owners);
     struct zone_edit_options opt = {a->drafts.domain, false, 0};
     struct zone_edit_result first;
-    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text, &first,
-                           NULL);
+    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text, &first, NULL);
     *res = first;
     if (ok && bump == 1 && first.has_serial && first.changes) {
         *new_serial = zone_edit_serial_next(first.serial, today_yyyymmdd());
         opt.bump_serial = true;
         opt.new_serial = *new_serial;
         strbuf_reset(text);
-        ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text,
-                               res, NULL);
+        ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, n, &opt, text, res, NULL);
     }
     if (!ok && !refuse_too_long(a, res))
         app_message(a, ROLE_ERROR, "not saved: out of memory");
 done:
     strbuf_free(&file);
     strbuf_free(&why);
-    for (int s = 0; s < DRAFT_COUNT; s++)
-        strbuf_free(&owners[s]);
+    owners_free(owners);
     return ok;
 }
 
@@ -505,9 +542,9 @@ static void save_in_place(struct app *a)
         goto done;
     if (res.changes == 0) {
         struct strbuf msg = STRBUF_INIT;
-        describe(&res, 0, true, false, &msg);
+        describe(a, &res, 0, true, false, &msg);
         bool any = false;
-        for (int s = 0; s < DRAFT_COUNT; s++)
+        for (size_t s = 0; s < entry_count(a); s++)
             any |= res.drafts[s].action == ZONE_EDIT_KEPT;
         app_message(a, ROLE_GOOD, "nothing to write: %s %s%s", save.path,
                     any ? "already holds these records" : "is left as it is (no draft of yours)",

@@ -30,6 +30,8 @@ static const struct key_binding bindings[] = {
     {KEYMAP_DKIM, ' ', false, ACT_TOGGLE, "Space", "Tick a box, next choice", "Space", "Choose"},
     {KEYMAP_DKIM, KEY_DC, true, ACT_DELETE, "Del", "Unset the tag", "Del", "Unset"},
     {KEYMAP_DKIM, 'x', false, ACT_DELETE, "x", "Unset the tag", NULL, NULL},
+    {KEYMAP_DKIM, 'a', false, ACT_ADD, "a", "Add a DKIM selector (a draft of its own)", "a",
+     "Add selector"},
     {KEYMAP_DKIM, 'v', false, ACT_SUBVIEW, "v", "Key record / DKIM-Signature", "v", "View"},
     {KEYMAP_DKIM, 'g', false, ACT_KEY_GENERATE, "g", "Generate a key pair, fill p=", "g", "Keygen"},
     {KEYMAP_DKIM, 'm', false, ACT_KEY_MATCH, "m", "Match a private key file against p=", "m",

@@ -75,8 +75,9 @@ const struct live_view *live_view(struct app *a, struct live_view *v)
     return v;
 }
 
-/* The fetched DKIM key that goes with the drafts' selector (else the
- * first one fetched), or -1. */
+/* The fetched DKIM key that goes with the drafts' selector (else, when
+ * the drafts have one DKIM draft, the first one fetched), or -1.  With
+ * several DKIM drafts only the selector's own key is its live record. */
 int live_dkim_index(struct app *a)
 {
     struct live *L = a->live;
@@ -85,7 +86,7 @@ int live_dkim_index(struct app *a)
     for (size_t i = 0; i < L->fetch.ndkim && i < L->lint.ndkim; i++)
         if (strcmp(L->fetch.dkim[i].selector, a->drafts.selector) == 0)
             return (int)i;
-    return 0;
+    return drafts_dkim_count(&a->drafts) == 1 ? 0 : -1;
 }
 
 const struct record *live_record(struct app *a, enum draft_slot slot)
@@ -150,15 +151,35 @@ static void finish(struct app *a)
     if (L->load_as_drafts) {
         /* `authtxt DOMAIN`: the published records are the starting drafts. */
         L->load_as_drafts = false;
-        int k = live_dkim_index(a);
-        if (k >= 0 && L->fetch.dkim[k].used != SPF_NONE)
-            drafts_set_selector(&a->drafts, L->fetch.dkim[k].selector);
-        for (int s = 0; s < DRAFT_COUNT; s++) {
+        /* One selector given: the first key found is its draft (as
+         * before).  Several: each selector's published key goes into its
+         * own DKIM draft. */
+        if (drafts_dkim_count(&a->drafts) == 1) {
+            int k = live_dkim_index(a);
+            if (k >= 0 && L->fetch.dkim[k].used != SPF_NONE)
+                drafts_set_selector(&a->drafts, L->fetch.dkim[k].selector);
+        }
+        for (int s = 0; s < DRAFT_DKIM; s++) {
             const struct record *r = live_record(a, (enum draft_slot)s);
             if (r && r->len)
                 drafts_replace(&a->drafts, (enum draft_slot)s, r->text, r->len,
                                DRAFT_ORIGIN_FETCHED, "fetched record");
         }
+        size_t cur = drafts_dkim_current(&a->drafts);
+        for (size_t i = 0; i < drafts_dkim_count(&a->drafts); i++) {
+            const char *sel = drafts_dkim_selector(&a->drafts, i);
+            for (size_t k = 0; k < L->fetch.ndkim && k < L->lint.ndkim; k++) {
+                const struct record *r = &L->lint.dkim[k];
+                if (strcmp(L->fetch.dkim[k].selector, sel) != 0 ||
+                    L->fetch.dkim[k].used == SPF_NONE || r->len == 0)
+                    continue;
+                drafts_dkim_select(&a->drafts, i);
+                drafts_replace(&a->drafts, DRAFT_DKIM, r->text, r->len, DRAFT_ORIGIN_FETCHED,
+                               "fetched record");
+                break;
+            }
+        }
+        drafts_dkim_select(&a->drafts, cur);
         /* What the domain publishes is where the editing starts. */
         drafts_history_reset(&a->drafts);
         strbuf_reset(&a->saved_zone);
@@ -258,12 +279,15 @@ bool live_fetch(struct app *a, bool load_as_drafts)
             return false;
         }
     }
-    struct net_fetch_options o = {a->opts.selectors, a->opts.nselectors, (long long)time(NULL)};
-    const char *sel = a->drafts.selector;
-    if (o.nselectors == 0) { /* the drafts' selector, at least */
-        o.selectors = &sel;
-        o.nselectors = 1;
-    }
+    /* Every DKIM draft's selector, and the other --selector names. */
+    const char *sels[DRAFTS_DKIM_MAX + NET_FETCH_MAX_SELECTORS];
+    size_t nsel = 0;
+    for (size_t i = 0; i < drafts_dkim_count(&a->drafts); i++)
+        sels[nsel++] = drafts_dkim_selector(&a->drafts, i);
+    for (size_t i = 0; i < a->opts.nselectors && nsel < NET_FETCH_MAX_SELECTORS; i++)
+        if (drafts_dkim_find(&a->drafts, a->opts.selectors[i]) < 0)
+            sels[nsel++] = a->opts.selectors[i];
+    struct net_fetch_options o = {sels, nsel, (long long)time(NULL)};
     char err[256];
     L->state = LIVE_FETCHING;
     app_refresh_lint(a); /* it may point into the lint finish() frees */
@@ -318,8 +342,12 @@ unsigned live_copy_to_draft(struct app *a, enum draft_slot slot)
     drafts_group_begin(&a->drafts, "copy live record");
     if (slot == DRAFT_DKIM) {
         int k = live_dkim_index(a);
-        if (k >= 0)
-            drafts_set_selector(&a->drafts, a->live->fetch.dkim[k].selector);
+        const char *sel = k >= 0 ? a->live->fetch.dkim[k].selector : NULL;
+        int have = sel ? drafts_dkim_find(&a->drafts, sel) : -1;
+        if (have >= 0)
+            drafts_dkim_select(&a->drafts, (size_t)have);
+        else if (sel)
+            drafts_set_selector(&a->drafts, sel);
     }
     bool ok = drafts_replace(&a->drafts, slot, r->text, r->len, DRAFT_ORIGIN_FETCHED,
                              "copy live record");

@@ -128,14 +128,16 @@ bool recover_save(struct app *a, int sig)
     if (!session.dir_ok)
         return false;
     struct strbuf text = STRBUF_INIT, why = STRBUF_INIT;
-    struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
-    struct zone_edit_draft d[DRAFT_COUNT];
+    struct strbuf owners[DRAFTS_ZONE_MAX];
+    struct zone_edit_draft d[DRAFTS_ZONE_MAX];
+    for (int s = 0; s < DRAFTS_ZONE_MAX; s++)
+        strbuf_init(&owners[s]);
     bool dropped_key = false;
     /* The drafts a save would write (an untouched template kept here would
      * come back as loaded, and be saved: an empty DKIM p=), less any draft
      * holding a private key. */
-    drafts_zone_edit_drafts(&a->drafts, d, owners);
-    for (int s = 0; s < DRAFT_COUNT; s++) {
+    size_t n = drafts_zone_edit_drafts(&a->drafts, d, owners);
+    for (size_t s = 0; s < n; s++) {
         bool key = d[s].len && holds_private_key(d[s].text, d[s].len);
         dropped_key |= key;
         d[s].wanted = d[s].wanted && !key;
@@ -151,22 +153,22 @@ bool recover_save(struct app *a, int sig)
     if (dropped_key)
         strbuf_puts(&text, "; a draft holding a private key was not kept\n");
     struct zone_edit_result res;
-    bool ok = zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res);
+    bool ok = zone_edit_fragment(a->drafts.domain, d, n, &text, &res);
     if (!ok) { /* no zone line holds a draft too long for DNS: keep the others */
-        for (int s = 0; s < DRAFT_COUNT; s++)
+        for (size_t s = 0; s < n; s++)
             if (res.drafts[s].action == ZONE_EDIT_TOO_LONG) {
                 d[s].wanted = false;
                 strbuf_printf(&text,
-                              "; the %s draft, %zu bytes, is too long for a DNS record "
+                              "; the draft of %s, %zu bytes, is too long for a DNS record "
                               "and could not be kept\n",
-                              record_kind_name(drafts_slot_kind((enum draft_slot)s)), d[s].len);
+                              d[s].owner, d[s].len);
             }
-        ok = zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res);
+        ok = zone_edit_fragment(a->drafts.domain, d, n, &text, &res);
     }
     ok = ok && !text.failed;
     /* replace == false: link() fails rather than replace another's file. */
     ok = ok && files_write_atomic(session.file, strbuf_cstr(&text), text.len, false, NULL, &why);
-    for (int s = 0; s < DRAFT_COUNT; s++)
+    for (int s = 0; s < DRAFTS_ZONE_MAX; s++)
         strbuf_free(&owners[s]);
     strbuf_free(&text);
     strbuf_free(&why);

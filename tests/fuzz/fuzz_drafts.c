@@ -1,6 +1,7 @@
 /* Fuzz the drafts model the editor edits: random sequences of drafts_*
  * operations (raw text, tags, flags, report addresses, key paste, SPF
- * terms, domain, selector, groups) with undo and redo in between.
+ * terms, domain, selector, DKIM drafts of several selectors: add,
+ * select; groups) with undo and redo in between.
  * Input: a start byte (empty, template or example drafts), then
  * operations (an op byte and its arguments) until the input ends.
  * Invariants:
@@ -29,6 +30,16 @@ static void capture(const struct drafts *d, struct strbuf *out, bool history)
         strbuf_printf(out, ":%zu\n", d->rec[s].diags.count);
     }
     strbuf_printf(out, "%s %s %u\n", d->domain, d->selector, d->ttl);
+    strbuf_printf(out, "dkim %zu/%zu\n", drafts_dkim_current(d), drafts_dkim_count(d));
+    for (size_t i = 0; i < drafts_dkim_count(d); i++) {
+        const struct record *r = drafts_dkim_record(d, i);
+        strbuf_printf(out, "  %s %d %zu:", drafts_dkim_selector(d, i),
+                      (int)drafts_dkim_origin(d, i), r->len);
+        strbuf_append(out, r->text ? r->text : "", r->len);
+        strbuf_printf(out, ":%zu\n", r->diags.count);
+    }
+    for (size_t i = 0; i < d->cross.count; i++)
+        strbuf_printf(out, "cross %d\n", (int)d->cross.items[i].rule);
     if (history)
         strbuf_printf(out, "%zu %s %s\n", drafts_undo_depth(d),
                       drafts_undo_label(d) ? drafts_undo_label(d) : "-",
@@ -45,6 +56,17 @@ static void check_records(const struct drafts *d)
     for (int s = 0; s < DRAFT_COUNT; s++) {
         fuzz_check_diags(&d->rec[s].diags, d->rec[s].len);
         fuzz_check_terms(&d->rec[s].terms, d->rec[s].len);
+    }
+    fuzz_check(drafts_dkim_count(d) >= 1 && drafts_dkim_count(d) <= DRAFTS_DKIM_MAX &&
+                   drafts_dkim_current(d) < drafts_dkim_count(d),
+               "DKIM drafts %zu/%zu", drafts_dkim_current(d), drafts_dkim_count(d));
+    for (size_t i = 0; i < drafts_dkim_count(d); i++) {
+        const struct record *r = drafts_dkim_record(d, i);
+        fuzz_check_diags(&r->diags, r->len);
+        fuzz_check_terms(&r->terms, r->len);
+        for (size_t j = 0; j < i; j++)
+            fuzz_check(strcmp(drafts_dkim_selector(d, i), drafts_dkim_selector(d, j)) != 0,
+                       "two DKIM drafts of selector %s", drafts_dkim_selector(d, i));
     }
     fuzz_check_diags(&d->cross, (size_t)-1);
 }
@@ -189,8 +211,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             static const char *const names[] = {"example.org", "Mail.Example.NET.", "bad name",
                                                 "s2",          "2026.eu",           ""};
             const char *name = names[index % 6];
-            ok = index & 8 ? drafts_set_selector_why(&d, name, w)
-                           : drafts_set_domain_why(&d, name, w);
+            switch (fuzz_byte(&in) % 4) {
+            case 0:
+                ok = drafts_set_domain_why(&d, name, w);
+                break;
+            case 1:
+                ok = drafts_set_selector_why(&d, name, w);
+                break;
+            case 2:
+                ok = drafts_dkim_add_selector(&d, name, w);
+                break;
+            default:
+                ok = drafts_dkim_select(&d, index % (drafts_dkim_count(&d) + 1));
+                break;
+            }
             field = false;
             break;
         }

@@ -152,6 +152,10 @@ static void run_other(const char *text, size_t len)
     drafts_spf_set_value(&d, 1, text, v, NULL);
     drafts_spf_insert(&d, 1, SPF_TERM_INCLUDE, SPF_QUALIFIER_NONE, text, v, NULL);
     drafts_set_domain_why(&d, "bad domain", NULL);
+    drafts_dkim_add_selector(&d, "bad name", NULL);
+    drafts_dkim_add_selector(&d, "s2", NULL);
+    drafts_set_text(&d, DRAFT_DKIM, text, len);
+    drafts_set_selector_why(&d, "s1", NULL); /* another draft's selector: refused */
     drafts_check_sizes(&d, NULL);
     struct record *r[1] = {&d.rec[DRAFT_DKIM]};
     cross_lint(NULL, &d.rec[DRAFT_SPF], &d.rec[DRAFT_DMARC], (const struct record *const *)r, 1,
