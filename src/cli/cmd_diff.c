@@ -627,6 +627,22 @@ static json_t *json_slot(enum slot slot, const struct side *live, const struct s
 
 /* ---- gathering the sides ------------------------------------------------- */
 
+/* RFC 7208 §5.2, §6.1: an error in a record the draft's include tree
+ * reaches makes the draft permerror too, so the tree's errors (reported on
+ * the root term leading there) join the draft's own. */
+static void add_tree_errors(struct diag_list *to, const struct spf_tree *t)
+{
+    struct diag_list tl;
+    diag_list_init(&tl);
+    spf_tree_lint(t, &tl);
+    for (size_t i = 0; i < tl.count; i++) {
+        const struct diag *e = &tl.items[i];
+        if (e->severity == DIAG_ERROR)
+            diag_add(to, e->rule, e->start, e->end, "%s", e->message);
+    }
+    diag_list_free(&tl);
+}
+
 static bool drafts_from_args(const struct diff_args *a, const char *domain, struct side *draft)
 {
     for (int s = 0; s < SLOT_COUNT; s++) {
@@ -807,6 +823,9 @@ int cmd_diff(int argc, char **argv)
             draft.tree = &draft_fetch.spf;
         }
     }
+
+    if (draft.present[SLOT_SPF] && draft.tree)
+        add_tree_errors(&draft.rec[SLOT_SPF].diags, draft.tree);
 
     /* The diffs. */
     bool changed = false, errors = false;

@@ -843,11 +843,55 @@ static void lint_netblocks(const struct spf_tree *t, struct diag_list *diags)
     free(v);
 }
 
+/* RFC 7208 §5.2, §6.1: a syntax error in any record that include: or
+ * redirect= reaches makes the whole check_host() evaluation permerror, so
+ * every record below the root is linted and its errors are reported on the
+ * root term that leads to it, with the path in the message.  Counts
+ * (lookups) are the tree's own rules, not each record's. */
+static void lint_subrecords(const struct spf_tree *t, struct diag_list *diags)
+{
+    struct spf_record rec;
+    struct diag_list own;
+    spf_record_init(&rec);
+    diag_list_init(&own);
+    char path[160], dom[SPF_SNIPPET_MAX];
+    for (size_t i = 1; i < t->count; i++) {
+        const struct spf_node *n = &t->nodes[i];
+        if (n->state != SPF_NODE_DONE || n->result != SPF_RESULT_RECORD)
+            continue;
+        const struct dns_txt *txt = &n->txt.records[n->spf_txt];
+        diag_list_reset(&own);
+        if (!spf_parse(&rec, txt->text, txt->len, &own)) {
+            diags->oom = true;
+            break;
+        }
+        spf_lint(&rec, &own);
+        size_t s, e;
+        spf_tree_root_span(t, i, SPF_NONE, &s, &e);
+        path_text(t, i, path, sizeof path);
+        spf_snippet(n->domain, strlen(n->domain), dom);
+        for (size_t k = 0; k < own.count; k++) {
+            const struct diag *d = &own.items[k];
+            if (d->severity != DIAG_ERROR || d->rule == RULE_SPF_LOOKUP_LIMIT)
+                continue;
+            diag_add(diags, d->rule, s, e, "in %s%s (%s): %s", edge_name(n->edge), dom, path,
+                     d->message);
+        }
+        if (own.dropped)
+            diag_add(diags, RULE_SPF_SYNTAX, s, e,
+                     "in %s%s (%s): %zu more problems not listed", edge_name(n->edge), dom,
+                     path, own.dropped);
+    }
+    spf_record_free(&rec);
+    diag_list_free(&own);
+}
+
 void spf_tree_lint(const struct spf_tree *t, struct diag_list *diags)
 {
     if (!diags || !t->count)
         return;
     lint_nodes(t, diags);
+    lint_subrecords(t, diags);
     lint_duplicate_includes(t, diags);
     lint_netblocks(t, diags);
     lint_counts(t, diags);

@@ -477,6 +477,21 @@ static void test_rule_all_qualifiers(void **state)
     assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
     assert_no_rule(&diags, RULE_SPF_NEUTRAL_ALL);
     assert_no_rule(&diags, RULE_SPF_SOFTFAIL_ALL);
+    /* A term that is a syntax error is only that: the record is permerror
+     * (RFC 7208 §4.6), nobody gets to send. */
+    lint("v=spf1 mx all:foo");
+    assert_span(RULE_SPF_SYNTAX, ":foo");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx +all:foo");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx ~ all");
+    assert_span(RULE_SPF_SYNTAX, "~");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx - all");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    /* A syntax error elsewhere does not hide a real +all. */
+    lint("v=spf1 mx a:bad..name all");
+    assert_span(RULE_SPF_PLUS_ALL, "all");
 }
 
 static void test_rule_cidr_everything(void **state)
