@@ -82,6 +82,8 @@ struct side {
     char selector[64];
     struct spf_tree own_tree; /* the draft's tree, or the --against tree */
     const struct spf_tree *tree;
+    bool failed[SLOT_COUNT]; /* live: a DNS answer this slot needs could not be
+                                had, so its effect cannot be compared */
 };
 
 static void side_init(struct side *s)
@@ -296,6 +298,8 @@ static void print_record_line(char op, const struct side *s, enum slot slot)
     printf("  %c ", op);
     if (s->present[slot])
         out_cut(s->rec[slot].text, 120);
+    else if (s->failed[slot])
+        fputs("(not known: the DNS query failed)", stdout);
     else
         fputs("(no record)", stdout);
     putchar('\n');
@@ -462,6 +466,12 @@ static void print_slot_text(const struct diff_args *a, enum slot slot, const str
                 out_diag_text(stdout, "draft", draft->rec[slot].text, draft->rec[slot].len,
                               &dl->items[i], 1, 1);
     }
+    if (live->failed[slot]) {
+        /* Never "changes the effect" against a side that is not known. */
+        printf("  => unknown: a live DNS answer could not be had (see the DNS errors); no "
+               "change in effect is claimed\n\n");
+        return;
+    }
     printf("  => %s\n\n", d->effect_changed ? "changes the effect"
                           : d->text_changed ? "same effect (written differently)"
                                             : "no change");
@@ -588,6 +598,7 @@ static json_t *json_slot(enum slot slot, const struct side *live, const struct s
                             ? json_text(draft->rec[slot].text, draft->rec[slot].len)
                             : json_null());
     json_object_set_new(o, "effect_changed", json_boolean(d->effect_changed));
+    json_object_set_new(o, "effect_unknown", json_boolean(live->failed[slot]));
     json_object_set_new(o, "text_changed", json_boolean(d->text_changed));
     json_object_set_new(o, "text_fallback", json_boolean(d->text_fallback));
     json_t *changes = json_array();
@@ -673,6 +684,29 @@ static void set_where(struct side *s, enum slot slot, const char *domain, const 
     else
         snprintf(s->where[slot], sizeof s->where[slot], "%s._domainkey.%s",
                  selector[0] ? selector : "?", domain);
+}
+
+/* Which slot a failed query of a fetch concerns, from the name asked: DKIM
+ * keys live under _domainkey, DMARC under _dmarc (and _report._dmarc),
+ * everything else is the SPF record and its tree. */
+static enum slot error_slot(const char *name)
+{
+    if (strstr(name, "._domainkey."))
+        return SLOT_DKIM;
+    if (strncmp(name, "_dmarc.", 7) == 0 || strstr(name, "._dmarc."))
+        return SLOT_DMARC;
+    return SLOT_SPF;
+}
+
+static void mark_failed(const struct net_fetch *f, bool failed[SLOT_COUNT])
+{
+    for (size_t i = 0; i < f->nerrors; i++)
+        failed[error_slot(f->errors[i].name)] = true;
+    /* Errors past the remembered ones: no telling which slot, so none is
+     * trusted. */
+    if (f->errors_total > f->nerrors)
+        for (int s = 0; s < SLOT_COUNT; s++)
+            failed[s] = true;
 }
 
 /* The live side from a fetch: the records analyzed by the fetch's lint. */
@@ -790,6 +824,7 @@ int cmd_diff(int argc, char **argv)
         net_resolver_wait(res);
         if (!net_fetch_lint_run(f, &lint) || f->oom || !live_from_fetch(f, &lint, &live))
             goto oom;
+        mark_failed(f, live.failed);
         memcpy(live.selector, draft.selector, sizeof live.selector);
     }
     for (int s = 0; s < SLOT_COUNT; s++) {
@@ -821,6 +856,10 @@ int cmd_diff(int argc, char **argv)
             if (draft_fetch.oom)
                 goto oom;
             draft.tree = &draft_fetch.spf;
+            /* The draft's tree asks the same live DNS: when that fails, its
+             * effect is unknown too. */
+            if (draft_fetch.errors_total)
+                live.failed[SLOT_SPF] = true;
         }
     }
 
@@ -828,7 +867,7 @@ int cmd_diff(int argc, char **argv)
         add_tree_errors(&draft.rec[SLOT_SPF].diags, draft.tree);
 
     /* The diffs. */
-    bool changed = false, errors = false;
+    bool changed = false, errors = false, dns_failed = false;
     for (int s = 0; s < SLOT_COUNT; s++) {
         if (!draft.present[s])
             continue;
@@ -837,10 +876,15 @@ int cmd_diff(int argc, char **argv)
         if (s == SLOT_SPF && d[s].kind == RECORD_SPF &&
             !diff_spf_effect(live.present[s] ? live.tree : NULL, draft.tree, &d[s]))
             goto oom;
+        if (live.failed[s]) {
+            d[s].effect_changed = false;
+            dns_failed = true;
+        }
         changed |= d[s].effect_changed;
         errors |= record_count_severity(&draft.rec[s].diags, DIAG_ERROR) > 0;
     }
-    status = errors ? CLI_ERRORS : changed ? 1 : 0;
+    status = dns_failed ? CLI_DNS : errors ? CLI_ERRORS : changed ? 1 : 0;
+    const struct net_fetch *fs[2] = {f, a.against ? NULL : &draft_fetch};
 
     if (a.json) {
         json_t *records = json_array();
@@ -848,14 +892,15 @@ int cmd_diff(int argc, char **argv)
             if (draft.present[s])
                 json_array_append_new(records, json_slot((enum slot)s, &live, &draft, &d[s]));
         json_t *dns_errors = json_array();
-        for (size_t i = 0; f && i < f->nerrors; i++) {
-            const struct net_fetch_error *e = &f->errors[i];
-            json_array_append_new(dns_errors,
-                                  json_pack("{s:o, s:s, s:s, s:o}", "name",
-                                            json_text(e->name, strlen(e->name)), "type", e->type,
-                                            "status", dns_status_name(e->status), "message",
-                                            json_text(e->message, strlen(e->message))));
-        }
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; fs[k] && i < fs[k]->nerrors; i++) {
+                const struct net_fetch_error *e = &fs[k]->errors[i];
+                json_array_append_new(
+                    dns_errors, json_pack("{s:o, s:s, s:s, s:o}", "name",
+                                          json_text(e->name, strlen(e->name)), "type", e->type,
+                                          "status", dns_status_name(e->status), "message",
+                                          json_text(e->message, strlen(e->message))));
+            }
         json_t *doc = json_object();
         json_object_set_new(doc, "domain", json_string(domain));
         json_object_set_new(doc, "before",
@@ -866,6 +911,7 @@ int cmd_diff(int argc, char **argv)
         json_object_set_new(doc, "records", records);
         json_object_set_new(doc, "effect_changed", json_boolean(changed));
         json_object_set_new(doc, "lint_errors", json_boolean(errors));
+        json_object_set_new(doc, "dns_failed", json_boolean(dns_failed));
         json_object_set_new(doc, "dns_errors", dns_errors);
         json_print(doc);
     } else {
@@ -890,15 +936,18 @@ int cmd_diff(int argc, char **argv)
             n++;
             nchanged += d[s].effect_changed;
         }
-        for (size_t i = 0; f && i < f->nerrors; i++) {
-            printf("DNS error: ");
-            out_safe(stdout, f->errors[i].name, strlen(f->errors[i].name));
-            printf(" %s: ", f->errors[i].type);
-            out_safe(stdout, f->errors[i].message, strlen(f->errors[i].message));
-            putchar('\n');
-        }
-        printf("effect changed in %zu of %zu record%s%s\n", nchanged, n, n == 1 ? "" : "s",
-               errors ? "; a draft has errors" : "");
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; fs[k] && i < fs[k]->nerrors; i++) {
+                const struct net_fetch_error *e = &fs[k]->errors[i];
+                printf("DNS error: ");
+                out_safe(stdout, e->name, strlen(e->name));
+                printf(" %s: ", e->type);
+                out_safe(stdout, e->message, strlen(e->message));
+                putchar('\n');
+            }
+        printf("effect changed in %zu of %zu record%s%s%s\n", nchanged, n, n == 1 ? "" : "s",
+               errors ? "; a draft has errors" : "",
+               dns_failed ? "; DNS failed, so some effects are unknown" : "");
     }
     goto done;
 oom:

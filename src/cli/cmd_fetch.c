@@ -440,7 +440,9 @@ static json_t *json_lint_of(const struct record *r, enum record_kind kind,
     json_t *o = json_object();
     json_object_set_new(o, "type", json_string(record_kind_name(kind)));
     json_object_set_new(o, "record", r->text ? json_text(r->text, r->len) : json_null());
-    json_object_set_new(o, "valid", json_boolean(diag_list_status(diags) < 2));
+    /* No record is not a valid record (as checkdmarc reports it); the
+     * diagnostics say why (spf-not-found, dmarc-not-found). */
+    json_object_set_new(o, "valid", json_boolean(r->text && diag_list_status(diags) < 2));
     json_object_set_new(o, "diagnostics", json_diag_list(diags));
     json_object_set_new(o, "terms", json_terms(r, false));
     return o;
@@ -717,7 +719,7 @@ int cmd_fetch(int argc, char **argv)
         json_print(json_fetch(f, &lint));
     else
         print_text(f, &lint, a.strings);
-    status = net_fetch_lint_status(&lint);
+    status = f->errors_total ? CLI_DNS : net_fetch_lint_status(&lint);
 done:
     net_fetch_lint_free(&lint);
     if (f) {

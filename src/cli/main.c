@@ -30,8 +30,11 @@ static const char usage_text[] =
     "Build, explain and check SPF, DKIM and DMARC records.\n"
     "Without a command, opens the full-screen editor.\n"
     "\n"
-    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n"
-    "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O.\n"
+    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure,\n"
+    "  4 a DNS answer needed could not be had (timeout, SERVFAIL, REFUSED,\n"
+    "  truncated): the results are incomplete.\n"
+    "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O,\n"
+    "  4 a live record could not be fetched (no change in effect is claimed).\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)

@@ -85,6 +85,15 @@ assert "control character" in red[0]["message"] and "\x01" not in red[0]["messag
 assert not [x for x in diags if x["code"] == "spf-plus-all"]
 '
 
+check "no SPF record: valid false with a diagnostic" plain.fx.test -- '
+s = d["spf"]
+assert s["records"] == [] and s["lint"]["valid"] is False, s["lint"]
+assert "spf-not-found" in codes(s), codes(s)
+assert [x for x in s["lint"]["diagnostics"] if x["code"] == "spf-not-found"][0]["severity"] == "warning"
+assert d["dns_errors"] == [] and rc == 2, rc  # cross-dmarc-without-auth: p=quarantine inherited
+assert "cross-dmarc-without-auth" in [x["code"] for x in d["cross"]]
+'
+
 check "two SPF records" two.fx.test -- '
 s = d["spf"]
 assert sorted(s["records"]) == ["v=spf1 ip4:192.0.2.1 -all", "v=spf1 ip4:192.0.2.2 -all"]
