@@ -49,7 +49,8 @@ static const char diff_usage[] =
     "--against file's TXT records).\n"
     "\n"
     "Exit status: 0 the drafts change nothing in effect, 1 they change\n"
-    "something, 2 a draft has lint errors, 3 usage or I/O failure.\n";
+    "something, 2 a draft has lint errors, 3 usage or I/O failure, 4 a live\n"
+    "DNS answer could not be had (that record's effect is unknown).\n";
 
 enum slot { SLOT_SPF = 0, SLOT_DMARC, SLOT_DKIM, SLOT_COUNT };
 

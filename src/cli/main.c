@@ -15,14 +15,15 @@ static const char usage_text[] =
     "Usage:\n"
     "  authtxt [--example | --load FILE] [--no-color] [DOMAIN] [NETWORK OPTIONS]\n"
     "  authtxt lint    [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
-    "  authtxt lint    [--json] --zone FILE\n"
+    "  authtxt lint    [--json] [--origin NAME] --zone FILE|-\n"
     "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
     "  authtxt explain [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
     "  authtxt fetch   DOMAIN [NETWORK OPTIONS] [--strings] [--json]\n"
     "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
     "                  [--selector S] [--against FILE | --dns ... | --doh ...]\n"
     "                  [--json]\n"
-    "  authtxt --help | --version\n"
+    "  authtxt --help | --version | -V     (--version also after any command)\n"
+    "  authtxt COMMAND --help              (each command's options in full)\n"
     "\n"
     "Network options: --selector S (repeatable), --dns HOST[:PORT],\n"
     "  --doh URL [--doh-insecure | --doh-cafile FILE], --timeout MS (per try).\n"
@@ -39,25 +40,36 @@ static const char usage_text[] =
 
 int cli_usage_error(const char *fmt, ...)
 {
+    /* The message quotes what the user typed (an option, a domain): it is
+     * escaped like record text, so no control character reaches the
+     * terminal raw. */
+    char msg[1024];
     va_list ap;
-    fputs("authtxt: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    fputs("authtxt: ", stderr);
+    out_safe(stderr, msg, len);
     fputs("\nTry 'authtxt --help'.\n", stderr);
     return CLI_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+    /* --version (-V) anywhere before "--", whatever the command. */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            printf("authtxt %s\n", AUTHTXT_VERSION);
+            return CLI_CLEAN;
+        }
+    }
     if (argc >= 2) {
         const char *cmd = argv[1];
         if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
             fputs(usage_text, stdout);
-            return CLI_CLEAN;
-        }
-        if (strcmp(cmd, "--version") == 0) {
-            printf("authtxt %s\n", AUTHTXT_VERSION);
             return CLI_CLEAN;
         }
         if (strcmp(cmd, "lint") == 0)

@@ -594,7 +594,7 @@ static void zonelint_free(struct zonelint *zl)
 
 /* --- the command ------------------------------------------------------------ */
 
-int zonelint_run(const char *path, bool json)
+int zonelint_run(const char *path, const char *origin, bool json)
 {
     struct zone_file zf;
     if (!read_zone_file(path, &zf))
@@ -626,7 +626,7 @@ int zonelint_run(const char *path, bool json)
         /* The zone's own diagnostics come first in the report, but the
          * reader finds them as it goes: a first pass of the reader alone
          * (about a tenth of the work, no memory) collects them. */
-        if (!zone_open(&zl.zone, file, len, NULL, &zdiags)) {
+        if (!zone_open(&zl.zone, file, len, origin, &zdiags)) {
             zl.oom = true;
             goto done;
         }
@@ -637,7 +637,7 @@ int zonelint_run(const char *path, bool json)
             print_file_diag(&zl, &zdiags.items[i]);
         reader_diags = &scratch; /* the same diagnostics again: not wanted */
     }
-    if (!zone_open(&zl.zone, file, len, NULL, reader_diags)) {
+    if (!zone_open(&zl.zone, file, len, origin, reader_diags)) {
         zl.oom = true;
         goto done;
     }

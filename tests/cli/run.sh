@@ -1,8 +1,9 @@
 #!/bin/sh
 # Golden tests of the CLI.  Each case is tests/cli/cases/NAME.cmd (the
 # arguments, one per line; a line "<stdin FILE" feeds FILE on standard
-# input), NAME.out (expected standard output) and NAME.status (expected
-# exit status).  A mismatch prints a unified diff.
+# input), NAME.out (expected standard output), NAME.status (expected
+# exit status) and, when present, NAME.err (expected standard error).  A
+# mismatch prints a unified diff.
 set -u
 bin=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +28,10 @@ for cmd in "$here"/cases/*.cmd; do
     want_status=$(cat "$name.status" 2>/dev/null || echo 0)
     if ! diff -u "$name.out" "$tmp/out" > "$tmp/diff" 2>&1; then
         echo "FAIL $(basename "$name"): output differs"
+        cat "$tmp/diff"
+        failed=$((failed + 1))
+    elif [ -e "$name.err" ] && ! diff -u "$name.err" "$tmp/err" > "$tmp/diff" 2>&1; then
+        echo "FAIL $(basename "$name"): standard error differs"
         cat "$tmp/diff"
         failed=$((failed + 1))
     elif [ "$status" != "$want_status" ]; then
