@@ -15,6 +15,7 @@
 #define RESOLVER_ERROR_MAX 256       /* room for one error sentence */
 #define RESOLVER_DOH_BODY_MAX 65535u /* RFC 8484 §6: a DNS message */
 #define RESOLVER_CNAME_MAX 16        /* CNAME steps followed in one answer */
+#define RESOLVER_EDNS_SIZE 1232      /* EDNS0 UDP payload we advertise (RFC 6891) */
 
 /* What one answer message says, once parsed. */
 struct resolver_result {
