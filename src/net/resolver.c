@@ -86,6 +86,8 @@ static void deliver(struct net_query *q, struct resolver_result *res)
     a.elapsed_ms = q->sent ? resolver_now_ms() - q->start_ms : 0.0;
     if (a.status >= DNS_TIMEOUT && !a.error[0])
         a.error = dns_status_name(a.status);
+    if (q->sent && !r->closing)
+        resolver_cache_put(r->cache, &a);
     q->fn(q->data, &a);
     dns_txt_answer_free(&res->txt);
 }
@@ -134,6 +136,14 @@ struct net_resolver *net_resolver_new(const struct net_resolver_options *opts, c
     }
     r->timeout_ms = opts->timeout_ms ? opts->timeout_ms : NET_DEFAULT_TIMEOUT_MS;
     r->tries = opts->tries ? opts->tries : NET_DEFAULT_TRIES;
+    r->max_inflight = opts->max_inflight ? opts->max_inflight : NET_MAX_INFLIGHT;
+    if (r->max_inflight > 4096)
+        r->max_inflight = 4096;
+    if (opts->cache && !(r->cache = resolver_cache_new())) {
+        snprintf(err, errlen, "resolver: out of memory");
+        free(r);
+        return NULL;
+    }
     r->curl_due_ms = -1;
     bool ok = opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
                             : resolver_ares_init(r, opts->server, err, errlen);
@@ -164,6 +174,7 @@ void net_resolver_free(struct net_resolver *r)
         unlink_query(r, q);
         free_query(q);
     }
+    resolver_cache_free(r->cache);
     free(r);
 }
 
@@ -196,21 +207,53 @@ size_t net_resolver_pending(const struct net_resolver *r) { return r ? r->pendin
 
 size_t net_resolver_sent(const struct net_resolver *r) { return r ? r->sent : 0; }
 
+size_t net_resolver_inflight(const struct net_resolver *r) { return r ? r->inflight : 0; }
+
+size_t net_resolver_cached(const struct net_resolver *r) { return r ? r->cached : 0; }
+
+/* A query that waits for another one's answer (the cache has the same
+ * name and type in flight) is not ready to go. */
+static bool waits_for_other(const struct net_resolver *r, const struct net_query *q)
+{
+    return resolver_cache_state(r->cache, q->name, q->type) == RESOLVER_CACHE_IN_FLIGHT;
+}
+
 static bool have_waiting(const struct net_resolver *r)
 {
-    if (r->inflight >= NET_MAX_INFLIGHT)
-        return false;
-    for (const struct net_query *q = r->head; q; q = q->next)
-        if (!q->sent && !q->done)
+    for (const struct net_query *q = r->head; q; q = q->next) {
+        if (q->sent || q->done || waits_for_other(r, q))
+            continue;
+        /* A kept answer goes out whatever is on the wire. */
+        if (r->inflight < r->max_inflight ||
+            resolver_cache_state(r->cache, q->name, q->type) == RESOLVER_CACHE_DONE)
             return true;
+    }
     return false;
+}
+
+/* Answer q from the cache when it holds (name, type); false when not. */
+static bool answer_from_cache(struct net_resolver *r, struct net_query *q)
+{
+    struct resolver_result res;
+    bool via_tcp = false;
+    if (!r->cache || !resolver_cache_get(r->cache, q->name, q->type, &res, &via_tcp))
+        return false;
+    q->via_tcp = via_tcp;
+    r->cached++;
+    deliver(q, &res);
+    return true;
 }
 
 static void send_waiting(struct net_resolver *r)
 {
-    for (struct net_query *q = r->head; q && r->inflight < NET_MAX_INFLIGHT; q = q->next) {
+    for (struct net_query *q = r->head; q; q = q->next) {
         if (q->sent || q->done)
             continue;
+        if (answer_from_cache(r, q) || waits_for_other(r, q))
+            continue;
+        if (r->inflight >= r->max_inflight)
+            continue;
+        resolver_cache_mark_sent(r->cache, q->name, q->type);
         q->sent = true;
         q->start_ms = resolver_now_ms();
         q->deadline_ms = q->start_ms + (double)r->timeout_ms * r->tries;

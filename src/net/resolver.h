@@ -61,6 +61,12 @@ struct net_resolver_options {
     bool doh_insecure;        /* do not verify the DoH certificate */
     int timeout_ms;           /* per try; 0: NET_DEFAULT_TIMEOUT_MS */
     int tries;                /* 0: NET_DEFAULT_TRIES */
+    unsigned max_inflight;    /* queries on the wire at once; 0:
+                                 NET_MAX_INFLIGHT (at most 4096) */
+    bool cache;               /* answer each (name, type) once for the
+                                 resolver's life, errors included; queries
+                                 for a name already asked wait for that
+                                 answer (many domains in one process) */
 };
 
 struct net_resolver;
@@ -84,6 +90,9 @@ bool net_resolver_query(struct net_resolver *r, const char *name, enum net_qtype
 size_t net_resolver_pending(const struct net_resolver *r);
 /* Queries sent in all (for the progress line and the benchmark). */
 size_t net_resolver_sent(const struct net_resolver *r);
+/* Queries on the wire now, and answers given from the cache so far. */
+size_t net_resolver_inflight(const struct net_resolver *r);
+size_t net_resolver_cached(const struct net_resolver *r);
 
 /* Event-loop integration.  Fill fds[0..max) with the descriptors to poll
  * now (fd, events) and return how many; *timeout_ms is lowered to when

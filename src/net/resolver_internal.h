@@ -59,6 +59,9 @@ struct net_resolver {
     bool closing;          /* in net_resolver_free: no new queries */
     struct net_query *head, *tail;
     size_t pending, sent, inflight;
+    size_t max_inflight;          /* NET_MAX_INFLIGHT unless the options say */
+    size_t cached;                /* answers given from the cache */
+    struct resolver_cache *cache; /* NULL: no cache */
     /* c-ares: UDP (truncated answers come back to us) and TCP channels */
     ares_channel udp, tcp;
     bool ares_ready;
@@ -72,6 +75,22 @@ struct net_resolver {
     size_t ncurl_socks, curl_socks_cap;
     double curl_due_ms; /* < 0: no timer */
 };
+
+/* The answer cache (resolver_cache.c), when net_resolver_options.cache
+ * asks for one.  _mark_sent notes that a query for (name, type) went out;
+ * _in_flight says one is out and not back; _put keeps its answer; _get
+ * copies a kept answer into out (caller frees out->txt) and says whether
+ * there was one.  Names compare without case.  Lookups O(1) on average. */
+struct resolver_cache;
+struct resolver_cache *resolver_cache_new(void);
+void resolver_cache_free(struct resolver_cache *c);
+void resolver_cache_mark_sent(struct resolver_cache *c, const char *name, enum net_qtype type);
+enum resolver_cache_state { RESOLVER_CACHE_NONE = 0, RESOLVER_CACHE_IN_FLIGHT, RESOLVER_CACHE_DONE };
+enum resolver_cache_state resolver_cache_state(const struct resolver_cache *c, const char *name,
+                                               enum net_qtype type); /* c may be NULL */
+void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a);
+bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum net_qtype type,
+                        struct resolver_result *out, bool *via_tcp);
 
 /* Milliseconds on the monotonic clock. */
 double resolver_now_ms(void);
