@@ -40,6 +40,7 @@ static const char diff_usage[] =
     "         [--selector S] [--json]\n"
     "         [--against FILE | --dns HOST[:PORT] | --doh URL [--doh-insecure |\n"
     "          --doh-cafile F]] [--timeout MS]\n"
+    "         [--save-dns FILE | --dns-file FILE]\n"
     "\n"
     "Compare the live records of DOMAIN (fetched, or read from the zone file\n"
     "given with --against) with the drafts (a zone fragment, or records given\n"
@@ -970,5 +971,6 @@ done:
     }
     net_fetch_free(&draft_fetch);
     net_resolver_free(res);
-    return status;
+    int finish = netopts_finish(&a.net);
+    return finish && status < finish ? finish : status;
 }

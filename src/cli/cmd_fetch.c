@@ -58,6 +58,9 @@ static const char fetch_usage[] =
     "  --doh URL       DNS over HTTPS (RFC 8484); --doh-cafile F trusts F's CA,\n"
     "                  --doh-insecure skips certificate checks\n"
     "  --timeout MS    the time each try may take (2 tries)\n"
+    "  --save-dns FILE write every DNS answer used to FILE (JSON)\n"
+    "  --dns-file FILE answer from such a file only, no network; a question\n"
+    "                  it does not hold is a DNS error (status 4)\n"
     "  --help, --version\n"
     "\n"
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure,\n"
@@ -759,12 +762,18 @@ int cmd_fetch(int argc, char **argv)
     if (r >= 0)
         return r;
     if (a.batch.list) {
+        if (netopts_prepare(&a.net))
+            return CLI_USAGE;
         a.batch.net = &a.net;
-        return fetch_batch_run(&a.batch);
+        int bs = fetch_batch_run(&a.batch);
+        int fs = netopts_finish(&a.net);
+        return fs > bs ? fs : bs;
     }
     struct net_resolver *res = netopts_resolver(&a.net);
-    if (!res)
+    if (!res) {
+        netopts_finish(&a.net);
         return CLI_USAGE;
+    }
 
     struct net_fetch *f = malloc(sizeof *f);
     struct net_fetch_lint lint;
@@ -806,5 +815,6 @@ done:
         free(f);
     }
     net_resolver_free(res);
-    return status;
+    int fs = netopts_finish(&a.net);
+    return fs && status < fs ? fs : status;
 }

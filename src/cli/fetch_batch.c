@@ -385,7 +385,7 @@ int fetch_batch_run(const struct fetch_batch_args *a)
         return CLI_USAGE;
     }
     unsigned conc = a->concurrency ? a->concurrency : FETCH_BATCH_DEFAULT_CONCURRENCY;
-    struct net_resolver_options ro = a->net->resolver;
+    struct net_resolver_options ro = a->net->resolver; /* with the captures (netopts_prepare) */
     ro.cache = true;
     ro.max_inflight = conc;
     char err[256] = "";

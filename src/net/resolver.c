@@ -5,6 +5,8 @@
  * resolver_doh.c; both read answers with resolver_msg.c. */
 #include "resolver_internal.h"
 
+#include "capture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,12 +84,15 @@ static void deliver(struct net_query *q, struct resolver_result *res)
     a.count = res->count;
     a.truncated = res->truncated;
     a.via_tcp = q->via_tcp;
+    a.ttl = res->ttl;
     a.error = res->status >= DNS_TIMEOUT ? res->error : "";
     a.elapsed_ms = q->sent ? resolver_now_ms() - q->start_ms : 0.0;
     if (a.status >= DNS_TIMEOUT && !a.error[0])
         a.error = dns_status_name(a.status);
     if (q->sent && !r->closing)
         resolver_cache_put(r->cache, &a);
+    if (r->record && !r->closing && !net_capture_add(r->record, &a))
+        r->record_failed = true;
     q->fn(q->data, &a);
     dns_txt_answer_free(&res->txt);
 }
@@ -106,6 +111,7 @@ void resolver_finish_error(struct net_query *q, enum dns_status status, const ch
     struct resolver_result res;
     memset(&res, 0, sizeof res);
     dns_txt_answer_init(&res.txt);
+    res.ttl = -1;
     res.status = status;
     snprintf(res.error, sizeof res.error, "%s", error);
     resolver_finish(q, &res);
@@ -145,8 +151,18 @@ struct net_resolver *net_resolver_new(const struct net_resolver_options *opts, c
         return NULL;
     }
     r->curl_due_ms = -1;
-    bool ok = opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
-                            : resolver_ares_init(r, opts->server, err, errlen);
+    r->record = opts->record;
+    r->replay = opts->replay;
+    if (r->replay && (opts->server || opts->doh_url)) {
+        snprintf(err, errlen, "--dns-file answers from a file: no --dns or --doh with it");
+        net_resolver_free(r);
+        return NULL;
+    }
+    if (r->replay)
+        snprintf(r->server_text, sizeof r->server_text, "the capture file");
+    bool ok = r->replay                ? true
+              : opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
+                              : resolver_ares_init(r, opts->server, err, errlen);
     if (!ok) {
         net_resolver_free(r);
         return NULL;
@@ -211,6 +227,8 @@ size_t net_resolver_inflight(const struct net_resolver *r) { return r ? r->infli
 
 size_t net_resolver_cached(const struct net_resolver *r) { return r ? r->cached : 0; }
 
+bool net_resolver_record_failed(const struct net_resolver *r) { return r && r->record_failed; }
+
 /* A query that waits for another one's answer (the cache has the same
  * name and type in flight) is not ready to go. */
 static bool waits_for_other(const struct net_resolver *r, const struct net_query *q)
@@ -224,11 +242,61 @@ static bool have_waiting(const struct net_resolver *r)
         if (q->sent || q->done || waits_for_other(r, q))
             continue;
         /* A kept answer goes out whatever is on the wire. */
-        if (r->inflight < r->max_inflight ||
+        if (r->replay || r->inflight < r->max_inflight ||
             resolver_cache_state(r->cache, q->name, q->type) == RESOLVER_CACHE_DONE)
             return true;
     }
     return false;
+}
+
+/* --dns-file: the capture's answer, or a DNS error saying the file does
+ * not hold the question (a missing name is not NXDOMAIN: the recording
+ * never asked it). */
+static void answer_from_replay(struct net_resolver *r, struct net_query *q)
+{
+    const struct net_capture_entry *e = net_capture_find(r->replay, q->name, q->type);
+    struct resolver_result res;
+    memset(&res, 0, sizeof res);
+    dns_txt_answer_init(&res.txt);
+    res.ttl = -1;
+    if (!e) {
+        res.status = DNS_ERROR;
+        snprintf(res.error, sizeof res.error, "%.110s %s is not in the capture file %.100s", q->name,
+                 net_qtype_name(q->type), net_capture_path(r->replay));
+    } else {
+        res.status = e->status;
+        res.count = e->count;
+        res.ttl = e->ttl;
+        res.truncated = e->truncated;
+        snprintf(res.error, sizeof res.error, "%s", e->error);
+        for (size_t i = 0; i < e->txt.count; i++) {
+            const struct dns_txt *t = &e->txt.records[i];
+            size_t n = t->nstrings ? t->nstrings : 1, at = 0;
+            const char *strings[64];
+            size_t lengths[64];
+            bool ok = n <= 64;
+            for (size_t k = 0; ok && k < n; k++) {
+                size_t end = t->nstrings ? t->string_ends[k] : t->len;
+                strings[k] = t->text + at;
+                lengths[k] = end - at;
+                at = end;
+            }
+            /* More than 64 strings: one string with the whole text. */
+            if (!ok) {
+                strings[0] = t->text;
+                lengths[0] = t->len;
+                n = 1;
+            }
+            if (!dns_txt_answer_add(&res.txt, strings, lengths, n)) {
+                dns_txt_answer_free(&res.txt);
+                res.status = DNS_ERROR;
+                snprintf(res.error, sizeof res.error, "out of memory");
+                break;
+            }
+        }
+    }
+    res.txt.status = res.status;
+    deliver(q, &res);
 }
 
 /* Answer q from the cache when it holds (name, type); false when not. */
@@ -249,6 +317,10 @@ static void send_waiting(struct net_resolver *r)
     for (struct net_query *q = r->head; q; q = q->next) {
         if (q->sent || q->done)
             continue;
+        if (r->replay) {
+            answer_from_replay(r, q);
+            continue;
+        }
         if (answer_from_cache(r, q) || waits_for_other(r, q))
             continue;
         if (r->inflight >= r->max_inflight)
@@ -309,7 +381,9 @@ size_t net_resolver_fds(struct net_resolver *r, struct pollfd *fds, size_t max, 
     size_t n = 0;
     if (!r)
         return 0;
-    if (r->multi)
+    if (r->replay)
+        n = 0; /* no transport: answers come from the capture */
+    else if (r->multi)
         n = resolver_doh_fds(r, fds, max, &due);
     else
         n = resolver_ares_fds(r, fds, max, &due);
@@ -333,7 +407,9 @@ void net_resolver_process(struct net_resolver *r, const struct pollfd *fds, size
         return;
     if (!fds)
         nfds = 0;
-    if (r->multi)
+    if (r->replay)
+        (void)nfds;
+    else if (r->multi)
         resolver_doh_process(r, fds, nfds);
     else
         resolver_ares_process(r, fds, nfds);

@@ -29,6 +29,7 @@ struct cache_entry {
     enum dns_status status;
     struct dns_txt_answer txt;
     unsigned count;
+    long ttl;
     bool truncated, via_tcp;
     char *error;
 };
@@ -216,6 +217,7 @@ void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a)
     e->state = CACHE_DONE;
     e->status = a->status;
     e->count = a->count;
+    e->ttl = a->ttl;
     e->truncated = a->truncated;
     e->via_tcp = a->via_tcp;
     e->error = a->error && a->error[0] ? strdup(a->error) : NULL;
@@ -230,6 +232,7 @@ bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum n
     memset(out, 0, sizeof *out);
     if (!txt_copy(&out->txt, &e->txt)) {
         dns_txt_answer_init(&out->txt);
+        out->ttl = -1;
         out->status = DNS_ERROR;
         snprintf(out->error, sizeof out->error, "out of memory");
         return true;
@@ -237,6 +240,7 @@ bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum n
     out->status = e->status;
     out->txt.status = e->status;
     out->count = e->count;
+    out->ttl = e->ttl;
     out->truncated = e->truncated;
     *via_tcp = e->via_tcp;
     if (e->error) {

@@ -24,6 +24,7 @@ struct resolver_result {
     unsigned count;            /* records of the type asked */
     bool truncated;            /* cut at NET_MAX_TXT_* */
     bool tc;                   /* the message had the TC bit */
+    long ttl;                  /* smallest TTL of the records read, -1 unknown */
     char error[RESOLVER_ERROR_MAX];
 };
 
@@ -62,6 +63,9 @@ struct net_resolver {
     size_t max_inflight;          /* NET_MAX_INFLIGHT unless the options say */
     size_t cached;                /* answers given from the cache */
     struct resolver_cache *cache; /* NULL: no cache */
+    struct net_capture *record;   /* borrowed: answers are added to it */
+    const struct net_capture *replay; /* borrowed: the only source of answers */
+    bool record_failed;               /* an answer could not be recorded (OOM) */
     /* c-ares: UDP (truncated answers come back to us) and TCP channels */
     ares_channel udp, tcp;
     bool ares_ready;
