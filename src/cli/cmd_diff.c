@@ -898,10 +898,10 @@ int cmd_diff(int argc, char **argv)
             for (size_t i = 0; fs[k] && i < fs[k]->nerrors; i++) {
                 const struct net_fetch_error *e = &fs[k]->errors[i];
                 json_array_append_new(
-                    dns_errors, json_pack("{s:o, s:s, s:s, s:o}", "name",
-                                          json_text(e->name, strlen(e->name)), "type", e->type,
-                                          "status", dns_status_name(e->status), "message",
-                                          json_text(e->message, strlen(e->message))));
+                    dns_errors,
+                    json_pack("{s:o, s:s, s:s, s:o}", "name", json_text(e->name, strlen(e->name)),
+                              "type", e->type, "status", dns_status_name(e->status), "message",
+                              json_text(e->message, strlen(e->message))));
             }
         json_t *doc = json_object();
         json_object_set_new(doc, "domain", json_string(domain));

@@ -26,10 +26,14 @@ struct lint_args {
 };
 
 static const struct option lint_options[] = {
-    {"type", required_argument, NULL, OPT_TYPE}, {"json", no_argument, NULL, OPT_JSON},
-    {"zone", required_argument, NULL, OPT_ZONE}, {"spf", required_argument, NULL, OPT_SPF},
-    {"dmarc", required_argument, NULL, OPT_DMARC}, {"dkim", required_argument, NULL, OPT_DKIM},
-    {"help", no_argument, NULL, OPT_HELP},       {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"zone", required_argument, NULL, OPT_ZONE},
+    {"spf", required_argument, NULL, OPT_SPF},
+    {"dmarc", required_argument, NULL, OPT_DMARC},
+    {"dkim", required_argument, NULL, OPT_DKIM},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
     {NULL, 0, NULL, 0},
 };
 

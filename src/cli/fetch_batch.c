@@ -216,9 +216,10 @@ static void csv_field(const char *s, bool last)
 }
 
 static const char *const csv_header[] = {
-    "domain",        "spf_present",   "spf_valid", "spf_lookups",    "spf_void_lookups",
-    "dmarc_policy",  "dmarc_sp",      "dmarc_np",  "dmarc_t",        "dmarc_record_at",
-    "dmarc_inherited", "report_authorization", "dkim_selectors", "worst_severity", "dns_errors",
+    "domain",           "spf_present",     "spf_valid",       "spf_lookups",
+    "spf_void_lookups", "dmarc_policy",    "dmarc_sp",        "dmarc_np",
+    "dmarc_t",          "dmarc_record_at", "dmarc_inherited", "report_authorization",
+    "dkim_selectors",   "worst_severity",  "dns_errors",
 };
 
 static void csv_print_header(void)
@@ -291,8 +292,8 @@ static void csv_print_row(const struct net_fetch *f, const struct net_fetch_lint
             strbuf_printf(&sb, "%s-%u", dkim_key_type_name(dkim_key_get_type(r->dkim_key)),
                           dkim_key_get_bits(r->dkim_key));
         else
-            strbuf_puts(&sb, k->answer.status == DNS_OK ? "no-key"
-                                                        : dns_status_name(k->answer.status));
+            strbuf_puts(&sb,
+                        k->answer.status == DNS_OK ? "no-key" : dns_status_name(k->answer.status));
     }
     csv_field(sb.failed ? "" : strbuf_cstr(&sb), false);
     strbuf_free(&sb);
@@ -330,8 +331,9 @@ static void show_progress(struct batch *b, bool final)
     if (!final && t - b->last_progress_ms < 100)
         return;
     b->last_progress_ms = t;
-    fprintf(stderr, "\rauthtxt: %zu domains done, %zu running, %zu queries in flight, %zu with DNS "
-                    "errors   ",
+    fprintf(stderr,
+            "\rauthtxt: %zu domains done, %zu running, %zu queries in flight, %zu with DNS "
+            "errors   ",
             b->done, b->nactive, net_resolver_inflight(b->res), b->failed);
     if (final)
         fputc('\n', stderr);
@@ -463,8 +465,8 @@ int fetch_batch_run(const struct fetch_batch_args *a)
     show_progress(&b, true);
     /* What the shared cache saved, for the user and the tests. */
     fprintf(stderr, "authtxt: %zu domain%s in %.1f s: %zu queries sent, %zu answers shared\n",
-            b.done, b.done == 1 ? "" : "s", (now_ms() - start) / 1000.0,
-            net_resolver_sent(b.res), net_resolver_cached(b.res));
+            b.done, b.done == 1 ? "" : "s", (now_ms() - start) / 1000.0, net_resolver_sent(b.res),
+            net_resolver_cached(b.res));
     if (list.bad && b.status < CLI_USAGE)
         b.status = CLI_USAGE;
 done:

@@ -48,7 +48,7 @@ struct netopts {
     struct net_resolver_options resolver; /* strings borrowed from argv */
     const char *selectors[NETOPTS_MAX_SELECTORS];
     size_t nselectors;
-    const char *save_dns, *dns_file; /* from argv */
+    const char *save_dns, *dns_file;     /* from argv */
     struct net_capture *record, *replay; /* owned; set by netopts_prepare */
 };
 

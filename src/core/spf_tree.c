@@ -531,8 +531,8 @@ static void lint_nodes(const struct spf_tree *t, struct diag_list *diags)
         } else if (n->result == SPF_RESULT_NONE && n->edge == SPF_EDGE_ROOT) {
             /* RFC 7208 §4.5: no record, result none; receivers then judge
              * the mail without SPF, and DMARC cannot pass through SPF. */
-            const char *why = n->txt.status == DNS_OK ? "no v=spf1 TXT record"
-                                                      : dns_status_name(n->txt.status);
+            const char *why =
+                n->txt.status == DNS_OK ? "no v=spf1 TXT record" : dns_status_name(n->txt.status);
             diag_add(diags, RULE_SPF_NOT_FOUND, 0, 0,
                      "%s publishes no SPF record (%s): receivers get SPF result none for its "
                      "mail; publish one, at least v=spf1 -all for a domain that sends no mail",
@@ -887,9 +887,8 @@ static void lint_subrecords(const struct spf_tree *t, struct diag_list *diags)
                      d->message);
         }
         if (own.dropped)
-            diag_add(diags, RULE_SPF_SYNTAX, s, e,
-                     "in %s%s (%s): %zu more problems not listed", edge_name(n->edge), dom,
-                     path, own.dropped);
+            diag_add(diags, RULE_SPF_SYNTAX, s, e, "in %s%s (%s): %zu more problems not listed",
+                     edge_name(n->edge), dom, path, own.dropped);
     }
     spf_record_free(&rec);
     diag_list_free(&own);

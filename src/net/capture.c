@@ -21,7 +21,7 @@ struct net_capture {
 
 static const char *const type_names[] = {"TXT", "A", "AAAA", "MX"};
 /* By enum dns_status. */
-static const char *const status_names[] = {"NOERROR", "NODATA", "NXDOMAIN", "timeout",
+static const char *const status_names[] = {"NOERROR",  "NODATA",  "NXDOMAIN", "timeout",
                                            "SERVFAIL", "REFUSED", "error"};
 
 static size_t norm_name(const char *name, char *out, size_t size)
@@ -364,9 +364,9 @@ static bool read_entry(struct net_capture *c, const json_t *o, char *why, size_t
     if (!e) {
         if (dup)
             return true; /* the first answer for a question wins */
-        snprintf(why, whylen, c->count >= NET_CAPTURE_MAX_ANSWERS
-                                  ? "more answers than any run records"
-                                  : "out of memory");
+        snprintf(why, whylen,
+                 c->count >= NET_CAPTURE_MAX_ANSWERS ? "more answers than any run records"
+                                                     : "out of memory");
         return false;
     }
     e->status = (enum dns_status)st;
@@ -375,7 +375,8 @@ static bool read_entry(struct net_capture *c, const json_t *o, char *why, size_t
     if ((j = json_object_get(o, "count")) && json_is_integer(j) && json_integer_value(j) >= 0 &&
         json_integer_value(j) <= 1000000)
         e->count = (unsigned)json_integer_value(j);
-    e->ttl = (j = json_object_get(o, "ttl")) && json_is_integer(j) ? (long)json_integer_value(j) : -1;
+    e->ttl =
+        (j = json_object_get(o, "ttl")) && json_is_integer(j) ? (long)json_integer_value(j) : -1;
     e->truncated = json_is_true(json_object_get(o, "truncated"));
     size_t elen = 0;
     j = json_object_get(o, "error");
@@ -448,8 +449,8 @@ struct net_capture *net_capture_load(const char *path, char *err, size_t errlen)
     }
     if (json_integer_value(ver) != NET_CAPTURE_VERSION) {
         snprintf(err, errlen,
-                 "%s: capture version %lld is not supported (this authtxt reads version %d)",
-                 path, (long long)json_integer_value(ver), NET_CAPTURE_VERSION);
+                 "%s: capture version %lld is not supported (this authtxt reads version %d)", path,
+                 (long long)json_integer_value(ver), NET_CAPTURE_VERSION);
         goto done;
     }
     if (!json_is_array(answers)) {

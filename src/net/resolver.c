@@ -160,7 +160,7 @@ struct net_resolver *net_resolver_new(const struct net_resolver_options *opts, c
     }
     if (r->replay)
         snprintf(r->server_text, sizeof r->server_text, "the capture file");
-    bool ok = r->replay                ? true
+    bool ok = r->replay       ? true
               : opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
                               : resolver_ares_init(r, opts->server, err, errlen);
     if (!ok) {
@@ -261,8 +261,8 @@ static void answer_from_replay(struct net_resolver *r, struct net_query *q)
     res.ttl = -1;
     if (!e) {
         res.status = DNS_ERROR;
-        snprintf(res.error, sizeof res.error, "%.110s %s is not in the capture file %.100s", q->name,
-                 net_qtype_name(q->type), net_capture_path(r->replay));
+        snprintf(res.error, sizeof res.error, "%.110s %s is not in the capture file %.100s",
+                 q->name, net_qtype_name(q->type), net_capture_path(r->replay));
     } else {
         res.status = e->status;
         res.count = e->count;

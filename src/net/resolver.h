@@ -71,10 +71,10 @@ struct net_resolver_options {
                                          added (capture.h); borrowed */
     const struct net_capture *replay; /* --dns-file: answer from this capture
                                          only, no network; borrowed */
-    bool cache;               /* answer each (name, type) once for the
-                                 resolver's life, errors included; queries
-                                 for a name already asked wait for that
-                                 answer (many domains in one process) */
+    bool cache;                       /* answer each (name, type) once for the
+                                         resolver's life, errors included; queries
+                                         for a name already asked wait for that
+                                         answer (many domains in one process) */
 };
 
 struct net_resolver;

@@ -94,9 +94,8 @@ static bool make_channel(struct net_resolver *r, ares_channel *ch, int flags, co
     o.timeout = r->timeout_ms;
     o.tries = r->tries;
     o.ednspsz = RESOLVER_EDNS_SIZE;
-    int rc = ares_init_options(ch, &o,
-                               ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-                                   ARES_OPT_EDNSPSZ);
+    int rc = ares_init_options(
+        ch, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ);
     if (rc != ARES_SUCCESS) {
         *ch = NULL;
         snprintf(err, errlen, "resolver: %s", ares_strerror(rc));

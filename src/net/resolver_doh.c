@@ -221,8 +221,7 @@ static void complete(struct net_query *q, CURLcode code)
              * the records are not all there, a DNS error (not "no record"). */
             dns_txt_answer_free(&res.txt);
             char tmsg[RESOLVER_ERROR_MAX];
-            snprintf(tmsg, sizeof tmsg, "answer truncated (TC) from DoH server %s",
-                     r->server_text);
+            snprintf(tmsg, sizeof tmsg, "answer truncated (TC) from DoH server %s", r->server_text);
             resolver_finish_error(q, DNS_ERROR, tmsg);
         } else {
             resolver_finish(q, &res);

@@ -60,10 +60,10 @@ struct net_resolver {
     bool closing;          /* in net_resolver_free: no new queries */
     struct net_query *head, *tail;
     size_t pending, sent, inflight;
-    size_t max_inflight;          /* NET_MAX_INFLIGHT unless the options say */
-    size_t cached;                /* answers given from the cache */
-    struct resolver_cache *cache; /* NULL: no cache */
-    struct net_capture *record;   /* borrowed: answers are added to it */
+    size_t max_inflight;              /* NET_MAX_INFLIGHT unless the options say */
+    size_t cached;                    /* answers given from the cache */
+    struct resolver_cache *cache;     /* NULL: no cache */
+    struct net_capture *record;       /* borrowed: answers are added to it */
     const struct net_capture *replay; /* borrowed: the only source of answers */
     bool record_failed;               /* an answer could not be recorded (OOM) */
     /* c-ares: UDP (truncated answers come back to us) and TCP channels */
@@ -89,7 +89,11 @@ struct resolver_cache;
 struct resolver_cache *resolver_cache_new(void);
 void resolver_cache_free(struct resolver_cache *c);
 void resolver_cache_mark_sent(struct resolver_cache *c, const char *name, enum net_qtype type);
-enum resolver_cache_state { RESOLVER_CACHE_NONE = 0, RESOLVER_CACHE_IN_FLIGHT, RESOLVER_CACHE_DONE };
+enum resolver_cache_state {
+    RESOLVER_CACHE_NONE = 0,
+    RESOLVER_CACHE_IN_FLIGHT,
+    RESOLVER_CACHE_DONE
+};
 enum resolver_cache_state resolver_cache_state(const struct resolver_cache *c, const char *name,
                                                enum net_qtype type); /* c may be NULL */
 void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a);

@@ -693,8 +693,11 @@ static void test_subrecord_errors_reach_the_root(void **state)
 {
     (void)state;
     static const struct zone_entry z[] = {
-        {"example.com", SPF_QUERY_TXT, DNS_OK,
-         {"v=spf1 include:a.example.net include:ok.example.net redirect=r.example.net"}, 0},
+        {"example.com",
+         SPF_QUERY_TXT,
+         DNS_OK,
+         {"v=spf1 include:a.example.net include:ok.example.net redirect=r.example.net"},
+         0},
         {"a.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 include:b.example.net -all"}, 0},
         {"b.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 ip4:192.0.2.1/33 -all"}, 0},
         {"ok.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 ip4:192.0.2.0/24 ~all"}, 0},
