@@ -36,6 +36,12 @@
 #define ZONELINT_MAX_KEYS 16 /* DKIM keys of one domain taken into the cross rules */
 #define ZONELINT_STDOUT_BUF (256u << 10)
 
+/* Items of a streamed array member: "name": [ item, item ] or "name": []. */
+struct json_stream_array {
+    const char *name;
+    size_t count;
+};
+
 /* Where a record's text can be found again, should its domain come back
  * later in the file: as the byte spans of its strings in the file when
  * they hold the text as is (no escape: the usual case, 8 bytes a string),
@@ -79,7 +85,7 @@ struct zonelint {
     size_t file_len;
     struct zone zone;
     struct record rec;
-    json_t *records_json, *cross_json;
+    struct json_stream_array records_out; /* --json: "records" as written */
     int status;
     size_t ntxt, nchecked;
     bool oom;
@@ -175,6 +181,50 @@ static bool read_zone_file(const char *path, struct zone_file *f)
     return true;
 }
 
+/* --- streamed JSON ----------------------------------------------------------- */
+
+/* The JSON report is written as it is made, never held whole: the document
+ * is {"file", "zone_diagnostics", "records", "cross", "valid"} laid out as
+ * jansson's JSON_INDENT(2) would lay it out, each member or array item
+ * dumped on its own and indented to its depth. */
+static void json_put_indented(json_t *v, int indent)
+{
+    char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
+                   : NULL;
+    json_decref(v);
+    if (!text) {
+        fputs("null", stdout);
+        return;
+    }
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fwrite(p, 1, n, stdout);
+        if (nl)
+            printf("%*s", indent, "");
+        p += n;
+    }
+    free(text);
+}
+
+static void json_array_item(struct json_stream_array *a, json_t *item)
+{
+    if (a->count++ == 0)
+        printf("  \"%s\": [\n    ", a->name);
+    else
+        fputs(",\n    ", stdout);
+    json_put_indented(item, 4);
+}
+
+static void json_array_end(struct json_stream_array *a, bool last)
+{
+    if (a->count)
+        fputs("\n  ]", stdout);
+    else
+        printf("  \"%s\": []", a->name);
+    fputs(last ? "\n" : ",\n", stdout);
+}
+
 /* --- per-record diagnostics ------------------------------------------------ */
 
 /* Print a diagnostic d whose span is [start, end) in file offsets, at a
@@ -236,7 +286,7 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
             json_array_append_new(a, jd);
         }
         json_object_set_new(o, "diagnostics", a);
-        json_array_append_new(zl->records_json, o);
+        json_array_item(&zl->records_out, o);
         return;
     }
     /* Locate through the record (O(record)), not the whole file. */
@@ -535,7 +585,7 @@ static int compare_by_name(const void *a, const void *b)
 
 /* Print (or put in JSON) the cross diagnostics of every domain, in domain
  * order. */
-static void cross_report(struct zonelint *zl)
+static void cross_report(struct zonelint *zl, struct json_stream_array *cross_out)
 {
     size_t n = 0;
     struct by_name *order = malloc((zl->nentries ? zl->nentries : 1) * sizeof *order);
@@ -558,10 +608,9 @@ static void cross_report(struct zonelint *zl)
         const char *domain = order[k].name;
         if (zl->json) {
             struct diag_list list = {.items = e->cross, .count = e->ncross, .cap = e->ncross};
-            json_array_append_new(zl->cross_json,
-                                  json_pack("{s:o, s:o}", "domain",
-                                            json_text(domain, strlen(domain)), "diagnostics",
-                                            json_diag_list(&list)));
+            json_array_item(cross_out, json_pack("{s:o, s:o}", "domain",
+                                                 json_text(domain, strlen(domain)),
+                                                 "diagnostics", json_diag_list(&list)));
             continue;
         }
         for (size_t i = 0; i < e->ncross; i++) {
@@ -619,24 +668,29 @@ int zonelint_run(const char *path, const char *origin, bool json)
     diag_list_init(&zl.run.cross);
     strbuf_init(&zl.run.text);
     struct diag_list *reader_diags = &zdiags;
+    struct json_stream_array cross_out = {"cross", 0};
+    zl.records_out = (struct json_stream_array){"records", 0};
+    /* The zone's own diagnostics come first in the report, but the reader
+     * finds them as it goes: a first pass of the reader alone (about a
+     * tenth of the work, no memory) collects them. */
+    if (!zone_open(&zl.zone, file, len, origin, &zdiags)) {
+        zl.oom = true;
+        goto done;
+    }
+    while (zone_next(&zl.zone, &zdiags))
+        ;
+    zl.status = diag_list_status(&zdiags);
     if (json) {
-        zl.records_json = json_array();
-        zl.cross_json = json_array();
+        fputs("{\n  \"file\": ", stdout);
+        json_put_indented(json_text(path, strlen(path)), 2);
+        fputs(",\n  \"zone_diagnostics\": ", stdout);
+        json_put_indented(json_file_diags(&zl, &zdiags), 2);
+        fputs(",\n", stdout);
     } else {
-        /* The zone's own diagnostics come first in the report, but the
-         * reader finds them as it goes: a first pass of the reader alone
-         * (about a tenth of the work, no memory) collects them. */
-        if (!zone_open(&zl.zone, file, len, origin, &zdiags)) {
-            zl.oom = true;
-            goto done;
-        }
-        while (zone_next(&zl.zone, &zdiags))
-            ;
-        zl.status = diag_list_status(&zdiags);
         for (size_t i = 0; i < zdiags.count; i++)
             print_file_diag(&zl, &zdiags.items[i]);
-        reader_diags = &scratch; /* the same diagnostics again: not wanted */
     }
+    reader_diags = &scratch; /* the same diagnostics again: not wanted */
     if (!zone_open(&zl.zone, file, len, origin, reader_diags)) {
         zl.oom = true;
         goto done;
@@ -662,14 +716,12 @@ int zonelint_run(const char *path, const char *origin, bool json)
     diag_list_free(&scratch);
 
     if (json) {
-        cross_report(&zl);
-        json_print(json_pack("{s:o, s:o, s:o, s:o, s:b}", "file", json_text(path, strlen(path)),
-                             "zone_diagnostics", json_file_diags(&zl, &zdiags), "records",
-                             zl.records_json, "cross", zl.cross_json, "valid",
-                             zl.status < CLI_ERRORS));
-        zl.records_json = zl.cross_json = NULL; /* json_print freed them */
+        json_array_end(&zl.records_out, false);
+        cross_report(&zl, &cross_out);
+        json_array_end(&cross_out, false);
+        printf("  \"valid\": %s\n}\n", zl.status < CLI_ERRORS ? "true" : "false");
     } else {
-        cross_report(&zl);
+        cross_report(&zl, NULL);
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
                zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");
@@ -680,8 +732,6 @@ done:
         zl.status = CLI_USAGE;
     }
     fflush(stdout);
-    json_decref(zl.records_json);
-    json_decref(zl.cross_json);
     diag_list_free(&zdiags);
     diag_list_free(&scratch);
     zonelint_free(&zl);
