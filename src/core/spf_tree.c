@@ -292,8 +292,7 @@ bool spf_tree_start_text(struct spf_tree *t, const char *domain, const char *tex
 
 static bool is_spf1(const char *s, size_t n)
 {
-    /* RFC 7208 §4.5: "v=spf1" then a space or the end (any case, §12). */
-    return n >= 6 && spf_eq_nocase(s, 6, "v=spf1") && (n == 6 || s[6] == ' ');
+    return spf_text_classify(s, n) == SPF_TEXT_RECORD; /* RFC 7208 §4.5 */
 }
 
 static bool is_sender_id(const char *s, size_t n)
