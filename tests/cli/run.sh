@@ -50,5 +50,6 @@ for cmd in "$here"/cases/*json*.cmd; do
     fi
 done
 python3 "$here/contract.py" "$bin" || failed=$((failed + 1))
+"$here/zone_chunks.sh" "$bin" || failed=$((failed + 1))
 echo "cli tests: $((total - failed))/$total golden cases passed"
 [ "$failed" -eq 0 ]
