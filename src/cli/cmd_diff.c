@@ -18,6 +18,7 @@
 #include "authtxt/diff.h"
 #include "authtxt/dkim.h"
 #include "authtxt/zone.h"
+#include "authtxt/zone_lookup.h"
 #include "cli.h"
 #include "netopts.h"
 
@@ -186,101 +187,32 @@ static void zone_src_free(struct zone_src *zs)
     free(zs->file);
 }
 
-/* The owner name of a record, lower case without the final dot. */
-static bool owner_is(const struct zone_record *zr, const char *name)
-{
-    size_t n = zr->owner_len, m = strlen(name);
-    if (n && zr->owner_lc[n - 1] == '.')
-        n--;
-    return n == m && memcmp(zr->owner_lc, name, n) == 0;
-}
-
-/* The draft or live record of a slot in a zone file: SPF at the domain,
- * DMARC at _dmarc.<domain>, the DKIM key at <selector>._domainkey.<domain>
- * (the first one of the domain when no selector is given; the selector is
+/* The draft or live record of a slot in a zone file (the core's lookup:
+ * SPF at the domain, DMARC at _dmarc.<domain>, the DKIM key of the
+ * selector, or the domain's first key when none is given; the selector is
  * then written back).  False when the file has none. */
 static bool zone_pick(const struct zone_src *zs, enum slot slot, const char *domain,
                       char selector[64], struct side *s)
 {
-    for (size_t i = 0; i < zs->z.count; i++) {
-        const struct zone_record *zr = &zs->z.records[i];
-        if (zr->owner_mismatch || strcmp(zr->domain, domain) != 0)
-            continue;
-        bool ok = false;
-        if (slot == SLOT_SPF)
-            ok = zr->kind == ZONE_KIND_SPF && owner_is(zr, domain);
-        else if (slot == SLOT_DMARC)
-            ok = zr->kind == ZONE_KIND_DMARC;
-        else
-            ok = zr->kind == ZONE_KIND_DKIM_KEY && zr->selector[0] &&
-                 (!selector[0] || strcmp(zr->selector, selector) == 0);
-        if (!ok)
-            continue;
-        if (slot == SLOT_DKIM && !selector[0]) {
-            size_t n = strlen(zr->selector);
-            if (n >= 64)
-                continue;
-            memcpy(selector, zr->selector, n + 1);
-        }
-        if (!record_analyze(&s->rec[slot], slot_kind[slot], zr->text, zr->len,
-                            (long long)time(NULL)))
+    const struct zone_record *zr = zone_lookup_record(&zs->z, slot_kind[slot], domain, selector);
+    if (!zr)
+        return false;
+    if (slot == SLOT_DKIM && !selector[0]) {
+        size_t n = strlen(zr->selector);
+        if (n >= 64)
             return false;
-        s->present[slot] = true;
-        size_t n = zr->owner_len;
-        if (n && zr->owner[n - 1] == '.')
-            n--;
-        if (n >= sizeof s->where[slot])
-            n = sizeof s->where[slot] - 1;
-        memcpy(s->where[slot], zr->owner, n);
-        s->where[slot][n] = '\0';
-        return true;
+        memcpy(selector, zr->selector, n + 1);
     }
-    return false;
-}
-
-/* Answer what an SPF tree asks from the TXT records of a zone file: a name
- * the file holds TXT records for gets them; anything else (other names,
- * addresses, MX) stays unanswered, since a zone file of TXT records cannot
- * say it does not exist. */
-static bool tree_from_zone(struct spf_tree *t, const struct zone_src *zs)
-{
-    struct spf_query q[64];
-    for (unsigned round = 0; round <= SPF_TREE_MAX_DEPTH + 1; round++) {
-        size_t n = spf_tree_pending(t, q, 64);
-        if (n > 64)
-            n = 64;
-        bool progress = false;
-        for (size_t i = 0; i < n; i++) {
-            if (q[i].type != SPF_QUERY_TXT || !q[i].name)
-                continue;
-            struct dns_txt_answer ans;
-            dns_txt_answer_init(&ans);
-            char name[DMARC_QNAME_MAX + 2], why[128];
-            if (!net_domain_to_ascii(q[i].name, name, sizeof name, why, sizeof why))
-                continue;
-            for (size_t k = 0; k < zs->z.count; k++) {
-                const struct zone_record *zr = &zs->z.records[k];
-                if (!owner_is(zr, name))
-                    continue;
-                const char *str = zr->text;
-                size_t len = zr->len;
-                if (!dns_txt_answer_add(&ans, &str, &len, 1)) {
-                    dns_txt_answer_free(&ans);
-                    return false;
-                }
-            }
-            if (ans.count) {
-                ans.status = DNS_OK;
-                size_t node = q[i].node;
-                bool ok = q[i].target == SPF_NONE ? spf_tree_attach_txt(t, node, &ans)
-                                                  : spf_tree_attach_exp(t, node, q[i].target, &ans);
-                progress |= ok;
-            }
-            dns_txt_answer_free(&ans);
-        }
-        if (!progress)
-            break;
-    }
+    if (!record_analyze(&s->rec[slot], slot_kind[slot], zr->text, zr->len, (long long)time(NULL)))
+        return false;
+    s->present[slot] = true;
+    size_t n = zr->owner_len;
+    if (n && zr->owner[n - 1] == '.')
+        n--;
+    if (n >= sizeof s->where[slot])
+        n = sizeof s->where[slot] - 1;
+    memcpy(s->where[slot], zr->owner, n);
+    s->where[slot][n] = '\0';
     return true;
 }
 
@@ -796,7 +728,7 @@ int cmd_diff(int argc, char **argv)
         if (live.present[SLOT_SPF]) {
             const struct record *r = &live.rec[SLOT_SPF];
             if (!spf_tree_start_text(&live.own_tree, domain, r->text, r->len) ||
-                !tree_from_zone(&live.own_tree, &against_src))
+                !zone_lookup_resolve_tree(&live.own_tree, &against_src.z))
                 goto oom;
             live.tree = &live.own_tree;
         }
@@ -841,7 +773,7 @@ int cmd_diff(int argc, char **argv)
         const struct record *r = &draft.rec[SLOT_SPF];
         if (a.against) {
             if (!spf_tree_start_text(&draft.own_tree, domain, r->text, r->len) ||
-                !tree_from_zone(&draft.own_tree, &against_src))
+                !zone_lookup_resolve_tree(&draft.own_tree, &against_src.z))
                 goto oom;
             draft.tree = &draft.own_tree;
         } else {
