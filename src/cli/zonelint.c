@@ -946,7 +946,9 @@ int zonelint_run(const char *path, const char *origin, bool json)
                 fputs(",\n", stdout);
                 late_zone_diags = json_array();
             }
-            json_array_extend(late_zone_diags, json_file_diags(&zl, &zdiags));
+            json_t *more = json_file_diags(&zl, &zdiags);
+            json_array_extend(late_zone_diags, more);
+            json_decref(more); /* extend copies the items, keeps no array */
         } else {
             for (size_t i = 0; i < zdiags.count; i++)
                 print_file_diag(&zl, &zdiags.items[i]);
