@@ -368,7 +368,8 @@ static void stream_consume(struct zone_stream *zs, size_t n)
  * dumped on its own and indented to its depth. */
 static void json_put_indented(json_t *v, int indent)
 {
-    char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
+    char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
+                                       JSON_ENCODE_ANY)
                    : NULL;
     json_decref(v);
     if (!text) {
@@ -823,9 +824,9 @@ static void cross_report(struct zonelint *zl, struct json_stream_array *cross_ou
         const char *domain = order[k].name;
         if (zl->json) {
             struct diag_list list = {.items = e->cross, .count = e->ncross, .cap = e->ncross};
-            json_array_item(cross_out, json_pack("{s:o, s:o}", "domain",
-                                                 json_text(domain, strlen(domain)),
-                                                 "diagnostics", json_diag_list(&list)));
+            json_array_item(cross_out,
+                            json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
+                                      "diagnostics", json_diag_list(&list)));
             continue;
         }
         for (size_t i = 0; i < e->ncross; i++) {
@@ -996,7 +997,7 @@ int zonelint_run(const char *path, const char *origin, bool json)
         }
         printf("  \"valid\": %s\n}\n", zl.status < CLI_ERRORS && !io_failed ? "true" : "false");
     } else {
-        cross_report(&zl, NULL);
+        cross_report(&zl, &cross_out); /* unused in text: only JSON writes items */
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
                zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");

@@ -8,6 +8,8 @@
 set -u
 base=${1:-}
 cd "$(dirname "$0")/../.." || exit 1
+# Only what this branch changed: from where it left BASE.
+[ -n "$base" ] && base=$(git merge-base "$base" HEAD 2>/dev/null || echo "$base")
 fail=0
 
 # uninitvar: cppcheck 2.10 takes `p ? p : &local` output parameters for
