@@ -3,7 +3,12 @@
  * A diagnostic names a rule of the catalog (rules.def), carries a severity,
  * a byte span in the record text it is about and a message that says what is
  * wrong and what to do instead.  Lists are caller-owned and reusable: reset
- * one and parse again without freeing (no allocation once warm). */
+ * one and parse again without freeing (no allocation once warm).
+ *
+ * NULL lists.  diag_add, diag_addv, diag_list_append (either side),
+ * diag_list_reset, _free, _sort, _has, _count_rule and _max_severity accept
+ * a NULL list: adding to it does nothing, reading it finds nothing.  So
+ * every core call that takes a list accepts NULL ("do not tell me"). */
 #ifndef AUTHTXT_DIAG_H
 #define AUTHTXT_DIAG_H
 
@@ -59,7 +64,8 @@ void diag_list_free(struct diag_list *list);
 
 /* Append a diagnostic with the rule's default severity.  The message is a
  * printf format.  Never fails loudly: on overflow or OOM it sets the list's
- * flags and returns NULL. */
+ * flags and returns NULL.  A NULL list drops the diagnostic (returns NULL),
+ * so parsers may be called for their model alone. */
 struct diag *diag_add(struct diag_list *list, enum rule_id rule, size_t start, size_t end,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 struct diag *diag_addv(struct diag_list *list, enum rule_id rule, size_t start, size_t end,

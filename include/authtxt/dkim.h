@@ -8,7 +8,11 @@
  * as often as needed (memory is kept, so a warm re-parse allocates nothing),
  * X_record_free at the end.  Every string a model holds lives in the model
  * and stays valid until the next parse, edit or free of that model; spans
- * are byte offsets into the text last parsed. */
+ * are byte offsets into the text last parsed.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *` or
+ * a `struct strbuf *why` accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_DKIM_H
 #define AUTHTXT_DKIM_H
 
@@ -176,15 +180,11 @@ struct dkim_work; /* internal: arena, tokenizer, scratch */
 /* ---------------------------------------------------------------------- */
 /* The key record (RFC 6376 §3.6.1).                                       */
 
+/* One per row of dkim_key_tags.def, in its order (see schema.h). */
 enum dkim_key_tag_id {
-    DKIM_KEY_TAG_V = 0,
-    DKIM_KEY_TAG_H,
-    DKIM_KEY_TAG_K,
-    DKIM_KEY_TAG_N,
-    DKIM_KEY_TAG_P,
-    DKIM_KEY_TAG_S,
-    DKIM_KEY_TAG_T,
-    DKIM_KEY_TAG_G, /* RFC 4871 granularity, obsolete */
+#define DKIM_KEY_TAG(id, ...) DKIM_KEY_TAG_##id,
+#include "authtxt/dkim_key_tags.def"
+#undef DKIM_KEY_TAG
     DKIM_KEY_TAG_UNKNOWN,
     DKIM_KEY_TAG_COUNT
 };
@@ -262,24 +262,22 @@ bool dkim_key_set_flag(struct dkim_key_record *r, char flag, bool on, struct str
 bool dkim_key_set_p_from_paste(struct dkim_key_record *r, const char *text, size_t len,
                                struct dkim_paste *report, struct strbuf *why);
 
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *dkim_key_edit_diags(const struct dkim_key_record *r, const char **text,
+                                            size_t *len);
+
 /* ---------------------------------------------------------------------- */
 /* The DKIM-Signature header field (RFC 6376 §3.5).                         */
 
+/* One per row of dkim_sig_tags.def, in its order (see schema.h). */
 enum dkim_sig_tag_id {
-    DKIM_SIG_TAG_V = 0,
-    DKIM_SIG_TAG_A,
-    DKIM_SIG_TAG_B,
-    DKIM_SIG_TAG_BH,
-    DKIM_SIG_TAG_C,
-    DKIM_SIG_TAG_D,
-    DKIM_SIG_TAG_H,
-    DKIM_SIG_TAG_I,
-    DKIM_SIG_TAG_L,
-    DKIM_SIG_TAG_Q,
-    DKIM_SIG_TAG_S,
-    DKIM_SIG_TAG_T,
-    DKIM_SIG_TAG_X,
-    DKIM_SIG_TAG_Z,
+#define DKIM_SIG_TAG(id, ...) DKIM_SIG_TAG_##id,
+#include "authtxt/dkim_sig_tags.def"
+#undef DKIM_SIG_TAG
     DKIM_SIG_TAG_UNKNOWN,
     DKIM_SIG_TAG_COUNT
 };

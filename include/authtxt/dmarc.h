@@ -23,7 +23,11 @@
  * dmarc_record_free at the end.  Every string a model holds lives in the
  * model and stays valid until its next parse, edit or free; spans are byte
  * offsets into the text last parsed (after an edit: into the text the edit
- * produced, which dmarc_format writes back). */
+ * produced, which dmarc_format writes back).
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_DMARC_H
 #define AUTHTXT_DMARC_H
 
@@ -43,22 +47,12 @@
 /* ---------------------------------------------------------------------- */
 /* The model.                                                             */
 
-/* The tags of RFC 9989 §4.7 and the three RFC 7489 §6.3 tags it removed. */
+/* The tags of RFC 9989 §4.7 and the three RFC 7489 §6.3 tags it removed:
+ * one per row of dmarc_tags.def, in its order (see schema.h). */
 enum dmarc_tag_id {
-    DMARC_TAG_V = 0,
-    DMARC_TAG_P,
-    DMARC_TAG_SP,
-    DMARC_TAG_NP, /* RFC 9989 (from RFC 9091) */
-    DMARC_TAG_ADKIM,
-    DMARC_TAG_ASPF,
-    DMARC_TAG_FO,
-    DMARC_TAG_PSD, /* RFC 9989 */
-    DMARC_TAG_T,   /* RFC 9989 */
-    DMARC_TAG_RUA,
-    DMARC_TAG_RUF,
-    DMARC_TAG_PCT, /* RFC 7489 only */
-    DMARC_TAG_RF,  /* RFC 7489 only */
-    DMARC_TAG_RI,  /* RFC 7489 only */
+#define DMARC_TAG(id, ...) DMARC_TAG_##id,
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
     DMARC_TAG_UNKNOWN,
     DMARC_TAG_COUNT
 };
@@ -272,6 +266,14 @@ bool dmarc_remove_uri(struct dmarc_record *r, const char *list, size_t index,
  * and the other way round (RFC 9989 §4.7: they exclude each other); fo=
  * is removed when it empties. */
 bool dmarc_set_fo_flag(struct dmarc_record *r, char flag, bool on, struct diag_list *why);
+
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *dmarc_edit_diags(const struct dmarc_record *r, const char **text,
+                                         size_t *len);
 
 /* ---------------------------------------------------------------------- */
 /* Live discovery: the RFC 9989 §4.10 DNS tree walk.                      */

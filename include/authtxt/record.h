@@ -3,7 +3,11 @@
  * record_analyze detects the kind (or takes it), checks the input is sane
  * text, parses it with the kind's parser, runs the kind's lint rules and
  * builds the kind-independent term view.  Front ends read `terms`, `diags`
- * and the help entries; they never look inside a record's grammar. */
+ * and the help entries; they never look inside a record's grammar.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_RECORD_H
 #define AUTHTXT_RECORD_H
 
@@ -64,6 +68,15 @@ void record_free(struct record *r);
  * memory.  Cost: O(len) plus key decoding for DKIM keys. */
 bool record_analyze(struct record *r, enum record_kind kind, const char *text, size_t len,
                     long long now);
+
+/* Bring r up to date after its typed model was changed by an edit call
+ * (spf_term_*, dmarc_set_tag, dkim_key_set_tag, ...), which re-parsed the
+ * text it formatted: r's text becomes record_format of the model, and its
+ * diagnostics and terms are rebuilt from the model (the grammar
+ * diagnostics of the edit's own re-parse, then lint) without parsing the
+ * text again.  Returns false when out of memory.  Cost: one format, lint
+ * and the term view: O(terms). */
+bool record_refresh(struct record *r, long long now);
 
 /* Counts by severity, and the exit-status class of design.md (0 clean,
  * 1 warnings only, 2 errors). */

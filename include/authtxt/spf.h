@@ -7,7 +7,11 @@
  * re-parse allocates nothing), spf_record_free at the end.  Every string a
  * model holds lives in the model and stays valid until the next parse, edit
  * or free of that model; spans are byte offsets into the text last parsed.
- * The live include tree (DNS answers) is in spf_tree.h. */
+ * The live include tree (DNS answers) is in spf_tree.h.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_SPF_H
 #define AUTHTXT_SPF_H
 
@@ -255,6 +259,12 @@ bool spf_term_set_qualifier(struct spf_record *r, size_t index, enum spf_qualifi
  * ("inlcude:x" becomes an include). */
 bool spf_term_set_value(struct spf_record *r, size_t index, const char *value, size_t len,
                         struct diag_list *diags);
+/* Right after an edit call above returned true: the text the edit wrote
+ * and parsed the model from (*text, *len; borrowed from the model, valid
+ * until its next parse, edit or free) and the grammar diagnostics of that
+ * parse (spans in that text).  NULL when the last thing done to the model
+ * was not a successful edit.  record_refresh uses it to skip a parse. */
+const struct diag_list *spf_edit_diags(const struct spf_record *r, const char **text, size_t *len);
 /* The value text of term index for an edit field (see above); appends to out. */
 void spf_term_value(const struct spf_record *r, size_t index, struct strbuf *out);
 /* Make the record start with "v=spf1": replaces a bad version token or adds

@@ -16,7 +16,11 @@
  *
  * The tree owns everything it holds (nodes, copies of answers, parsed
  * records); pointers into it are valid until the next spf_tree_start* or
- * spf_tree_free.  Node and target indices never change once given out. */
+ * spf_tree_free.  Node and target indices never change once given out.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_SPF_TREE_H
 #define AUTHTXT_SPF_TREE_H
 

@@ -6,7 +6,11 @@
  * zone_write_* append to a strbuf.  Reading never gives up: a malformed
  * entry gets a zone-syntax diagnostic (a file-offset span) and is skipped,
  * and the reader goes on with the next line.  Cost: O(file size), no
- * allocation per byte or per token; memory is reused across reads. */
+ * allocation per byte or per token; memory is reused across reads.
+ *
+ * NULL diagnostics.  Every call here that takes a `struct diag_list *`
+ * (diags, why, out) accepts NULL: it does the same work and reports
+ * nothing. */
 #ifndef AUTHTXT_ZONE_H
 #define AUTHTXT_ZONE_H
 
@@ -30,7 +34,7 @@
 #define ZONE_DEFAULT_TTL 3600u    /* when the file gives none (zone-no-ttl) */
 
 enum { ZONE_CLASS_IN = 1, ZONE_CLASS_CH = 3, ZONE_CLASS_HS = 4 };
-enum { ZONE_TYPE_TXT = 16, ZONE_TYPE_SPF = 99 };
+enum { ZONE_TYPE_SOA = 6, ZONE_TYPE_TXT = 16, ZONE_TYPE_SPF = 99 };
 
 /* What a TXT record is, from its owner name and its text. */
 enum zone_kind {
@@ -100,6 +104,12 @@ struct zone_record {
     size_t nstrings;
     size_t line;       /* 1-based line of the record's first line */
     size_t start, end; /* file span: start of that line .. end of the last token */
+    /* Where its fields are written, for rewriting it in place (zone_edit.h):
+     * the first token after the owner (TTL, class or type), the TTL token
+     * (ttl_start == ttl_end: none written), the end of the type token. */
+    uint32_t fields_start, ttl_start, ttl_end, type_end;
+    bool owner_written; /* false: the line starts blank and repeats the owner */
+    bool dollar_ttl;    /* a $TTL line came before it (RFC 2308 §4) */
     struct {           /* internal: where the fields live while reading */
         size_t names, text, strings;
         bool text_in_file, lc_shared;
@@ -126,6 +136,10 @@ struct zone {
     const char *file; /* the buffer given to zone_read: borrowed, never copied */
     size_t file_len;
     size_t lines; /* lines in the file */
+    /* The first SOA record's serial (RFC 1035 §3.3.13) as a file span, when
+     * it is a decimal number of 32 bits; soa_serial_end == 0: none. */
+    size_t soa_serial_start, soa_serial_end;
+    uint32_t soa_serial;
     /* private */
     size_t records_cap;
     struct zone_string *strings;
@@ -224,6 +238,13 @@ void zone_write_ttl(struct strbuf *out, uint32_t ttl);
  * a text too long for one record (ZONE_RDATA_MAX); check out->failed for
  * the strbuf's own cap.  O(len). */
 bool zone_write_txt(struct strbuf *out, const struct zone_txt *rec, const char *origin);
+/* Only the RDATA of a TXT record, as zone_write_txt writes it: one quoted
+ * string, or "( " and the 255-byte strings one per line, each continuation
+ * line ended by `eol` ("\n" or "\r\n") and started by indent[0..indent_len),
+ * then " )".  No line end after it.  False (nothing written) for a text too
+ * long for one record.  O(len). */
+bool zone_write_rdata(struct strbuf *out, const char *text, size_t len, const char *indent,
+                      size_t indent_len, const char *eol);
 /* "$ORIGIN" (when origin is not NULL) and every record; false when one
  * record could not be written (the others are). */
 bool zone_write(struct strbuf *out, const struct zone_txt *recs, size_t n, const char *origin);

@@ -31,6 +31,8 @@ int cmd_lint(int argc, char **argv);
 int cmd_explain(int argc, char **argv); /* in cmd_lint.c: same options */
 int cmd_fetch(int argc, char **argv);
 int cmd_diff(int argc, char **argv);  /* cmd_diff.c */
+int cmd_dkim(int argc, char **argv);  /* cmd_dkim.c: keygen, match, rotate */
+int cmd_check(int argc, char **argv); /* cmd_check.c: the receiver simulation */
 int cmd_tui(int argc, char **argv);     /* no command: the editor */
 
 /* Print "authtxt: <message>" on stderr (and a hint to --help) and return

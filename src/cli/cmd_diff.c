@@ -737,7 +737,7 @@ int cmd_diff(int argc, char **argv)
             cli_usage_error("give --selector S to fetch the live DKIM key to compare with --dkim");
             goto done;
         }
-        res = netopts_resolver(&a.net);
+        res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
         if (!res)
             goto done;
         f = malloc(sizeof *f);

@@ -11,9 +11,19 @@
 #include "authtxt/dkim.h"
 #include "cli.h"
 #include "fetch_out.h"
+#include "find_selectors.h"
 #include "netopts.h"
 
-enum { OPT_JSON = 1000, OPT_STRINGS, OPT_HELP, OPT_DOMAINS, OPT_JSONL, OPT_CSV, OPT_CONCURRENCY };
+enum {
+    OPT_JSON = 1000,
+    OPT_STRINGS,
+    OPT_HELP,
+    OPT_DOMAINS,
+    OPT_JSONL,
+    OPT_CSV,
+    OPT_CONCURRENCY,
+    OPT_FIND_SELECTORS
+};
 
 static const struct option fetch_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
@@ -23,12 +33,13 @@ static const struct option fetch_options[] = {
     {"jsonl", no_argument, NULL, OPT_JSONL},
     {"csv", no_argument, NULL, OPT_CSV},
     {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"find-selectors", no_argument, NULL, OPT_FIND_SELECTORS},
     NETOPTS_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
 static const char fetch_usage[] =
-    "Usage: authtxt fetch DOMAIN [--selector S]... [--strings] [--json]\n"
+    "Usage: authtxt fetch DOMAIN [--selector S]... [--strings] [--find-selectors] [--json]\n"
     "       authtxt fetch --domains FILE|- [--jsonl | --csv] [--concurrency N]\n"
     "         [--selector S]...\n"
     "         [--dns HOST[:PORT] | --doh URL [--doh-insecure | --doh-cafile F]]\n"
@@ -53,6 +64,8 @@ static const char fetch_usage[] =
     "                  answers are shared, so an include is asked once\n"
     "  --selector S    a DKIM selector to fetch (repeatable)\n"
     "  --strings       show how each TXT record is split into strings\n"
+    "  --find-selectors  probe common DKIM selectors (and a random one, to tell\n"
+    "                  a wildcard) besides those given\n"
     "  --json          JSON output (see authtxt(1) for the shape)\n"
     "  --dns HOST[:PORT]  ask this server instead of the system resolver\n"
     "  --doh URL       DNS over HTTPS (RFC 8484); --doh-cafile F trusts F's CA,\n"
@@ -69,7 +82,7 @@ static const char fetch_usage[] =
 
 struct fetch_args {
     struct netopts net;
-    bool json, strings;
+    bool json, strings, find_selectors;
     const char *domain;
     struct fetch_batch_args batch; /* --domains */
 };
@@ -110,6 +123,9 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
             a->batch.concurrency = (unsigned)v;
             break;
         }
+        case OPT_FIND_SELECTORS:
+            a->find_selectors = true;
+            break;
         case OPT_HELP:
             fputs(fetch_usage, stdout);
             exit(CLI_CLEAN);
@@ -129,8 +145,8 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
             return cli_usage_error("--domains reads the domains from a file; give no DOMAIN too");
         if (a->json)
             return cli_usage_error("with --domains, use --jsonl (one JSON object a line) or --csv");
-        if (a->strings)
-            return cli_usage_error("--strings is for one domain's text output");
+        if (a->strings || a->find_selectors)
+            return cli_usage_error("--strings and --find-selectors are for one domain");
         return -1;
     }
     if (a->batch.format != FETCH_BATCH_TEXT || a->batch.concurrency)
@@ -769,7 +785,7 @@ int cmd_fetch(int argc, char **argv)
         int fs = netopts_finish(&a.net);
         return fs > bs ? fs : bs;
     }
-    struct net_resolver *res = netopts_resolver(&a.net);
+    struct net_resolver *res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
     if (!res) {
         netopts_finish(&a.net);
         return CLI_USAGE;
@@ -778,6 +794,8 @@ int cmd_fetch(int argc, char **argv)
     struct net_fetch *f = malloc(sizeof *f);
     struct net_fetch_lint lint;
     net_fetch_lint_init(&lint);
+    struct net_selector_scan scan;
+    net_selectors_init(&scan);
     int status = CLI_USAGE;
     if (!f) {
         fputs("authtxt: out of memory\n", stderr);
@@ -798,16 +816,27 @@ int cmd_fetch(int argc, char **argv)
         fputc('\n', stderr);
         goto done;
     }
+    if (a.find_selectors && !find_selectors_start(&scan, res, a.domain))
+        goto done;
     net_resolver_wait(res);
+    net_selectors_finish(&scan);
     if (!net_fetch_lint_run(f, &lint) || f->oom) {
         fputs("authtxt: out of memory\n", stderr);
         goto done;
     }
-    if (a.json)
-        json_print(fetch_json(f, &lint));
-    else
+    if (a.json) {
+        json_t *doc = fetch_json(f, &lint);
+        if (a.find_selectors)
+            json_object_set_new(doc, "find_selectors", find_selectors_json(&scan));
+        json_print(doc);
+    } else {
         fetch_print_text(f, &lint, a.strings);
+        if (a.find_selectors)
+            find_selectors_print(&scan);
+    }
     status = f->errors_total ? CLI_DNS : net_fetch_lint_status(&lint);
+    if (a.find_selectors && find_selectors_status(&scan))
+        status = find_selectors_status(&scan);
 done:
     net_fetch_lint_free(&lint);
     if (f) {
@@ -815,6 +844,7 @@ done:
         free(f);
     }
     net_resolver_free(res);
+    net_selectors_free(&scan); /* after the resolver: no answer can come now */
     int fs = netopts_finish(&a.net);
     return fs && status < fs ? fs : status;
 }

@@ -1,4 +1,5 @@
-/* `authtxt [--example | --load FILE] [--no-color] [DOMAIN] [network options]`:
+/* `authtxt [--example | --load FILE] [--no-color] [--no-mouse] [--print-on-exit] [DOMAIN]
+ * [network options]`:
  * the options of the full-screen editor, then src/tui takes over.  The
  * network options (--selector, --dns, --doh...) are the ones fetch and
  * diff take (netopts.h). */
@@ -10,7 +11,7 @@
 #include "cli.h"
 #include "netopts.h"
 
-enum { OPT_EXAMPLE = 1000, OPT_NO_COLOR, OPT_LOAD };
+enum { OPT_EXAMPLE = 1000, OPT_NO_COLOR, OPT_LOAD, OPT_NO_MOUSE, OPT_PRINT_ON_EXIT };
 
 int cmd_tui(int argc, char **argv)
 {
@@ -18,6 +19,8 @@ int cmd_tui(int argc, char **argv)
         {"example", no_argument, NULL, OPT_EXAMPLE},
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"load", required_argument, NULL, OPT_LOAD},
+        {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+        {"print-on-exit", no_argument, NULL, OPT_PRINT_ON_EXIT},
         NETOPTS_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -37,6 +40,12 @@ int cmd_tui(int argc, char **argv)
             break;
         case OPT_LOAD:
             o.load_path = optarg;
+            break;
+        case OPT_NO_MOUSE:
+            o.no_mouse = true;
+            break;
+        case OPT_PRINT_ON_EXIT:
+            o.print_on_exit = true;
             break;
         default: {
             int r = netopts_option(&net, c, optarg, argv);

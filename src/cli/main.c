@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    "  authtxt [--example | --load FILE] [--no-color] [DOMAIN] [NETWORK OPTIONS]\n"
+    "  authtxt [--example | --load FILE] [--no-color] [--no-mouse] [--print-on-exit]\n"
+    "          [DOMAIN] [NETWORK OPTIONS]\n"
     "  authtxt lint    [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
     "  authtxt lint    [--json] [--origin NAME] --zone FILE|-\n"
     "  authtxt lint    [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
@@ -24,6 +25,12 @@ static const char usage_text[] =
     "  authtxt diff    DOMAIN (--load FILE | --spf REC --dmarc REC --dkim REC)\n"
     "                  [--selector S] [--against FILE | --dns ... | --doh ...]\n"
     "                  [--json]\n"
+    "  authtxt dkim    keygen --domain D --selector S [--type rsa|ed25519] [--out DIR]\n"
+    "  authtxt dkim    match --key FILE --selector S (DOMAIN | --load FILE | --record R)\n"
+    "  authtxt dkim    rotate --domain D --from OLD --to NEW [--out DIR]\n"
+    "  authtxt check   [--ip IP --mail-from ADDR --helo NAME] [--from ADDR]\n"
+    "                  [--message FILE] [--load FILE] [NETWORK OPTIONS] [--json]\n"
+    "  authtxt check   --spoof DOMAIN [--subdomain NAME] [--load FILE] [--json]\n"
     "  authtxt --help | --version | -V     (--version also after any command)\n"
     "  authtxt COMMAND --help              (each command's options in full)\n"
     "\n"
@@ -38,8 +45,11 @@ static const char usage_text[] =
     "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure,\n"
     "  4 a DNS answer needed could not be had (timeout, SERVFAIL, REFUSED,\n"
     "  truncated): the results are incomplete.\n"
+    "dkim match: 0 match, 1 no match, 2 record or key broken, 3 usage/I/O,\n"
+    "  4 DNS failure.\n"
     "diff: 0 no change in effect, 1 a change, 2 a draft has errors, 3 usage/I/O,\n"
     "  4 a live record could not be fetched (no change in effect is claimed).\n"
+    "check: 0 passes, 1 quarantined or marked, 2 rejected, 3 usage/I/O, 4 DNS failure.\n"
     "See authtxt(1) for the details.\n";
 
 int cli_usage_error(const char *fmt, ...)
@@ -84,6 +94,10 @@ int main(int argc, char **argv)
             return cmd_fetch(argc - 1, argv + 1);
         if (strcmp(cmd, "diff") == 0)
             return cmd_diff(argc - 1, argv + 1);
+        if (strcmp(cmd, "dkim") == 0)
+            return cmd_dkim(argc - 1, argv + 1);
+        if (strcmp(cmd, "check") == 0)
+            return cmd_check(argc - 1, argv + 1);
     }
     /* No command: the editor, with its options and an optional DOMAIN
      * (a word with a dot in it; any other word is a mistyped command). */

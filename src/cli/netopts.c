@@ -133,11 +133,15 @@ int netopts_finish(struct netopts *o)
     return status;
 }
 
-struct net_resolver *netopts_resolver(struct netopts *o)
+struct net_resolver *netopts_resolver(const struct netopts *o)
 {
     char err[256] = "";
-    if (netopts_prepare(o))
+    /* The captures are opened by netopts_prepare, which the commands that
+     * support them call first; any other command says it cannot. */
+    if ((o->save_dns && !o->record) || (o->dns_file && !o->replay)) {
+        cli_usage_error("--save-dns and --dns-file are not supported by this command");
         return NULL;
+    }
     struct net_resolver *r = net_resolver_new(&o->resolver, err, sizeof err);
     if (!r) {
         fputs("authtxt: ", stderr);

@@ -75,9 +75,10 @@ int netopts_check(const struct netopts *o);
  * (the file and what is wrong with it). */
 int netopts_prepare(struct netopts *o);
 
-/* A resolver for these options (netopts_prepare first); NULL after
- * printing why ("authtxt: --dns: ..."). */
-struct net_resolver *netopts_resolver(struct netopts *o);
+/* A resolver for these options; NULL after printing why ("authtxt: --dns:
+ * ...").  A command that takes --save-dns/--dns-file calls netopts_prepare
+ * first; for any other, those options are refused here. */
+struct net_resolver *netopts_resolver(const struct netopts *o);
 
 /* At the end of a command: write the --save-dns capture (every answer the
  * command's resolvers delivered) and free the captures.  Returns 0, or

@@ -50,6 +50,8 @@ void diag_list_init(struct diag_list *list)
 
 void diag_list_reset(struct diag_list *list)
 {
+    if (!list)
+        return;
     list->count = 0;
     list->dropped = 0;
     list->oom = false;
@@ -57,12 +59,16 @@ void diag_list_reset(struct diag_list *list)
 
 void diag_list_free(struct diag_list *list)
 {
+    if (!list)
+        return;
     free(list->items);
     diag_list_init(list);
 }
 
 static struct diag *diag_slot(struct diag_list *list)
 {
+    if (!list)
+        return NULL; /* the caller asked not to be told */
     if (list->count >= DIAG_LIST_MAX) {
         list->dropped++;
         return NULL;
@@ -110,6 +116,8 @@ struct diag *diag_add(struct diag_list *list, enum rule_id rule, size_t start, s
 
 void diag_list_append(struct diag_list *to, const struct diag_list *from, size_t offset)
 {
+    if (!to || !from)
+        return;
     for (size_t i = 0; i < from->count; i++) {
         struct diag *d = diag_slot(to);
         if (!d)
@@ -130,7 +138,7 @@ bool diag_list_has(const struct diag_list *list, enum rule_id rule)
 size_t diag_list_count_rule(const struct diag_list *list, enum rule_id rule)
 {
     size_t n = 0;
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; list && i < list->count; i++)
         n += list->items[i].rule == rule;
     return n;
 }
@@ -138,7 +146,7 @@ size_t diag_list_count_rule(const struct diag_list *list, enum rule_id rule)
 int diag_list_max_severity(const struct diag_list *list)
 {
     int max = -1;
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; list && i < list->count; i++)
         if ((int)list->items[i].severity > max)
             max = (int)list->items[i].severity;
     return max;
@@ -196,6 +204,8 @@ static struct diag_key *key_sort(struct diag_key *keys, struct diag_key *tmp, si
  * 512 diagnostics in reverse cost 130,000 moves of 264 bytes). */
 void diag_list_sort(struct diag_list *list)
 {
+    if (!list)
+        return;
     size_t n = list->count;
     size_t i = 1;
     while (i < n && !diag_after(&list->items[i - 1], &list->items[i]))

@@ -29,6 +29,7 @@ void dkim_work_free(struct dkim_work *w)
     arena_free(&w->arena);
     taglist_free(&w->tokens);
     strbuf_free(&w->edit);
+    diag_list_free(&w->edit_diags);
     dkim_crypto_free(w->crypto);
     free(w->names);
     free(w);

@@ -26,6 +26,10 @@ struct dkim_work {
     size_t names_cap; /* a power of two, or 0 */
     struct strbuf edit;
     struct dkim_crypto *crypto;
+    /* The grammar diagnostics of the last edit's re-parse of `edit`
+     * (dkim_key_edit_diags); edit_valid until the next parse. */
+    struct diag_list edit_diags;
+    bool edit_valid;
 };
 
 /* Allocate *w if it is NULL.  False when out of memory. */

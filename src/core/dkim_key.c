@@ -7,20 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const key_names[DKIM_KEY_TAG_COUNT] = {"v", "h", "k", "n", "p",
-                                                          "s", "t", "g", NULL};
+/* Names, help ids and FWS handling come from the rows of dkim_key_tags.def
+ * (see schema.h): adding a tag is one row there. */
+static const char *const key_names[DKIM_KEY_TAG_COUNT] = {
+#define DKIM_KEY_TAG(id, name, ...) [DKIM_KEY_TAG_##id] = name,
+#include "authtxt/dkim_key_tags.def"
+#undef DKIM_KEY_TAG
+};
 
 static const char *const key_help_ids[] = {
-    "dkim.key.tag.v",      "dkim.key.tag.h",         "dkim.key.tag.k",
-    "dkim.key.tag.n",      "dkim.key.tag.p",         "dkim.key.tag.s",
-    "dkim.key.tag.t",      "dkim.key.tag.g",         "dkim.key.tag.unknown",
-    "dkim.key.tag.k.rsa",  "dkim.key.tag.k.ed25519", "dkim.key.tag.h.sha256",
-    "dkim.key.tag.h.sha1", "dkim.key.tag.s.email",   "dkim.key.tag.s.any",
-    "dkim.key.tag.t.y",    "dkim.key.tag.t.s",
+#define DKIM_KEY_TAG(id, name, label, help, ...) [DKIM_KEY_TAG_##id] = help,
+#include "authtxt/dkim_key_tags.def"
+#undef DKIM_KEY_TAG
+    [DKIM_KEY_TAG_UNKNOWN] = "dkim.key.tag.unknown",
+    "dkim.key.tag.k.rsa",
+    "dkim.key.tag.k.ed25519",
+    "dkim.key.tag.h.sha256",
+    "dkim.key.tag.h.sha1",
+    "dkim.key.tag.s.email",
+    "dkim.key.tag.s.any",
+    "dkim.key.tag.t.y",
+    "dkim.key.tag.t.s",
 };
-/* key_help_ids[id] is the help id of tag id (the first nine entries). */
+/* key_help_ids[id] is the help id of tag id (the first COUNT entries). */
 enum {
-    HELP_K_RSA = 9,
+    HELP_K_RSA = DKIM_KEY_TAG_COUNT,
     HELP_K_ED25519,
     HELP_H_SHA256,
     HELP_H_SHA1,
@@ -34,16 +45,14 @@ _Static_assert(sizeof key_help_ids / sizeof key_help_ids[0] == HELP_COUNT, "help
 
 static enum dkim_norm key_norm(unsigned id)
 {
-    switch (id) {
-    case DKIM_KEY_TAG_H:
-    case DKIM_KEY_TAG_S:
-    case DKIM_KEY_TAG_T:
-        return DKIM_NORM_LIST;
-    case DKIM_KEY_TAG_P:
-        return DKIM_NORM_NO_FWS; /* RFC 6376 §3.6.1: FWS in p= is not data */
-    default:
-        return DKIM_NORM_TEXT;
-    }
+    static const enum dkim_norm norms[DKIM_KEY_TAG_COUNT] = {
+#define DKIM_KEY_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+                     section, req, group, order, fws)                                              \
+    [DKIM_KEY_TAG_##id] = DKIM_NORM_##fws,
+#include "authtxt/dkim_key_tags.def"
+#undef DKIM_KEY_TAG
+    };
+    return id < DKIM_KEY_TAG_COUNT ? norms[id] : DKIM_NORM_TEXT;
 }
 
 static const struct dkim_kind key_kind = {
@@ -217,6 +226,7 @@ bool dkim_key_parse(struct dkim_key_record *r, const char *text, size_t len,
     reset_model(r, len);
     if (!dkim_work_ensure(&r->work))
         return false;
+    r->work->edit_valid = false;
     arena_reset(&r->work->arena);
     if (!dkim_tags_build(&key_kind, r->work, &r->tags, &r->count, &r->cap, r->first, text, 0, len,
                          diags))
@@ -861,12 +871,12 @@ static bool key_rebuild(struct dkim_key_record *r, enum edit_op op, const char *
         set_why(why, "out of memory");
         return false;
     }
-    struct diag_list scratch;
-    diag_list_init(&scratch);
-    bool ok = dkim_key_parse(r, strbuf_cstr(sb), sb->len, &scratch);
-    diag_list_free(&scratch);
+    struct diag_list *grammar = &r->work->edit_diags;
+    diag_list_reset(grammar);
+    bool ok = dkim_key_parse(r, strbuf_cstr(sb), sb->len, grammar);
     if (!ok)
         set_why(why, "out of memory");
+    r->work->edit_valid = ok && !grammar->oom;
     return ok;
 }
 
@@ -968,4 +978,14 @@ bool dkim_key_set_p_from_paste(struct dkim_key_record *r, const char *text, size
 done:
     strbuf_free(&b64);
     return ok;
+}
+
+const struct diag_list *dkim_key_edit_diags(const struct dkim_key_record *r, const char **text,
+                                            size_t *len)
+{
+    if (!r->work || !r->work->edit_valid)
+        return NULL;
+    *text = strbuf_cstr(&r->work->edit);
+    *len = r->work->edit.len;
+    return &r->work->edit_diags;
 }

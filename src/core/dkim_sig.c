@@ -8,20 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const sig_names[DKIM_SIG_TAG_COUNT] = {"v", "a", "b", "bh", "c", "d", "h", "i",
-                                                          "l", "q", "s", "t",  "x", "z", NULL};
+/* Names, help ids and FWS handling come from the rows of dkim_sig_tags.def
+ * (see schema.h): adding a tag is one row there. */
+static const char *const sig_names[DKIM_SIG_TAG_COUNT] = {
+#define DKIM_SIG_TAG(id, name, ...) [DKIM_SIG_TAG_##id] = name,
+#include "authtxt/dkim_sig_tags.def"
+#undef DKIM_SIG_TAG
+};
 
 static const char *const sig_help_ids[] = {
-    "dkim.sig.tag.v",          "dkim.sig.tag.a",
-    "dkim.sig.tag.b",          "dkim.sig.tag.bh",
-    "dkim.sig.tag.c",          "dkim.sig.tag.d",
-    "dkim.sig.tag.h",          "dkim.sig.tag.i",
-    "dkim.sig.tag.l",          "dkim.sig.tag.q",
-    "dkim.sig.tag.s",          "dkim.sig.tag.t",
-    "dkim.sig.tag.x",          "dkim.sig.tag.z",
-    "dkim.sig.tag.unknown",    "dkim.sig.tag.a.rsa-sha256",
-    "dkim.sig.tag.a.rsa-sha1", "dkim.sig.tag.a.ed25519-sha256",
-    "dkim.sig.tag.c.simple",   "dkim.sig.tag.c.relaxed",
+#define DKIM_SIG_TAG(id, name, label, help, ...) [DKIM_SIG_TAG_##id] = help,
+#include "authtxt/dkim_sig_tags.def"
+#undef DKIM_SIG_TAG
+    [DKIM_SIG_TAG_UNKNOWN] = "dkim.sig.tag.unknown",
+    "dkim.sig.tag.a.rsa-sha256",
+    "dkim.sig.tag.a.rsa-sha1",
+    "dkim.sig.tag.a.ed25519-sha256",
+    "dkim.sig.tag.c.simple",
+    "dkim.sig.tag.c.relaxed",
     "dkim.sig.tag.q.dns",
 };
 enum {
@@ -37,18 +41,14 @@ _Static_assert(sizeof sig_help_ids / sizeof sig_help_ids[0] == HELP_COUNT, "help
 
 static enum dkim_norm sig_norm(unsigned id)
 {
-    switch (id) {
-    case DKIM_SIG_TAG_B:
-    case DKIM_SIG_TAG_BH:
-    case DKIM_SIG_TAG_I:
-    case DKIM_SIG_TAG_Z:
-        return DKIM_NORM_NO_FWS; /* RFC 6376 §3.5: FWS in these is not data */
-    case DKIM_SIG_TAG_H:
-    case DKIM_SIG_TAG_Q:
-        return DKIM_NORM_LIST;
-    default:
-        return DKIM_NORM_TEXT;
-    }
+    static const enum dkim_norm norms[DKIM_SIG_TAG_COUNT] = {
+#define DKIM_SIG_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,    \
+                     section, req, group, order, fws)                                              \
+    [DKIM_SIG_TAG_##id] = DKIM_NORM_##fws,
+#include "authtxt/dkim_sig_tags.def"
+#undef DKIM_SIG_TAG
+    };
+    return id < DKIM_SIG_TAG_COUNT ? norms[id] : DKIM_NORM_TEXT;
 }
 
 static const struct dkim_kind sig_kind = {

@@ -19,6 +19,7 @@ bool dmarc_work_ensure(struct dmarc_work **w)
     arena_init(&n->arena);
     taglist_init(&n->tokens);
     strbuf_init(&n->edit);
+    diag_list_init(&n->edit_diags);
     *w = n;
     return true;
 }
@@ -30,6 +31,7 @@ void dmarc_work_free(struct dmarc_work *w)
     arena_free(&w->arena);
     taglist_free(&w->tokens);
     strbuf_free(&w->edit);
+    diag_list_free(&w->edit_diags);
     free(w->names);
     free(w);
 }
@@ -58,75 +60,37 @@ bool dmarc_has_upper(const char *s, size_t n)
     return false;
 }
 
-/* Ranks: the RFC 7489 §6.4 record order (v p sp rua ruf adkim aspf ri fo
- * rf pct) with RFC 9989's np beside sp and t, psd at the end. */
+/* From the rows of dmarc_tags.def (see schema.h): adding a tag is one row
+ * there.  rank is the row's `order` column. */
 const struct dmarc_tag_info dmarc_tag_table[DMARC_TAG_COUNT] = {
-    [DMARC_TAG_V] = {"v", "dmarc.tag.v", 0},
-    [DMARC_TAG_P] = {"p", "dmarc.tag.p", 1},
-    [DMARC_TAG_SP] = {"sp", "dmarc.tag.sp", 2},
-    [DMARC_TAG_NP] = {"np", "dmarc.tag.np", 3},
-    [DMARC_TAG_RUA] = {"rua", "dmarc.tag.rua", 4},
-    [DMARC_TAG_RUF] = {"ruf", "dmarc.tag.ruf", 5},
-    [DMARC_TAG_ADKIM] = {"adkim", "dmarc.tag.adkim", 6},
-    [DMARC_TAG_ASPF] = {"aspf", "dmarc.tag.aspf", 7},
-    [DMARC_TAG_RI] = {"ri", "dmarc.tag.ri", 8},
-    [DMARC_TAG_FO] = {"fo", "dmarc.tag.fo", 9},
-    [DMARC_TAG_RF] = {"rf", "dmarc.tag.rf", 10},
-    [DMARC_TAG_PCT] = {"pct", "dmarc.tag.pct", 11},
-    [DMARC_TAG_T] = {"t", "dmarc.tag.t", 12},
-    [DMARC_TAG_PSD] = {"psd", "dmarc.tag.psd", 13},
+#define DMARC_TAG(id, name, label, help, value, choices, min, max, defval, deftext, status,       \
+                  section, req, group, order)                                                      \
+    [DMARC_TAG_##id] = {name, help, order},
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
     [DMARC_TAG_UNKNOWN] = {"", "dmarc.tag.unknown", 100},
 };
 
-static bool name_is(const char *s, size_t n, enum dmarc_tag_id id)
-{
-    return dmarc_eq_nocase(s, n, dmarc_tag_table[id].name);
-}
-
 enum dmarc_tag_id dmarc_tag_lookup(const char *s, size_t n)
 {
-    /* Called for every tag of every parse: dispatch on the first letter
-     * instead of comparing all fourteen names. */
-    if (n == 0 || n > 5)
+    /* Called for every tag of every parse: compare the length and the
+     * first letter before the whole name (the rows are few; a table scan
+     * keeps "adding a tag is one row" true). */
+    static const struct {
+        const char *name;
+        unsigned char len;
+    } names[] = {
+#define DMARC_TAG(id, name, ...) {name, sizeof name - 1},
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
+    };
+    if (n == 0 || n > 16)
         return DMARC_TAG_UNKNOWN;
-    enum dmarc_tag_id a = DMARC_TAG_UNKNOWN, b = DMARC_TAG_UNKNOWN, c = DMARC_TAG_UNKNOWN,
-                      d = DMARC_TAG_UNKNOWN;
-    switch (dmarc_lower((unsigned char)s[0])) {
-    case 'a':
-        a = DMARC_TAG_ADKIM, b = DMARC_TAG_ASPF;
-        break;
-    case 'f':
-        a = DMARC_TAG_FO;
-        break;
-    case 'n':
-        a = DMARC_TAG_NP;
-        break;
-    case 'p':
-        a = DMARC_TAG_P, b = DMARC_TAG_PSD, c = DMARC_TAG_PCT;
-        break;
-    case 'r':
-        a = DMARC_TAG_RUA, b = DMARC_TAG_RUF, c = DMARC_TAG_RF, d = DMARC_TAG_RI;
-        break;
-    case 's':
-        a = DMARC_TAG_SP;
-        break;
-    case 't':
-        a = DMARC_TAG_T;
-        break;
-    case 'v':
-        a = DMARC_TAG_V;
-        break;
-    default:
-        return DMARC_TAG_UNKNOWN;
-    }
-    if (name_is(s, n, a))
-        return a;
-    if (b != DMARC_TAG_UNKNOWN && name_is(s, n, b))
-        return b;
-    if (c != DMARC_TAG_UNKNOWN && name_is(s, n, c))
-        return c;
-    if (d != DMARC_TAG_UNKNOWN && name_is(s, n, d))
-        return d;
+    unsigned char c0 = dmarc_lower((unsigned char)s[0]);
+    for (size_t id = 0; id < sizeof names / sizeof names[0]; id++)
+        if (names[id].len == n && (unsigned char)names[id].name[0] == c0 &&
+            dmarc_eq_nocase(s, n, names[id].name))
+            return (enum dmarc_tag_id)id;
     return DMARC_TAG_UNKNOWN;
 }
 

@@ -189,12 +189,12 @@ static bool rebuild(struct dmarc_record *r, enum edit_op op, const char *name, c
             why->oom = true;
         return false;
     }
-    struct diag_list scratch;
-    diag_list_init(&scratch);
-    bool ok = dmarc_parse(r, strbuf_cstr(sb), sb->len, &scratch);
-    diag_list_free(&scratch);
+    struct diag_list *grammar = &r->work->edit_diags;
+    diag_list_reset(grammar);
+    bool ok = dmarc_parse(r, strbuf_cstr(sb), sb->len, grammar);
     if (!ok && why)
         why->oom = true;
+    r->work->edit_valid = ok && !grammar->oom;
     return ok;
 }
 
@@ -349,4 +349,14 @@ bool dmarc_set_fo_flag(struct dmarc_record *r, char flag, bool on, struct diag_l
     if (n == 0)
         return rebuild(r, EDIT_REMOVE, "fo", "", 0, why);
     return rebuild(r, EDIT_SET, "fo", buf, n, why);
+}
+
+const struct diag_list *dmarc_edit_diags(const struct dmarc_record *r, const char **text,
+                                         size_t *len)
+{
+    if (!r->work || !r->work->edit_valid)
+        return NULL;
+    *text = strbuf_cstr(&r->work->edit);
+    *len = r->work->edit.len;
+    return &r->work->edit_diags;
 }

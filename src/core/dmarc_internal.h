@@ -21,6 +21,10 @@ struct dmarc_work {
     uint32_t *names;  /* open addressing: tag index + 1, 0 = empty */
     size_t names_cap; /* a power of two, or 0 */
     struct strbuf edit;
+    /* The grammar diagnostics of the last edit's re-parse of `edit`
+     * (dmarc_edit_diags); edit_valid until the next parse. */
+    struct diag_list edit_diags;
+    bool edit_valid;
 };
 
 bool dmarc_work_ensure(struct dmarc_work **w);

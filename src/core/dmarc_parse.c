@@ -211,6 +211,7 @@ bool dmarc_parse(struct dmarc_record *r, const char *text, size_t len, struct di
 {
     if (!dmarc_work_ensure(&r->work))
         return false;
+    r->work->edit_valid = false;
     struct dmarc_work *w = r->work;
     arena_reset(&w->arena);
     model_reset(r, len);
@@ -350,47 +351,24 @@ bool dmarc_equal(const struct dmarc_record *a, const struct dmarc_record *b)
 
 /* ---- the term view ---------------------------------------------------- */
 
+/* The tags' help ids, then their values' (the choices of dmarc_tags.def):
+ * adding a tag or a choice there adds its id here. */
+#define CHOICES(...) __VA_ARGS__
+#define C(value, label, help) help,
+#define V(value, label, help) /* the tag's own id, listed above */
 static const char *const help_ids[] = {
-    "dmarc.tag.v",
-    "dmarc.tag.p",
-    "dmarc.tag.sp",
-    "dmarc.tag.np",
-    "dmarc.tag.adkim",
-    "dmarc.tag.aspf",
-    "dmarc.tag.fo",
-    "dmarc.tag.psd",
-    "dmarc.tag.t",
-    "dmarc.tag.rua",
-    "dmarc.tag.ruf",
-    "dmarc.tag.pct",
-    "dmarc.tag.rf",
-    "dmarc.tag.ri",
+#define DMARC_TAG(id, name, label, help, ...) help,
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
     "dmarc.tag.unknown",
-    "dmarc.tag.p.none",
-    "dmarc.tag.p.quarantine",
-    "dmarc.tag.p.reject",
-    "dmarc.tag.sp.none",
-    "dmarc.tag.sp.quarantine",
-    "dmarc.tag.sp.reject",
-    "dmarc.tag.np.none",
-    "dmarc.tag.np.quarantine",
-    "dmarc.tag.np.reject",
-    "dmarc.tag.adkim.r",
-    "dmarc.tag.adkim.s",
-    "dmarc.tag.aspf.r",
-    "dmarc.tag.aspf.s",
-    "dmarc.tag.fo.0",
-    "dmarc.tag.fo.1",
-    "dmarc.tag.fo.d",
-    "dmarc.tag.fo.s",
-    "dmarc.tag.psd.y",
-    "dmarc.tag.psd.n",
-    "dmarc.tag.psd.u",
-    "dmarc.tag.t.y",
-    "dmarc.tag.t.n",
-    "dmarc.tag.rf.afrf",
-    "dmarc.tag.rf.iodef",
+#define DMARC_TAG(id, name, label, help, value, choices, ...) choices
+#include "authtxt/dmarc_tags.def"
+#undef DMARC_TAG
+    "dmarc.tag.rf.iodef", /* accepted, not offered: see dmarc_tags.def */
 };
+#undef C
+#undef V
+#undef CHOICES
 
 const char *const *dmarc_help_ids(size_t *count)
 {

@@ -185,16 +185,6 @@ void dmarc_effect_describe(const struct dmarc_effect *e, const char *domain, str
     if (e->fallback_none[DMARC_RFC7489])
         strbuf_puts(out, "read it as p=none: ");
     scopes_sentence(now[DMARC_RFC7489], domain, out);
-    if (e->pct < 100) {
-        bool all_none = true;
-        for (int s = 0; s < DMARC_SCOPE_COUNT; s++)
-            all_none = all_none && now[DMARC_RFC7489][s] == DMARC_POLICY_NONE;
-        if (!all_none)
-            strbuf_printf(out,
-                          ", but only for about %d%% of it (pct=%d); the rest gets one "
-                          "level less",
-                          e->pct, e->pct);
-    }
     const char *why = e->testing ? " (they ignore t=y" : NULL;
     bool np =
         e->usable[0] && e->policy[0][DMARC_SCOPE_NXDOMAIN] != e->policy[1][DMARC_SCOPE_NXDOMAIN];
@@ -203,6 +193,19 @@ void dmarc_effect_describe(const struct dmarc_effect *e, const char *domain, str
     else if (np)
         strbuf_puts(out, " (they ignore np=)");
     strbuf_puts(out, ".");
+    /* RFC 7489 §6.3 pct: the sampling covers every message the policy is
+     * applied to, whichever scope (p, sp) it came from, so it is a sentence
+     * of its own and not a clause of the last scope's. */
+    if (e->pct < 100) {
+        bool all_none = true;
+        for (int s = 0; s < DMARC_SCOPE_COUNT; s++)
+            all_none = all_none && now[DMARC_RFC7489][s] == DMARC_POLICY_NONE;
+        if (!all_none)
+            strbuf_printf(out,
+                          " pct=%d: they apply it to only about %d%% of failing mail, from the "
+                          "domain and its subdomains alike; the rest gets one level less.",
+                          e->pct, e->pct);
+    }
 }
 
 /* ---- one sentence per tag ----------------------------------------------- */

@@ -202,43 +202,59 @@ static bool check_input(struct record *r)
 #define MODEL(r, field, init)                                                                      \
     ((r)->field ? true : ((r)->field = malloc(sizeof *(r)->field)) ? (init((r)->field), true) : false)
 
-static bool analyze_kind(struct record *r, long long now)
+/* Lint the parsed model of r and build its term view. */
+static void lint_and_terms(struct record *r, long long now)
 {
     switch (r->kind) {
     case RECORD_SPF:
-        if (!MODEL(r, spf, spf_record_init) || !spf_parse(r->spf, r->text, r->len, &r->diags))
-            return false;
         spf_lint(r->spf, &r->diags);
         spf_terms(r->spf, &r->terms);
         break;
     case RECORD_DMARC:
-        if (!MODEL(r, dmarc, dmarc_record_init) ||
-            !dmarc_parse(r->dmarc, r->text, r->len, &r->diags))
-            return false;
         dmarc_lint(r->dmarc, &r->diags);
         dmarc_terms(r->dmarc, &r->terms);
         break;
     case RECORD_DKIM_KEY:
-        if (!MODEL(r, dkim_key, dkim_key_record_init) ||
-            !dkim_key_parse(r->dkim_key, r->text, r->len, &r->diags))
-            return false;
         dkim_key_lint(r->dkim_key, &r->diags);
         dkim_key_terms(r->dkim_key, &r->terms);
         break;
     case RECORD_DKIM_SIG:
-        if (!MODEL(r, dkim_sig, dkim_sig_record_init) ||
-            !dkim_sig_parse(r->dkim_sig, r->text, r->len, &r->diags))
-            return false;
         dkim_sig_lint(r->dkim_sig, now, &r->diags);
         dkim_sig_terms(r->dkim_sig, &r->terms);
+        break;
+    case RECORD_UNKNOWN:
+        break;
+    }
+}
+
+static bool analyze_kind(struct record *r, long long now)
+{
+    bool ok = true;
+    switch (r->kind) {
+    case RECORD_SPF:
+        ok = MODEL(r, spf, spf_record_init) && spf_parse(r->spf, r->text, r->len, &r->diags);
+        break;
+    case RECORD_DMARC:
+        ok = MODEL(r, dmarc, dmarc_record_init) &&
+             dmarc_parse(r->dmarc, r->text, r->len, &r->diags);
+        break;
+    case RECORD_DKIM_KEY:
+        ok = MODEL(r, dkim_key, dkim_key_record_init) &&
+             dkim_key_parse(r->dkim_key, r->text, r->len, &r->diags);
+        break;
+    case RECORD_DKIM_SIG:
+        ok = MODEL(r, dkim_sig, dkim_sig_record_init) &&
+             dkim_sig_parse(r->dkim_sig, r->text, r->len, &r->diags);
         break;
     case RECORD_UNKNOWN:
         diag_add(&r->diags, RULE_INPUT_UNKNOWN_KIND, 0, r->len,
                  "cannot tell what record this is: SPF starts with v=spf1, DMARC with v=DMARC1, "
                  "a DKIM key with v=DKIM1 or p=; give --type to say which");
-        break;
+        return true;
     }
-    return true;
+    if (ok)
+        lint_and_terms(r, now);
+    return ok;
 }
 
 bool record_analyze(struct record *r, enum record_kind kind, const char *text, size_t len,
@@ -268,10 +284,71 @@ bool record_analyze(struct record *r, enum record_kind kind, const char *text, s
     return ok && !r->diags.oom && !r->terms.oom;
 }
 
+/* The text and grammar diagnostics the model's last edit call left, or
+ * NULL (see spf_edit_diags). */
+static const struct diag_list *edit_result(const struct record *r, const char **text, size_t *len)
+{
+    switch (r->kind) {
+    case RECORD_SPF:
+        return r->spf ? spf_edit_diags(r->spf, text, len) : NULL;
+    case RECORD_DMARC:
+        return r->dmarc ? dmarc_edit_diags(r->dmarc, text, len) : NULL;
+    case RECORD_DKIM_KEY:
+        return r->dkim_key ? dkim_key_edit_diags(r->dkim_key, text, len) : NULL;
+    case RECORD_DKIM_SIG:
+    case RECORD_UNKNOWN:
+        break;
+    }
+    return NULL;
+}
+
+bool record_refresh(struct record *r, long long now)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    record_format(r, &sb);
+    bool ok = !sb.failed;
+    const char *etext = NULL;
+    size_t elen = 0;
+    const struct diag_list *grammar = ok ? edit_result(r, &etext, &elen) : NULL;
+    /* The edit parsed the text it wrote; when that is the formatted text
+     * (the usual case), its diagnostics are this text's: no second parse.
+     * Otherwise (a model whose formatter normalizes further, or no edit
+     * ran) analyze the formatted text the ordinary way. */
+    if (ok && (!grammar || elen != sb.len || (elen && memcmp(etext, sb.data, elen) != 0) ||
+               sb.len > RECORD_MAX_LEN)) {
+        ok = record_analyze(r, r->kind, sb.data ? sb.data : "", sb.len, now);
+        strbuf_free(&sb);
+        return ok;
+    }
+    if (ok) {
+        char *buf = realloc(r->text, sb.len + 1);
+        if (!buf) {
+            ok = false;
+        } else {
+            if (sb.len)
+                memcpy(buf, sb.data, sb.len);
+            buf[sb.len] = '\0';
+            r->text = buf;
+            r->len = sb.len;
+            term_list_reset(&r->terms);
+            diag_list_reset(&r->diags);
+            if (check_input(r)) {
+                diag_list_append(&r->diags, grammar, 0);
+                lint_and_terms(r, now);
+            }
+            diag_list_sort(&r->diags);
+            ok = !r->diags.oom && !r->terms.oom;
+        }
+    }
+    strbuf_free(&sb);
+    return ok;
+}
+
 size_t record_count_severity(const struct diag_list *diags, enum diag_severity sev)
 {
     size_t n = 0;
-    for (size_t i = 0; i < diags->count; i++)
+    for (size_t i = 0; diags && i < diags->count; i++)
         n += diags->items[i].severity == sev;
     return n;
 }

@@ -182,7 +182,21 @@ static bool edit_apply(struct spf_record *r, const struct edit *e)
     }
     if (out->failed)
         return false;
-    return spf_parse(r, out->data ? out->data : "", out->len, NULL);
+    struct diag_list *grammar = &r->work->edit_diags;
+    diag_list_reset(grammar);
+    if (!spf_parse(r, out->data ? out->data : "", out->len, grammar))
+        return false;
+    r->work->edit_valid = !grammar->oom;
+    return true;
+}
+
+const struct diag_list *spf_edit_diags(const struct spf_record *r, const char **text, size_t *len)
+{
+    if (!r->work || !r->work->edit_valid)
+        return NULL;
+    *text = r->work->edit.data ? r->work->edit.data : "";
+    *len = r->work->edit.len;
+    return &r->work->edit_diags;
 }
 
 static const struct edit no_edit = {SPF_NONE, SPF_NONE, SPF_NONE, SPF_NONE, NULL, 0};

@@ -19,6 +19,10 @@ struct spf_work {
     uint32_t *table;  /* open addressing: term index + 1, 0 = empty */
     size_t table_cap; /* a power of two, or 0 */
     struct strbuf edit;
+    /* The grammar diagnostics of the last edit's re-parse of `edit`
+     * (spf_edit_diags); edit_valid until the next parse. */
+    struct diag_list edit_diags;
+    bool edit_valid;
 };
 
 /* ASCII only: protocol text never goes through <ctype.h>. */

@@ -1113,6 +1113,7 @@ static bool work_ensure(struct spf_record *r)
         return false;
     arena_init(&r->work->arena);
     strbuf_init(&r->work->edit);
+    diag_list_init(&r->work->edit_diags);
     return true;
 }
 
@@ -1130,6 +1131,7 @@ void spf_record_free(struct spf_record *r)
         arena_free(&r->work->arena);
         free(r->work->table);
         strbuf_free(&r->work->edit);
+        diag_list_free(&r->work->edit_diags);
         free(r->work);
     }
     spf_record_init(r);
@@ -1536,6 +1538,7 @@ bool spf_parse(struct spf_record *r, const char *text, size_t len, struct diag_l
 {
     if (!work_ensure(r))
         return false;
+    r->work->edit_valid = false;
     arena_reset(&r->work->arena);
     r->count = 0;
     r->text_len = len;

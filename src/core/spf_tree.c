@@ -772,7 +772,8 @@ static void lint_netblocks(const struct spf_tree *t, struct diag_list *diags)
         n = NETBLOCK_MAX;
     struct netblock *v = malloc(n * sizeof *v);
     if (!v) {
-        diags->oom = true;
+        if (diags)
+            diags->oom = true;
         return;
     }
     size_t m = 0;

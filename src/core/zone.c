@@ -81,6 +81,8 @@ void zone_reset(struct zone *z)
     z->file = NULL;
     z->file_len = 0;
     z->lines = 0;
+    z->soa_serial_start = z->soa_serial_end = 0;
+    z->soa_serial = 0;
     z->oom = false;
     if (z->reader)
         z->reader->open = false;
@@ -781,11 +783,52 @@ struct text_ref {
     bool in_file;
 };
 
+/* Where the fields of the record being read are in the file (for
+ * rewriting it in place: zone_edit.c). */
+struct record_fields {
+    size_t start;              /* the first token after the owner */
+    size_t ttl_start, ttl_end; /* equal: no TTL written */
+    size_t type_end;
+    bool owner_written;
+};
+
+/* SOA rdata: MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035
+ * §3.3.13).  Keep the first SOA's serial span when it is a number that fits
+ * 32 bits (RFC 1982).  True when the entry ended early (nothing to skip);
+ * else the caller skips the rest of it. */
+static bool read_soa_serial(struct zone_reader *r)
+{
+    struct token t;
+    for (int field = 0; field < 3; field++) {
+        next_token(r, &t);
+        if (t.kind == TOKEN_END)
+            return true; /* the entry has ended: nothing left to skip */
+        if (t.kind != TOKEN_WORD)
+            return false;
+    }
+    size_t n = t.end - t.start;
+    if (n == 0 || n > 10)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = t.start; i < t.end; i++) {
+        if (!is_digit((unsigned char)r->s[i]))
+            return false;
+        v = v * 10 + (uint64_t)(r->s[i] - '0');
+    }
+    if (v > 0xffffffffu)
+        return false;
+    r->z->soa_serial_start = t.start;
+    r->z->soa_serial_end = t.end;
+    r->z->soa_serial = (uint32_t)v;
+    return false;
+}
+
 /* Store the record just read: its owner block (shared with the previous
  * record when the same), kind, strings already in z->text/z->strings. */
 static void store_record(struct zone_reader *r, const char *owner, size_t owner_len,
                          const struct text_ref *text, size_t strings_at, uint32_t ttl,
-                         unsigned rclass, unsigned type, size_t start, size_t line)
+                         unsigned rclass, unsigned type, size_t start, size_t line,
+                         const struct record_fields *fields)
 {
     struct zone *z = r->z;
     char lc[NAME_BUF];
@@ -859,6 +902,12 @@ static void store_record(struct zone_reader *r, const char *owner, size_t owner_
     rec->at.strings = strings_at;
     rec->at.text_in_file = text->in_file;
     rec->at.lc_shared = !has_upper;
+    rec->fields_start = (uint32_t)fields->start;
+    rec->ttl_start = (uint32_t)fields->ttl_start;
+    rec->ttl_end = (uint32_t)fields->ttl_end;
+    rec->type_end = (uint32_t)fields->type_end;
+    rec->owner_written = fields->owner_written;
+    rec->dollar_ttl = r->have_dollar_ttl;
 }
 
 /* The character-strings of a TXT record (RFC 1035 §3.3.14), up to the end
@@ -1004,8 +1053,11 @@ static void read_record(struct zone_reader *r, size_t entry_start, size_t entry_
     uint32_t ttl = 0;
     unsigned rclass = 0, type = 0;
     size_t type_start = 0, type_end = 0, class_start = 0, class_end = 0;
-    for (;;) {
+    struct record_fields fields = {0, 0, 0, 0, owner_written};
+    for (bool first = true;; first = false) {
         next_token(r, &t);
+        if (first)
+            fields.start = t.start;
         const char *w = s + t.start;
         size_t n = t.end - t.start;
         if (t.kind == TOKEN_END) {
@@ -1048,6 +1100,8 @@ static void read_record(struct zone_reader *r, size_t entry_start, size_t entry_
                 return;
             }
             have_ttl = true;
+            fields.ttl_start = t.start;
+            fields.ttl_end = t.end;
             continue;
         }
         unsigned c = class_lookup(w, n);
@@ -1108,9 +1162,12 @@ static void read_record(struct zone_reader *r, size_t entry_start, size_t entry_
         rclass = r->last_class;
 
     if (type != ZONE_TYPE_TXT && type != ZONE_TYPE_SPF) {
-        skip_entry(r); /* other types: their data is skipped, parentheses and all */
+        bool ended = type == ZONE_TYPE_SOA && r->z->soa_serial_end == 0 && read_soa_serial(r);
+        if (!ended)
+            skip_entry(r); /* other types: their data is skipped, parentheses and all */
         return;
     }
+    fields.type_end = type_end;
     struct text_ref text;
     size_t strings_at;
     if (!read_strings(r, &text, &strings_at))
@@ -1151,8 +1208,8 @@ static void read_record(struct zone_reader *r, size_t entry_start, size_t entry_
                  ZONE_DEFAULT_TTL);
         r->told_no_ttl = true;
     }
-    store_record(r, owner, owner_len, &text, strings_at, ttl, rclass, type, entry_start,
-                 entry_line);
+    store_record(r, owner, owner_len, &text, strings_at, ttl, rclass, type, entry_start, entry_line,
+                 &fields);
 }
 
 /* Blank and comment-only lines are no entry (RFC 1035 §5.1 <blank>[<comment>]).
@@ -1426,6 +1483,8 @@ void zone_locate(const struct zone *z, size_t file_offset, struct zone_location 
 void zone_record_map_diags(const struct zone *z, const struct zone_record *r,
                            const struct diag_list *from, struct diag_list *to)
 {
+    if (!to || !from)
+        return;
     for (size_t i = 0; i < from->count; i++) {
         const struct diag *d = &from->items[i];
         size_t fs, fe;

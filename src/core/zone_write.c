@@ -183,26 +183,44 @@ bool zone_write_txt(struct strbuf *out, const struct zone_txt *rec, const char *
     strbuf_putc(out, ' ');
     put_decimal(out, rec->ttl);
     strbuf_puts(out, " IN TXT ");
+    size_t indent = out->len - line_start + 2; /* under the first string, past "( " */
+    if (indent > ALIGN_MAX)
+        indent = 8;
+    char spaces[ALIGN_MAX + 2];
+    memset(spaces, ' ', indent);
+    zone_write_rdata(out, rec->text, len, spaces, indent, "\n");
+    strbuf_putc(out, '\n');
+    return true;
+}
+
+bool zone_write_rdata(struct strbuf *out, const char *text, size_t len, const char *indent,
+                      size_t indent_len, const char *eol)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    if (!text)
+        len = 0;
+    size_t chunks = 0;
+    for (size_t pos = 0; pos < len; pos = chunk_end(t, len, pos))
+        chunks++;
+    if (chunks == 0)
+        chunks = 1;                    /* "" */
+    if (len + chunks > ZONE_RDATA_MAX) /* RFC 1035 §3.2.1 */
+        return false;
     if (len <= ZONE_STRING_MAX) {
         put_string(out, t, len);
-        strbuf_putc(out, '\n');
         return true;
     }
     strbuf_puts(out, "( ");
-    size_t indent = out->len - line_start;
-    if (indent > ALIGN_MAX)
-        indent = 8;
     for (size_t pos = 0; pos < len;) {
         size_t end = chunk_end(t, len, pos);
         if (pos) {
-            strbuf_putc(out, '\n');
-            for (size_t i = 0; i < indent; i++)
-                strbuf_putc(out, ' ');
+            strbuf_puts(out, eol);
+            strbuf_append(out, indent, indent_len);
         }
         put_string(out, t + pos, end - pos);
         pos = end;
     }
-    strbuf_puts(out, " )\n");
+    strbuf_puts(out, " )");
     return true;
 }
 

@@ -82,6 +82,8 @@ static void deliver(struct net_query *q, struct resolver_result *res)
     a.txt = res->txt;
     a.txt.status = res->status;
     a.count = res->count;
+    res->rrs.status = res->status;
+    a.records = &res->rrs;
     a.truncated = res->truncated;
     a.via_tcp = q->via_tcp;
     a.ttl = res->ttl;
@@ -95,12 +97,14 @@ static void deliver(struct net_query *q, struct resolver_result *res)
         r->record_failed = true;
     q->fn(q->data, &a);
     dns_txt_answer_free(&res->txt);
+    dns_answer_free(&res->rrs);
 }
 
 void resolver_finish(struct net_query *q, struct resolver_result *res)
 {
     if (q->done) {
         dns_txt_answer_free(&res->txt);
+        dns_answer_free(&res->rrs);
         return;
     }
     deliver(q, res);
@@ -112,6 +116,7 @@ void resolver_finish_error(struct net_query *q, enum dns_status status, const ch
     memset(&res, 0, sizeof res);
     dns_txt_answer_init(&res.txt);
     res.ttl = -1;
+    dns_answer_init(&res.rrs);
     res.status = status;
     snprintf(res.error, sizeof res.error, "%s", error);
     resolver_finish(q, &res);
@@ -197,7 +202,7 @@ void net_resolver_free(struct net_resolver *r)
 bool net_resolver_query(struct net_resolver *r, const char *name, enum net_qtype type,
                         net_answer_fn fn, void *data)
 {
-    if (!r || r->closing || !name || !fn || !name_valid(name) || (unsigned)type > NET_Q_MX)
+    if (!r || r->closing || !name || !fn || !name_valid(name) || (unsigned)type > NET_Q_PTR)
         return false;
     struct net_query *q = calloc(1, sizeof *q);
     if (!q)
@@ -258,6 +263,7 @@ static void answer_from_replay(struct net_resolver *r, struct net_query *q)
     struct resolver_result res;
     memset(&res, 0, sizeof res);
     dns_txt_answer_init(&res.txt);
+    dns_answer_init(&res.rrs);
     res.ttl = -1;
     if (!e) {
         res.status = DNS_ERROR;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "authtxt/dnsdata.h"
+#include "authtxt/dnssource.h"
 
 #define NET_MAX_TXT_STRINGS 4096u  /* character-strings kept from one answer */
 #define NET_MAX_TXT_BYTES 65535u   /* TXT text kept from one answer */
@@ -28,11 +29,11 @@
 #define NET_DEFAULT_TIMEOUT_MS 2000
 #define NET_DEFAULT_TRIES 2
 
-enum net_qtype { NET_Q_TXT = 0, NET_Q_A, NET_Q_AAAA, NET_Q_MX };
+enum net_qtype { NET_Q_TXT = 0, NET_Q_A, NET_Q_AAAA, NET_Q_MX, NET_Q_PTR };
 
 struct net_capture; /* capture.h */
 
-/* "TXT", "A", "AAAA", "MX". */
+/* "TXT", "A", "AAAA", "MX", "PTR". */
 const char *net_qtype_name(enum net_qtype type);
 
 /* One answer.  Valid only during the callback (copy what you keep). */
@@ -44,6 +45,9 @@ struct net_answer {
     struct dns_txt_answer txt; /* TXT: the records, strings kept; status
                                   mirrors `status` */
     unsigned count;          /* A/AAAA: addresses; MX: exchange hosts */
+    const struct dns_answer *records; /* A/AAAA/MX/PTR: the records (addresses,
+                                         preference and host, names), at most
+                                         DNS_ANSWER_MAX_RRS; never NULL */
     bool truncated;          /* the answer was cut at the caps above */
     bool via_tcp;            /* c-ares fell back to TCP (UDP was truncated) */
     const char *error;       /* for status >= DNS_TIMEOUT: what happened, in

@@ -222,6 +222,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         /* RFC 1035 §4.2.1, RFC 7766: a truncated UDP answer is asked again
          * over TCP.  The query keeps its deadline. */
         dns_txt_answer_free(&res.txt);
+        dns_answer_free(&res.rrs);
         q->via_tcp = true;
         send_on(q, r->tcp);
         return;

@@ -230,6 +230,7 @@ bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum n
     if (!e || e->state != CACHE_DONE)
         return false;
     memset(out, 0, sizeof *out);
+    dns_answer_init(&out->rrs); /* addresses are not kept: fetch uses counts */
     if (!txt_copy(&out->txt, &e->txt)) {
         dns_txt_answer_init(&out->txt);
         out->ttl = -1;

@@ -22,6 +22,7 @@ struct resolver_result {
     enum dns_status status;
     struct dns_txt_answer txt; /* TXT records kept (caller frees) */
     unsigned count;            /* records of the type asked */
+    struct dns_answer rrs;     /* A/AAAA/MX/PTR records kept (caller frees) */
     bool truncated;            /* cut at NET_MAX_TXT_* */
     bool tc;                   /* the message had the TC bit */
     long ttl;                  /* smallest TTL of the records read, -1 unknown */

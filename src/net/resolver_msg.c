@@ -27,6 +27,8 @@ int resolver_qtype_code(enum net_qtype type)
         return ns_t_aaaa;
     case NET_Q_MX:
         return ns_t_mx;
+    case NET_Q_PTR:
+        return ns_t_ptr;
     case NET_Q_TXT:
         break;
     }
@@ -42,6 +44,8 @@ const char *net_qtype_name(enum net_qtype type)
         return "AAAA";
     case NET_Q_MX:
         return "MX";
+    case NET_Q_PTR:
+        return "PTR";
     case NET_Q_TXT:
         break;
     }
@@ -149,16 +153,25 @@ static bool check_rdata(const unsigned char *msg, size_t len, const struct rr *r
         set_error(res, DNS_ERROR, "malformed answer: an AAAA record is not 16 bytes");
         return false;
     }
-    if (qtype == ns_t_mx) {
-        size_t off = rr->rdata + 2;
-        char *host = rr->rdlen >= 3 ? take_name(msg, len, &off) : NULL;
+    if (qtype == ns_t_mx || qtype == ns_t_ptr) {
+        size_t off = rr->rdata + (qtype == ns_t_mx ? 2 : 0);
+        char *host = rr->rdlen >= (qtype == ns_t_mx ? 3u : 1u) ? take_name(msg, len, &off) : NULL;
         if (!host || off > rr->rdata + rr->rdlen) {
             ares_free_string(host);
-            set_error(res, DNS_ERROR, "malformed answer: a bad MX record");
+            set_error(res, DNS_ERROR, qtype == ns_t_mx ? "malformed answer: a bad MX record"
+                                                       : "malformed answer: a bad PTR record");
             return false;
         }
+        /* Keep the record for the receiver simulation (beyond the cap only
+         * counted). */
+        if (res->rrs.count < DNS_ANSWER_MAX_RRS)
+            dns_answer_add_name(&res->rrs, qtype == ns_t_mx ? get16(msg + rr->rdata) : 0, host,
+                                strlen(host));
         ares_free_string(host);
+        return true;
     }
+    if (res->rrs.count < DNS_ANSWER_MAX_RRS)
+        dns_answer_add_addr(&res->rrs, msg + rr->rdata, rr->rdlen);
     return true;
 }
 
@@ -247,6 +260,7 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
     res->ttl = -1;
     res->error[0] = '\0';
     dns_txt_answer_init(&res->txt);
+    dns_answer_init(&res->rrs);
 
     if (len < NS_HFIXEDSZ || !(msg[2] & 0x80)) {
         set_error(res, DNS_ERROR, "malformed answer: no DNS header");
@@ -336,8 +350,10 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
         off += rr->rdlen;
     }
     read_chain(msg, len, rrs, nrr, qname, qtype, res);
-    if (res->status == DNS_ERROR)
+    if (res->status == DNS_ERROR) {
         dns_txt_answer_free(&res->txt);
+        dns_answer_free(&res->rrs);
+    }
 
 done:
     if (rrs) {

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "authtxt/help.h"
+#include "authtxt/safetext.h"
+#include "authtxt/zone.h"
 #include "tui_app.h"
 #include "tui_live.h"
 
@@ -31,6 +33,8 @@ const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab)
 
 static const struct tab_ops *cur_ops(const struct app *a) { return tab_table[a->tab]; }
 static void *cur_state(const struct app *a) { return a->tab_state[a->tab]; }
+
+static unsigned copy_record_ask(struct app *a); /* y (below, with the paste) */
 
 static const struct record *cur_record(struct app *a)
 {
@@ -128,6 +132,7 @@ static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 
 unsigned app_draft_changed(struct app *a)
 {
+    a->drafts_gen++;
     app_update_modified(a);
     live_drafts_changed(a);
     lint_rebuild(a);
@@ -141,8 +146,25 @@ unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, si
     return app_draft_changed(a);
 }
 
+const char *app_why_text(const struct diag_list *why, const char *fallback)
+{
+    if (!why)
+        return fallback;
+    for (size_t i = 0; i < why->count; i++)
+        if (why->items[i].severity == DIAG_ERROR)
+            return why->items[i].message;
+    return why->count ? why->items[0].message : fallback;
+}
+
+unsigned app_edit_refused(struct app *a, const struct diag_list *why, const char *fallback)
+{
+    app_message(a, ROLE_ERROR, "%s", app_why_text(why, fallback));
+    return DIRTY_STATUS;
+}
+
 void app_reload_tabs(struct app *a)
 {
+    a->drafts_gen++;
     for (int t = 0; t < TAB_COUNT; t++)
         if (tab_table[t]->reload)
             tab_table[t]->reload(a, a->tab_state[t]);
@@ -223,13 +245,9 @@ static void free_windows(struct app *a)
     }
 }
 
-static WINDOW *make_window(const struct rect *r)
-{
-    WINDOW *w = newwin(r->h, r->w, r->y, r->x);
-    if (w)
-        keypad(w, FALSE);
-    return w;
-}
+/* Keypad mode stays on in every window (term_window): turning it off
+ * sent rmkx, and the next arrow arrived as ESC [ B, three commands. */
+static WINDOW *make_window(const struct rect *r) { return term_window(r->h, r->w, r->y, r->x); }
 
 static void relayout(struct app *a)
 {
@@ -275,6 +293,29 @@ static int tab_worst(struct app *a, enum tab_id t)
 
 /* Where each tab's name is on the tab bar (for clicks). */
 static int tab_x[TAB_COUNT][2];
+/* Where the domain is on the title bar (a click edits it). */
+static int domain_x[2];
+
+/* The domain in the title bar, or its one-line editor (F2 or a click):
+ * the domain names all three records. */
+static int draw_title_domain(struct app *a, WINDOW *w, int x, int width)
+{
+    domain_x[0] = x;
+    if (a->domain_editing) {
+        int used = draw_str(w, 0, x, width, "domain: ", term_attr(ROLE_LABEL));
+        int ew = width - used;
+        if (ew > 40)
+            ew = 40;
+        if (ew > 0)
+            lineedit_draw(&a->domain_edit, w, 0, x + used, ew, term_attr(ROLE_EDIT), true);
+        domain_x[1] = x + used + (ew > 0 ? ew : 0);
+        return used + (ew > 0 ? ew : 0);
+    }
+    const char *domain = a->drafts.domain[0] ? a->drafts.domain : "(no domain)";
+    int used = draw_str(w, 0, x, width, domain, term_attr(ROLE_VALUE) | A_UNDERLINE);
+    domain_x[1] = x + used;
+    return used;
+}
 
 static void draw_tabs(struct app *a)
 {
@@ -284,8 +325,7 @@ static void draw_tabs(struct app *a)
     draw_fill(w, 0, 0, cols, term_attr(ROLE_NORMAL));
     int x = 1;
     x += draw_str(w, 0, x, cols - x, "authtxt", term_attr(ROLE_APP_TITLE)) + 2;
-    const char *domain = a->drafts.domain[0] ? a->drafts.domain : "(no domain)";
-    x += draw_str(w, 0, x, cols / 2 - x, domain, term_attr(ROLE_VALUE));
+    x += draw_title_domain(a, w, x, cols / 2 - x);
     if (a->modified)
         draw_str(w, 0, x + 1, 12, "[modified]", term_attr(ROLE_WARNING));
     /* The tabs, right-aligned. */
@@ -644,15 +684,11 @@ static void draw_status(struct app *a)
         wnoutrefresh(w);
         return;
     }
-    if (a->raw_editing) {
-        draw_str(w, 0, x, right - x - 1, "Enter apply  Esc undo  ^A/^E start/end  ^U clear", base);
-        wnoutrefresh(w);
-        return;
-    }
     size_t nkeys;
     const struct key_binding *keys = keys_table(&nkeys);
     enum keymap chain[3];
-    size_t nchain = keys_chain(current_keymap(a), chain);
+    /* The raw editor's keys are the line editor's (KEYMAP_EDIT). */
+    size_t nchain = keys_chain(a->raw_editing ? KEYMAP_EDIT : current_keymap(a), chain);
     for (size_t c = 0; c < nchain; c++) {
         for (size_t i = 0; i < nkeys; i++) {
             const struct key_binding *b = &keys[i];
@@ -672,18 +708,39 @@ done:
     wnoutrefresh(w);
 }
 
+/* A question asked while the screen is too small (q with unsaved
+ * changes) is shown wrapped at the top, so its keys are never a secret.
+ * Returns the rows it took. */
+static int draw_too_small_question(struct app *a)
+{
+    if (!dialog_open(a))
+        return 0;
+    int cols = a->layout.cols, lines = a->layout.lines;
+    int y = 0;
+    draw_str(stdscr, y++, 0, cols, a->dialog.title, term_attr(ROLE_HEADING));
+    y += draw_paragraphs(stdscr, y, 0, cols, lines - y - 2, 0, strbuf_cstr(&a->dialog.text),
+                         term_attr(ROLE_NORMAL));
+    if (y > lines - 2)
+        y = lines - 2;
+    int n = draw_paragraphs(stdscr, y, 0, cols, lines - y, 0, a->dialog.answer_help,
+                            term_attr(ROLE_STATUS_KEY));
+    return y + (n < lines - y ? n : lines - y);
+}
+
 static void draw_too_small(struct app *a)
 {
     werase(stdscr);
     char msg[96];
     snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)", APP_MIN_COLS,
              APP_MIN_LINES, a->layout.cols, a->layout.lines);
-    int y = a->layout.lines / 2, len = (int)strlen(msg);
+    int used = draw_too_small_question(a);
+    int y = used ? used + 1 : a->layout.lines / 2, len = (int)strlen(msg);
     int x = (a->layout.cols - len) / 2;
     if (x < 0)
         x = 0;
-    draw_str(stdscr, y, x, a->layout.cols - x, msg, term_attr(ROLE_WARNING) | A_BOLD);
-    if (y + 1 < a->layout.lines)
+    if (y < a->layout.lines)
+        draw_str(stdscr, y, x, a->layout.cols - x, msg, term_attr(ROLE_WARNING) | A_BOLD);
+    if (y + 1 < a->layout.lines && !used)
         draw_str(stdscr, y + 1, x, a->layout.cols - x, "enlarge the window, or q to quit",
                  term_attr(ROLE_DIM));
     wnoutrefresh(stdscr);
@@ -735,6 +792,9 @@ static void app_redraw(void *data)
     }
     a->dirty = 0;
     doupdate();
+    /* Drawing the Live tab may start queries (the draft's include tree):
+     * their descriptors and timeout must be in this turn's poll. */
+    live_pump(a);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -812,18 +872,27 @@ static bool quit_answer(struct app *a, int choice, void *ctx)
         files_save_flow(a, true);
     } else if (choice == 'n') {
         a->quit = true;
+    } else if (choice == 'p') { /* the records on stdout once the screen is gone */
+        a->print_on_exit = true;
+        a->quit = true;
     }
     return true;
 }
 
+static unsigned leave_edit_then(struct app *a, enum action act, int key, bool fkey, bool more);
+
 static unsigned request_quit(struct app *a)
 {
+    const struct tab_ops *ops = cur_ops(a);
+    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a)))
+        return leave_edit_then(a, ACT_QUIT, 0, false, false);
     if (!a->modified) {
         a->quit = true;
         return 0;
     }
-    dialog_question(a, "Quit", "The drafts have changes that are not saved.", "yn",
-                    "y Save first  n Quit without saving  Esc Stay", quit_answer, NULL);
+    dialog_question(a, "Quit", "The drafts have changes that are not saved.", "ynp",
+                    "y Save first  n Quit without saving  p Quit, print them  Esc Stay",
+                    quit_answer, NULL);
     return DIRTY_OVERLAY;
 }
 
@@ -834,6 +903,9 @@ static unsigned start_raw_edit(struct app *a)
         return 0;
     lineedit_set(&a->raw, r ? r->text : "", r ? r->len : 0);
     a->raw.multiline = r && r->kind == RECORD_DKIM_SIG;
+    /* The whole raw edit is one undo step (the text reaches the core at
+     * every input batch). */
+    drafts_group_begin(&a->drafts, "raw edit");
     strbuf_reset(&a->raw_orig);
     if (r)
         strbuf_append(&a->raw_orig, r->text, r->len);
@@ -861,16 +933,85 @@ static unsigned raw_key(struct app *a, int key, bool fkey, bool more)
         a->raw_pending = false;
         text = lineedit_text(&a->raw, &len);
         ops->set_text(a, cur_state(a), text, len);
+        drafts_group_end(&a->drafts);
         return DIRTY_ALL & ~DIRTY_LAYOUT;
     case LINEEDIT_CANCEL:
         a->raw_editing = false;
         a->raw_pending = false;
         ops->set_text(a, cur_state(a), strbuf_cstr(&a->raw_orig), a->raw_orig.len);
+        drafts_group_end(&a->drafts);
         return DIRTY_ALL & ~DIRTY_LAYOUT;
     case LINEEDIT_UNHANDLED:
         break;
     }
     return 0;
+}
+
+/* u / ^Z and ^Y: the core keeps the steps; the status line names them. */
+static unsigned undo_redo(struct app *a, bool redo)
+{
+    struct strbuf label = STRBUF_INIT;
+    bool ok = redo ? drafts_redo(&a->drafts, &label) : drafts_undo(&a->drafts, &label);
+    if (ok) {
+        app_draft_changed(a);
+        app_message(a, ROLE_INFO, "%s: %s", redo ? "Redid" : "Undid", strbuf_cstr(&label));
+    } else {
+        app_message(a, ROLE_INFO, "%s", redo ? "nothing to redo" : "nothing to undo");
+    }
+    strbuf_free(&label);
+    return ok ? DIRTY_ALL & ~DIRTY_LAYOUT : DIRTY_STATUS;
+}
+
+static unsigned domain_edit_start(struct app *a)
+{
+    lineedit_set(&a->domain_edit, a->drafts.domain, strlen(a->drafts.domain));
+    a->domain_editing = true;
+    app_message(a, ROLE_INFO, "the domain of all three records: Enter sets it, Esc keeps %s",
+                a->drafts.domain[0] ? a->drafts.domain : "none");
+    return DIRTY_TABS | DIRTY_STATUS;
+}
+
+/* Keys of the title bar's domain editor.  The name is set on Enter (one
+ * undoable step; DMARC template addresses follow it), checked by the core. */
+static unsigned domain_edit_key(struct app *a, int key, bool fkey, bool more)
+{
+    enum lineedit_result res = lineedit_key(&a->domain_edit, key, fkey, more);
+    switch (res) {
+    case LINEEDIT_CHANGED:
+    case LINEEDIT_MOVED:
+    case LINEEDIT_UNHANDLED:
+        return DIRTY_TABS;
+    case LINEEDIT_CANCEL:
+        a->domain_editing = false;
+        a->message[0] = '\0';
+        return DIRTY_TABS | DIRTY_STATUS;
+    case LINEEDIT_SUBMIT:
+        break;
+    }
+    size_t len;
+    const char *text = lineedit_text(&a->domain_edit, &len);
+    char name[DRAFTS_NAME_MAX + 2];
+    struct diag_list why;
+    diag_list_init(&why);
+    bool ok = false;
+    if (len < sizeof name - 1 && !memchr(text, '\0', len)) {
+        memcpy(name, text, len);
+        name[len] = '\0';
+        ok = strcmp(name, a->drafts.domain) == 0 || drafts_set_domain_why(&a->drafts, name, &why);
+    } else {
+        diag_add(&why, RULE_INPUT_TOO_LONG, 0, 0, "a domain name is at most %d bytes",
+                 DRAFTS_NAME_MAX);
+    }
+    unsigned d = DIRTY_TABS | DIRTY_STATUS;
+    if (ok) {
+        a->domain_editing = false;
+        d |= app_draft_changed(a) | (DIRTY_ALL & ~DIRTY_LAYOUT);
+        app_message(a, ROLE_GOOD, "the domain is %s", a->drafts.domain);
+    } else {
+        app_message(a, ROLE_ERROR, "not a domain name: %s", app_why_text(&why, "check it"));
+    }
+    diag_list_free(&why);
+    return d;
 }
 
 static unsigned app_action(struct app *a, enum action act)
@@ -915,11 +1056,18 @@ static unsigned app_action(struct app *a, enum action act)
     case ACT_FETCH:
         live_fetch(a, false);
         return app_switch_tab(a, TAB_LIVE) | DIRTY_ALL;
+    case ACT_COPY_RECORD:
+        return copy_record_ask(a);
     case ACT_REDRAW:
         clearok(curscr, TRUE);
         return DIRTY_ALL;
     case ACT_RAW_EDIT:
         return start_raw_edit(a);
+    case ACT_UNDO:
+    case ACT_REDO:
+        return undo_redo(a, act == ACT_REDO);
+    case ACT_EDIT_DOMAIN:
+        return domain_edit_start(a);
     case ACT_LINT_FOCUS:
         if (a->focus == FOCUS_LINT) {
             a->focus = FOCUS_COMPOSE;
@@ -936,6 +1084,46 @@ static unsigned app_action(struct app *a, enum action act)
     }
 }
 
+static unsigned dispatch_action(struct app *a, enum action act, int key, bool fkey, bool more);
+
+static bool leave_edit_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    const struct tab_ops *ops = cur_ops(a);
+    if (choice != 'd' || !ops->editing || !ops->editing(cur_state(a)))
+        return true; /* keep editing */
+    if (ops->edit_end)
+        a->dirty |= ops->edit_end(a, cur_state(a), false);
+    a->dirty |= dispatch_action(a, a->after_edit_action, a->after_edit_key, a->after_edit_fkey,
+                                false);
+    return true;
+}
+
+/* Close the open field editor, then do act.  A valid value is kept; an
+ * invalid one is never saved or left half-typed in the record: the user
+ * chooses to keep editing or to discard the edit (the value from before). */
+static unsigned leave_edit_then(struct app *a, enum action act, int key, bool fkey, bool more)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    if (!ops->editing || !ops->editing(cur_state(a)))
+        return dispatch_action(a, act, key, fkey, more);
+    struct strbuf why = STRBUF_INIT;
+    if (!ops->edit_check || ops->edit_check(a, cur_state(a), &why)) {
+        strbuf_free(&why);
+        unsigned d = ops->edit_end ? ops->edit_end(a, cur_state(a), true) : 0;
+        return d | dispatch_action(a, act, key, fkey, more);
+    }
+    a->after_edit_action = act;
+    a->after_edit_key = key;
+    a->after_edit_fkey = fkey;
+    strbuf_puts(&why, ". The record keeps the last valid value; nothing half-typed is saved.");
+    dialog_question(a, "The value is not valid", strbuf_cstr(&why), "kd",
+                    "k Keep editing  d Discard the edit  Esc Keep editing", leave_edit_answer,
+                    NULL);
+    strbuf_free(&why);
+    return DIRTY_OVERLAY;
+}
+
 static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
 {
     if (a->help.open)
@@ -949,6 +1137,8 @@ static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
     }
     if (a->raw_editing)
         return raw_key(a, key, fkey, more);
+    if (a->domain_editing)
+        return domain_edit_key(a, key, fkey, more);
     const struct tab_ops *ops = cur_ops(a);
     bool handled = false;
     unsigned dirty = 0;
@@ -956,8 +1146,22 @@ static unsigned handle_key(struct app *a, int key, bool fkey, bool more)
         dirty = ops->key(a, cur_state(a), ACT_NONE, key, fkey, more, &handled);
         if (handled)
             return dirty;
+        /* A key the field editor does not take (Tab, arrows, ^S, ^N ...):
+         * leave the field first, asking when its value is not valid. */
+        enum action act = keys_lookup(current_keymap(a), key, fkey);
+        if (act == ACT_NONE)
+            return dirty;
+        return dirty | leave_edit_then(a, act, key, fkey, more);
     }
-    enum action act = keys_lookup(current_keymap(a), key, fkey);
+    return dirty | dispatch_action(a, keys_lookup(current_keymap(a), key, fkey), key, fkey, more);
+}
+
+/* What a key's action does once no field editor is open. */
+static unsigned dispatch_action(struct app *a, enum action act, int key, bool fkey, bool more)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    bool handled = false;
+    unsigned dirty = 0;
     if (act == ACT_NONE)
         return dirty;
     if (a->focus == FOCUS_LINT) {
@@ -982,11 +1186,15 @@ static unsigned handle_mouse(struct app *a)
         return help_view_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
     if (dialog_open(a))
         return dialog_click(a, ev.y, ev.x) ? DIRTY_OVERLAY : 0;
-    if (a->layout.too_small || a->raw_editing)
+    if (a->layout.too_small || a->raw_editing || a->domain_editing)
         return 0;
+    if (cur_ops(a)->editing && cur_ops(a)->editing(cur_state(a)))
+        return 0; /* Enter or Esc ends the field first */
     const struct layout *L = &a->layout;
     bool wheel_up = ev.bstate & BUTTON4_PRESSED, wheel_down = ev.bstate & BUTTON5_PRESSED;
     if (ev.y == L->tabs.y) {
+        if (ev.x >= domain_x[0] && ev.x < domain_x[1])
+            return domain_edit_start(a);
         for (int t = 0; t < TAB_COUNT; t++)
             if (ev.x >= tab_x[t][0] && ev.x < tab_x[t][1])
                 return app_switch_tab(a, (enum tab_id)t);
@@ -1026,6 +1234,194 @@ static unsigned handle_mouse(struct app *a)
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* y: the focused record to the terminal's clipboard                      */
+
+/* The draft slot holding records of the kind r is (its owner name and
+ * TTL), or -1 (a pasted DKIM-Signature is no record of the zone). */
+static int copy_slot(const struct record *r)
+{
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        if (drafts_slot_kind((enum draft_slot)s) == r->kind)
+            return s;
+    return -1;
+}
+
+/* The record as the core writes a zone line (the owner name from the
+ * drafts, strings of at most 255 bytes), without the final newline. */
+static bool copy_zone_line(struct app *a, const struct record *r, int slot, struct strbuf *out)
+{
+    struct strbuf owner = STRBUF_INIT;
+    drafts_owner_name(&a->drafts, (enum draft_slot)slot, &owner);
+    struct zone_txt rec = {strbuf_cstr(&owner), a->drafts.ttl ? a->drafts.ttl : DRAFTS_DEFAULT_TTL,
+                           r->text, r->len};
+    bool ok = !owner.failed && zone_write_txt(out, &rec, NULL) && !out->failed;
+    strbuf_free(&owner);
+    while (ok && out->len && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = '\0';
+    return ok;
+}
+
+/* What the status line says was copied: the start of the text, control
+ * bytes as spaces, cut on a character boundary. */
+static void copy_preview(const char *text, size_t len, char *out, size_t size)
+{
+    size_t o = 0, i = 0;
+    while (i < len && o + 5 < size) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = c < 0x80 ? 1 : safetext_utf8_char(text + i, len - i);
+        if (n == 0 || c < 0x20 || c == 0x7f) {
+            out[o++] = ' ';
+            i += n ? n : 1;
+            continue;
+        }
+        memcpy(out + o, text + i, n);
+        o += n;
+        i += n;
+    }
+    if (i < len && o + 4 <= size) {
+        const char *dots = term_glyph(GLYPH_ELLIPSIS);
+        size_t dl = strlen(dots);
+        if (o + dl < size) {
+            memcpy(out + o, dots, dl);
+            o += dl;
+        }
+    }
+    out[o] = '\0';
+}
+
+static bool copy_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    if (choice < 0)
+        return true;
+    const struct record *r = cur_record(a);
+    if (!r || r->len == 0)
+        return true;
+    int slot = copy_slot(r);
+    struct strbuf text = STRBUF_INIT;
+    bool zone = choice == 0 && slot >= 0;
+    a->copy_form = choice;
+    bool ok = true;
+    if (zone)
+        ok = copy_zone_line(a, r, slot, &text);
+    else
+        strbuf_append(&text, r->text, r->len);
+    if (ok && text.len > TERM_CLIPBOARD_MAX) {
+        app_message(a, ROLE_ERROR, "not copied: %zu bytes is more than the clipboard takes (%u)",
+                    text.len, TERM_CLIPBOARD_MAX);
+    } else if (!ok || text.failed || !term_clipboard_copy(strbuf_cstr(&text), text.len)) {
+        app_message(a, ROLE_ERROR, "could not copy the record to the clipboard");
+    } else {
+        char preview[160];
+        copy_preview(strbuf_cstr(&text), text.len, preview, sizeof preview);
+        app_message(a, ROLE_GOOD, "copied the %s (%zu bytes) to the clipboard: %s",
+                    zone ? "zone line" : "record", text.len, preview);
+    }
+    strbuf_free(&text);
+    return true;
+}
+
+static unsigned copy_record_ask(struct app *a)
+{
+    const struct record *r = cur_record(a);
+    if (!r || r->len == 0) {
+        app_message(a, ROLE_INFO, "no record here to copy");
+        return DIRTY_STATUS;
+    }
+    static const char *const items[] = {"zone line", "value"};
+    static const char *const notes[] = {
+        "name TTL IN TXT \"...\", strings of 255 bytes at most",
+        "the record's text alone, as typed in a DNS provider's form"};
+    if (copy_slot(r) < 0) { /* no name in the zone: the value is all there is */
+        copy_answer(a, 1, NULL);
+        return DIRTY_STATUS;
+    }
+    dialog_pick(a, "Copy to the clipboard", items, notes, 2, copy_answer, NULL);
+    a->dialog.item = a->copy_form == 1 ? 1 : 0;
+    return DIRTY_OVERLAY;
+}
+
+/* ---------------------------------------------------------------------- */
+/* A bracketed paste: text for the input that has the focus, never keys.  */
+
+/* Feed a paste to the tab's in-place field editor as the key stream the
+ * line editor knows (paste start, characters, paste end): the tab keeps
+ * its own rules for applying the value. */
+static unsigned paste_into_tab(struct app *a, const char *text, size_t len)
+{
+    const struct tab_ops *ops = cur_ops(a);
+    bool handled;
+    unsigned dirty =
+        ops->key(a, cur_state(a), ACT_NONE, TERM_KEY_PASTE_BEGIN, true, true, &handled);
+    size_t i = 0;
+    while (i < len && ops->editing(cur_state(a))) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = c < 0x80 ? 1 : safetext_utf8_char(text + i, len - i);
+        unsigned cp = c;
+        if (n == 2)
+            cp = (c & 0x1fu) << 6 | ((unsigned char)text[i + 1] & 0x3fu);
+        else if (n == 3)
+            cp = (c & 0x0fu) << 12 | ((unsigned char)text[i + 1] & 0x3fu) << 6 |
+                 ((unsigned char)text[i + 2] & 0x3fu);
+        else if (n == 4)
+            cp = (c & 0x07u) << 18 | ((unsigned char)text[i + 1] & 0x3fu) << 12 |
+                 ((unsigned char)text[i + 2] & 0x3fu) << 6 | ((unsigned char)text[i + 3] & 0x3fu);
+        if (n == 0)
+            n = 1, cp = 0xfffd;
+        i += n;
+        handled = false;
+        dirty |= ops->key(a, cur_state(a), ACT_NONE, (int)cp, false, true, &handled);
+    }
+    if (ops->editing(cur_state(a)))
+        dirty |= ops->key(a, cur_state(a), ACT_NONE, TERM_KEY_PASTE_END, true, true, &handled);
+    return dirty;
+}
+
+static unsigned handle_paste(struct app *a, const char *text, size_t len, bool cut)
+{
+    if (a->help.open) {
+        help_view_paste(a, text, len);
+        return DIRTY_OVERLAY;
+    }
+    if (dialog_open(a)) {
+        if (dialog_paste_text(a, text, len))
+            return DIRTY_OVERLAY;
+        app_message(a, ROLE_WARNING, "a paste is not an answer: the paste was ignored");
+        return DIRTY_STATUS;
+    }
+    if (a->layout.too_small)
+        return 0;
+    unsigned dirty = 0;
+    if (cut)
+        app_message(a, ROLE_WARNING, "the paste was longer than %u bytes: the rest was dropped",
+                    TERM_PASTE_MAX);
+    if (a->raw_editing) {
+        if (!lineedit_paste(&a->raw, text, len))
+            app_message(a, ROLE_WARNING, "the paste did not all fit in a record (%u bytes)",
+                        LINEEDIT_MAX);
+        a->raw_pending = true;
+        return DIRTY_RECORD | DIRTY_STATUS;
+    }
+    const struct tab_ops *ops = cur_ops(a);
+    if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a)) && ops->key)
+        return paste_into_tab(a, text, len);
+    /* Nothing open takes text: the paste becomes the record's text in
+     * the raw editor (Enter applies it, Esc puts the record back). */
+    if (ops->set_text) {
+        a->focus = FOCUS_COMPOSE;
+        dirty |= start_raw_edit(a);
+        lineedit_set(&a->raw, "", 0);
+        lineedit_paste(&a->raw, text, len);
+        a->raw_pending = true;
+        app_message(a, ROLE_INFO,
+                    "pasted as the record's text: Enter applies it, Esc puts the record back");
+        return dirty | DIRTY_RECORD | DIRTY_STATUS;
+    }
+    app_message(a, ROLE_WARNING, "nothing here takes a paste: the paste was ignored");
+    return DIRTY_STATUS;
+}
+
 /* Give the core what was typed during the batch just handled. */
 static void flush_pending(struct app *a)
 {
@@ -1041,7 +1437,7 @@ static void flush_pending(struct app *a)
         a->dirty |= ops->flush(a, cur_state(a));
 }
 
-static bool queue_push(struct app *a, int key, bool fkey)
+static bool queue_push(struct app *a, const struct term_input *ev)
 {
     if (a->queue_len == a->queue_cap) {
         size_t cap = a->queue_cap ? a->queue_cap * 2 : 256;
@@ -1053,7 +1449,58 @@ static bool queue_push(struct app *a, int key, bool fkey)
         a->queue = q;
         a->queue_cap = cap;
     }
-    a->queue[a->queue_len++] = (struct input_key){key, fkey};
+    struct input_key k = {ev->key, ev->fkey, false, false, 0, 0};
+    if (ev->kind == TERM_INPUT_PASTE) {
+        /* copied now: the input layer's text lasts until its next read */
+        k.paste = true;
+        k.paste_cut = ev->cut;
+        k.paste_off = a->paste_text.len;
+        k.paste_len = ev->len;
+        strbuf_append(&a->paste_text, ev->text, ev->len);
+        if (a->paste_text.failed)
+            return false;
+    }
+    a->queue[a->queue_len++] = k;
+    return true;
+}
+
+static void input_timer_fired(void *data)
+{
+    struct app *a = data;
+    a->input_timer = 0; /* app_input runs next and looks at the open sequence */
+}
+
+/* A sequence or paste left open for this long has lost its end. */
+#define INPUT_STALL_MS 300
+
+static void handle_queued(struct app *a, size_t i, bool more)
+{
+    struct input_key k = a->queue[i];
+    if (k.paste) {
+        a->dirty |=
+            handle_paste(a, strbuf_cstr(&a->paste_text) + k.paste_off, k.paste_len, k.paste_cut);
+    } else if (k.fkey && k.key == KEY_RESIZE) {
+        a->dirty |= DIRTY_LAYOUT;
+    } else if (k.fkey && k.key == KEY_MOUSE) {
+        a->dirty |= handle_mouse(a);
+    } else {
+        a->dirty |= handle_key(a, k.key, k.fkey, more);
+    }
+}
+
+/* A terminal without bracketed paste sends a paste as a burst of plain
+ * keys: many at once, none a function key.  Keys typed ahead (over a slow
+ * link, or "text, Enter, q" sent together) are few, and stay keys: an
+ * Enter among them submits.  Bursts this long are not typed. */
+#define PASTE_BURST_MIN 24
+
+static bool looks_like_paste(const struct app *a)
+{
+    if (a->queue_len < PASTE_BURST_MIN)
+        return false;
+    for (size_t i = 0; i < a->queue_len; i++)
+        if (a->queue[i].fkey || a->queue[i].paste)
+            return false;
     return true;
 }
 
@@ -1076,38 +1523,73 @@ static void app_input(void *data)
         a->quit = true;
         return;
     }
-    /* Read everything curses has, then handle it: a key knows whether
-     * more input is queued behind it (a paste without bracketed paste). */
+    /* Read everything the terminal has, then handle it: a key knows
+     * whether more input is queued behind it (a paste without bracketed
+     * paste). */
     for (;;) {
         a->queue_len = 0;
+        strbuf_reset(&a->paste_text);
         bool full = false;
-        for (;;) {
-            wint_t ch;
-            int rc = get_wch(&ch);
-            if (rc == ERR)
-                break;
-            if (!queue_push(a, (int)ch, rc == KEY_CODE_YES)) {
+        struct term_input ev;
+        while (term_read_input(&ev)) {
+            if (!queue_push(a, &ev)) {
                 full = true;
                 break;
             }
         }
-        for (size_t i = 0; i < a->queue_len && !a->quit; i++) {
-            struct input_key k = a->queue[i];
-            bool more = full || i + 1 < a->queue_len;
-            if (k.fkey && k.key == KEY_RESIZE) {
-                a->dirty |= DIRTY_LAYOUT;
-                continue;
-            }
-            if (k.fkey && k.key == KEY_MOUSE) {
-                a->dirty |= handle_mouse(a);
-                continue;
-            }
-            a->dirty |= handle_key(a, k.key, k.fkey, more);
-        }
+        /* A sequence or paste whose end never came: a paste is taken as
+         * it is, a sequence dropped. */
+        long long open_ms = term_input_open_ms();
+        if (!full && open_ms >= INPUT_STALL_MS && term_input_flush(&ev))
+            queue_push(a, &ev);
+        bool burst = full || looks_like_paste(a);
+        for (size_t i = 0; i < a->queue_len && !a->quit; i++)
+            handle_queued(a, i, burst && (full || i + 1 < a->queue_len));
         if (!full || a->quit)
             break;
     }
     flush_pending(a);
+    long long open_ms = term_input_open_ms();
+    if (open_ms >= 0 && !a->input_timer)
+        a->input_timer =
+            loop_set_timer(&a->loop, INPUT_STALL_MS - (open_ms < INPUT_STALL_MS ? open_ms : 0),
+                           input_timer_fired, a);
+}
+
+/* The stop signals' self-pipe is readable: app_input, which the loop
+ * calls right after, takes the signal (and empties the pipe). */
+static void signal_ready(int fd, short revents, void *data) { (void)fd, (void)revents, (void)data; }
+
+/* --print-on-exit: the drafts as zone lines, written by the core's zone
+ * writer, once the screen is closed. */
+static void print_records(struct app *a)
+{
+    struct strbuf out = STRBUF_INIT;
+    /* An untouched template is no record of the user's: the DKIM one has
+     * an empty p=, which revokes the selector if published. */
+    struct drafts tmpl;
+    drafts_init(&tmpl);
+    drafts_load_template(&tmpl);
+    for (int s = 0; s < DRAFT_COUNT; s++) {
+        const struct record *r = &a->drafts.rec[s];
+        const struct record *t = &tmpl.rec[s];
+        if (r->len == 0 || (r->len == t->len && memcmp(r->text, t->text, r->len) == 0))
+            continue;
+        const char *kind = record_kind_name(r->kind);
+        if (!a->drafts.domain[0]) { /* no owner name: the value, said so */
+            strbuf_printf(&out, "; %s (no domain set, so no zone line): ", kind);
+            strbuf_append(&out, r->text, r->len);
+            strbuf_putc(&out, '\n');
+        } else if (!copy_zone_line(a, r, s, &out)) {
+            fprintf(stderr, "authtxt: the %s record is too long for one DNS record\n", kind);
+        } else {
+            strbuf_putc(&out, '\n');
+        }
+    }
+    drafts_free(&tmpl);
+    fwrite(strbuf_cstr(&out), 1, out.len, stdout);
+    fflush(stdout);
+    strbuf_free(&out);
 }
 
 static bool app_done(void *data)
@@ -1128,6 +1610,7 @@ static void app_free(struct app *a)
     drafts_free(&a->drafts);
     free(a->lint_items);
     lineedit_free(&a->raw);
+    lineedit_free(&a->domain_edit);
     strbuf_free(&a->raw_orig);
     strbuf_free(&a->explain.here);
     strbuf_free(&a->explain.note);
@@ -1137,8 +1620,28 @@ static void app_free(struct app *a)
     strbuf_free(&a->saved_zone);
     strbuf_free(&a->path);
     strbuf_free(&a->scratch);
+    strbuf_free(&a->paste_text);
     free(a->queue);
     live_free(a);
+}
+
+/* The start screen says where this session's unsaved drafts would be kept
+ * if the terminal went away, or that they could not be (recover.c). */
+static void app_note_recovery(struct app *a)
+{
+    const char *why, *file = recover_where(&why);
+    if (!file) {
+        app_message(a, ROLE_WARNING, "%s", why);
+        return;
+    }
+    const char *home = getenv("HOME");
+    size_t hn = home ? strlen(home) : 0;
+    bool tilde = hn > 1 && strncmp(file, home, hn) == 0 && file[hn] == '/';
+    char earlier[sizeof a->message];
+    memcpy(earlier, a->message, sizeof earlier);
+    enum ui_role role = earlier[0] ? a->message_role : ROLE_INFO;
+    app_message(a, role, "%s%srecovery file: %s%s", earlier, earlier[0] ? " · " : "",
+                tilde ? "~" : "", tilde ? file + hn : file);
 }
 
 static bool app_load_initial(struct app *a, struct strbuf *why)
@@ -1162,6 +1665,8 @@ static bool app_load_initial(struct app *a, struct strbuf *why)
         strbuf_printf(why, "'%s' is not a DKIM selector (one DNS label)", o->selectors[0]);
         return false;
     }
+    /* Start-up is not an edit: nothing to undo yet. */
+    drafts_history_reset(&a->drafts);
     /* What is on screen at start counts as saved: only edits ask. */
     strbuf_reset(&a->saved_zone);
     drafts_to_zone(&a->drafts, &a->saved_zone);
@@ -1176,6 +1681,9 @@ int tui_run(const struct tui_options *opts)
     a->opts = *opts;
     a->started_ms = loop_now_ms();
     strbuf_init(&a->scratch);
+    strbuf_init(&a->paste_text);
+    a->paste_text.limit = 4 * TERM_PASTE_MAX;
+    a->print_on_exit = opts->print_on_exit;
     strbuf_init(&a->saved_zone);
     strbuf_init(&a->path);
     strbuf_init(&a->raw_orig);
@@ -1183,6 +1691,7 @@ int tui_run(const struct tui_options *opts)
     strbuf_init(&a->explain.note);
     doc_init(&a->explain_doc);
     lineedit_init(&a->raw, false);
+    lineedit_init(&a->domain_edit, false);
     help_view_init(&a->help);
     dialog_init(&a->dialog);
     loop_init(&a->loop);
@@ -1202,22 +1711,30 @@ int tui_run(const struct tui_options *opts)
             goto done;
         }
     }
-    if (!term_open(opts->no_color, &why)) {
+    if (!term_open(opts->no_color, opts->no_mouse, &why)) {
         fprintf(stderr, "authtxt: %s\n", strbuf_cstr(&why));
         status = 3;
         goto done;
     }
     app_reload_tabs(a);
     a->dirty = DIRTY_ALL;
+    recover_init();
     recover_offer(a);
+    app_note_recovery(a);
     /* authtxt DOMAIN: fetch what it publishes; without --load those
      * records become the drafts. */
     if (opts->domain)
         live_fetch(a, opts->load_path == NULL);
+    if (term_signal_fd() >= 0)
+        loop_watch_fd(&a->loop, term_signal_fd(), POLLIN, signal_ready, a);
     struct loop_client client = {a, app_input, app_redraw, app_done};
     loop_run(&a->loop, &client);
     status = a->exit_status;
+    /* Windows first: delscreen (in term_close) frees what they point to. */
+    free_windows(a);
     term_close();
+    if (a->print_on_exit && status == 0)
+        print_records(a);
 done:
     app_free(a);
     strbuf_free(&why);

@@ -151,8 +151,11 @@ static int fold(int c) { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; }
 unsigned dialog_key(struct app *a, int key, bool fkey, bool more)
 {
     struct dialog *d = &a->dialog;
-    bool enter = (!fkey && (key == '\n' || key == '\r')) || (fkey && key == KEY_ENTER);
-    if (!fkey && key == 27 && !(d->nfields && d->fields[d->field].in_paste))
+    bool in_paste = d->nfields && d->fields[d->field].in_paste;
+    /* The dialog's keys come from the key table (KEYMAP_DIALOG); inside a
+     * paste nothing is a key. */
+    enum action act = in_paste ? ACT_NONE : keys_lookup(KEYMAP_DIALOG, key, fkey);
+    if (act == ACT_CLOSE)
         return finish(a, -1);
     switch (d->kind) {
     case DIALOG_QUESTION:
@@ -162,19 +165,29 @@ unsigned dialog_key(struct app *a, int key, bool fkey, bool more)
                     return finish(a, *p);
         return 0;
     case DIALOG_PICK:
-        if (enter)
+        switch (act) {
+        case ACT_ACTIVATE:
             return finish(a, d->item);
-        if (fkey && (key == KEY_UP || key == KEY_BTAB) && d->item > 0)
-            d->item--;
-        else if (fkey && key == KEY_DOWN && d->item + 1 < d->nitems)
-            d->item++;
-        else if (!fkey && key == '\t' && d->item + 1 < d->nitems)
-            d->item++;
-        else if (fkey && key == KEY_HOME)
+        case ACT_UP:
+        case ACT_PREV:
+            if (d->item > 0)
+                d->item--;
+            return DIRTY_OVERLAY;
+        case ACT_DOWN:
+        case ACT_NEXT:
+            if (d->item + 1 < d->nitems)
+                d->item++;
+            return DIRTY_OVERLAY;
+        case ACT_HOME:
             d->item = 0;
-        else if (fkey && key == KEY_END)
+            return DIRTY_OVERLAY;
+        case ACT_END:
             d->item = d->nitems - 1;
-        else if (!fkey && key > ' ' && key < 127) {
+            return DIRTY_OVERLAY;
+        default:
+            break;
+        }
+        if (!fkey && key > ' ' && key < 127) {
             /* Type-ahead: the first item starting with the letters typed
              * ("i" ip4, "in" include); a letter that fits none starts over. */
             size_t n = strlen(d->typed);
@@ -198,12 +211,12 @@ unsigned dialog_key(struct app *a, int key, bool fkey, bool more)
         }
         return DIRTY_OVERLAY;
     case DIALOG_FORM:
-        if (!fkey && key == '\t' && !more) {
+        if ((act == ACT_NEXT && !more) || act == ACT_DOWN) {
             d->field = (d->field + 1) % d->nfields;
             return DIRTY_OVERLAY;
         }
-        if (fkey && (key == KEY_DOWN || key == KEY_UP || key == KEY_BTAB)) {
-            d->field = (d->field + (key == KEY_DOWN ? 1 : d->nfields - 1)) % d->nfields;
+        if (act == ACT_UP || act == ACT_PREV) {
+            d->field = (d->field + d->nfields - 1) % d->nfields;
             return DIRTY_OVERLAY;
         }
         /* the focused field edits the key */
@@ -222,6 +235,19 @@ unsigned dialog_key(struct app *a, int key, bool fkey, bool more)
         break;
     }
     return 0;
+}
+
+bool dialog_paste_text(struct app *a, const char *text, size_t len)
+{
+    struct dialog *d = &a->dialog;
+    if ((d->kind != DIALOG_FORM && d->kind != DIALOG_PASTE) || d->nfields == 0)
+        return false;
+    if (!lineedit_paste(&d->fields[d->field], text, len))
+        dialog_set_error(a, "the paste did not all fit (at most %u bytes)", LINEEDIT_MAX);
+    else
+        strbuf_reset(&d->error);
+    a->dirty |= DIRTY_OVERLAY;
+    return true;
 }
 
 /* Geometry of the dialog window of the last draw (for clicks). */
@@ -261,7 +287,7 @@ void dialog_draw(struct app *a)
     dlg_x = (cols - width) / 2;
     if (a->win_overlay)
         delwin(a->win_overlay);
-    a->win_overlay = newwin(height, width, dlg_y, dlg_x);
+    a->win_overlay = term_window(height, width, dlg_y, dlg_x);
     WINDOW *w = a->win_overlay;
     if (!w)
         return;

@@ -1,107 +1,100 @@
-/* The DKIM tab, two views.  Key record: selector and domain (the record's
- * name), k, p (paste a key: the core strips PEM armor and line breaks and
- * says what the key is), t flags, h, s, n and the obsolete g.  Signature:
- * a DKIM-Signature header pasted from a message, explained tag by tag.
- * Every value goes through the core's DKIM calls. */
+/* The DKIM tab, two views.  Key record: the selector (the record's name),
+ * then the form generated from the core's DKIM key tag schema
+ * (schema_form.c), where p= is special: Enter opens a box to paste a key
+ * (the core strips PEM armor and line breaks and says what the key is).
+ * Signature: a DKIM-Signature header pasted from a message, explained tag
+ * by tag (it is not a draft: nothing is published).  The key record is the
+ * DKIM draft, read from a->drafts and changed only through drafts_* calls;
+ * the domain is edited in the title bar (F2). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "authtxt/dkim.h"
+#include "authtxt/schema.h"
 #include "tui_app.h"
 
 enum {
-    ROW_VIEW = 1,
+    ROW_VIEW = SF_ROW_OWN,
     ROW_SELECTOR,
-    ROW_DOMAIN,
     ROW_NAME,
-    ROW_TAG,      /* sub: enum dkim_key_tag_id */
+    ROW_KEY, /* p=: paste */
     ROW_KEYINFO,
-    ROW_UNKNOWN,  /* sub: tag index */
     ROW_PASTE_SIG,
-    ROW_SIG_TAG,  /* sub: tag index in the signature */
+    ROW_SIG_TAG, /* sub: term index in the signature */
 };
+
+enum { EDIT_SELECTOR = 1 };
 
 struct dkim_tab {
     bool sig_view;
-    struct dkim_key_record model;
-    struct form form;
-    bool pending;                 /* typed text not yet applied (flush) */
-    struct strbuf why, buf;
-    struct record sig;           /* the pasted DKIM-Signature, analyzed */
-    enum dkim_key_tag_id edit_tag;
-    int edit_row;                /* ROW_SELECTOR, ROW_DOMAIN or ROW_TAG */
-    char edit_name[64];
-};
-
-static const char *const key_tag_names[DKIM_KEY_TAG_COUNT] = {
-    [DKIM_KEY_TAG_V] = "v", [DKIM_KEY_TAG_H] = "h", [DKIM_KEY_TAG_K] = "k",
-    [DKIM_KEY_TAG_N] = "n", [DKIM_KEY_TAG_P] = "p", [DKIM_KEY_TAG_S] = "s",
-    [DKIM_KEY_TAG_T] = "t", [DKIM_KEY_TAG_G] = "g", [DKIM_KEY_TAG_UNKNOWN] = "",
-};
-
-static const char *const key_help[DKIM_KEY_TAG_COUNT] = {
-    [DKIM_KEY_TAG_V] = "dkim.key.tag.v", [DKIM_KEY_TAG_H] = "dkim.key.tag.h",
-    [DKIM_KEY_TAG_K] = "dkim.key.tag.k", [DKIM_KEY_TAG_N] = "dkim.key.tag.n",
-    [DKIM_KEY_TAG_P] = "dkim.key.tag.p", [DKIM_KEY_TAG_S] = "dkim.key.tag.s",
-    [DKIM_KEY_TAG_T] = "dkim.key.tag.t", [DKIM_KEY_TAG_G] = "dkim.key.tag.g",
-    [DKIM_KEY_TAG_UNKNOWN] = "dkim.key.tag.unknown",
+    struct schema_form sf; /* the key record form */
+    struct form sig_form;  /* the signature view */
+    struct strbuf buf;
+    struct record sig; /* the pasted DKIM-Signature, analyzed */
 };
 
 static const struct record *dkim_draft(struct app *a) { return &a->drafts.rec[DRAFT_DKIM]; }
 
-static void sync_model(struct app *a, struct dkim_tab *t)
+static struct form *cur_form(struct dkim_tab *t)
 {
-    const struct record *r = dkim_draft(a);
-    dkim_key_parse(&t->model, r->text ? r->text : "", r->len, NULL);
+    return t->sig_view ? &t->sig_form : &t->sf.form;
 }
 
-static void rebuild(struct app *a, struct dkim_tab *t);
-
-static unsigned commit(struct app *a, struct dkim_tab *t)
+static void add_view_row(struct dkim_tab *t, struct form *f)
 {
-    strbuf_reset(&t->buf);
-    dkim_key_format(&t->model, &t->buf);
-    unsigned d = app_set_draft(a, DRAFT_DKIM, strbuf_cstr(&t->buf), t->buf.len);
-    sync_model(a, t);
-    rebuild(a, t);
-    return d;
-}
-
-static const struct dkim_tag *key_tag(const struct dkim_key_record *m, enum dkim_key_tag_id id)
-{
-    size_t i = m->first[id];
-    return i == DKIM_NONE || i >= m->count ? NULL : &m->tags[i];
-}
-
-static const struct record_term *draft_term(const struct record *r, size_t i)
-{
-    return i < r->terms.count ? &r->terms.items[i] : NULL;
-}
-
-static void set_span(const struct record *r, struct field *fld, struct span whole)
-{
-    fld->has_span = true;
-    fld->span_start = whole.start;
-    fld->span_end = whole.end;
-    fld->severity = app_span_severity(r, whole.start, whole.end);
-}
-
-static void add_view_row(struct dkim_tab *t)
-{
-    struct field *fld = form_add(&t->form, FIELD_CHOICE, ROW_VIEW, 0, "view");
+    struct field *fld = form_add(f, FIELD_CHOICE, ROW_VIEW, 0, "view");
     if (!fld)
         return;
     fld->choices[0] = "key record";
     fld->choices[1] = "DKIM-Signature";
     fld->nchoices = 2;
     fld->value = t->sig_view ? 1 : 0;
-    fld->help_id = t->sig_view ? "dkim.sig.tag.v" : "dkim.key.tag.p";
+    fld->help_id = "dkim.view";
+}
+
+static void head_rows(struct app *a, struct schema_form *sf)
+{
+    struct dkim_tab *t = sf->tab;
+    struct form *f = &sf->form;
+    add_view_row(t, f);
+    struct field *fld = form_add(f, FIELD_TEXT, ROW_SELECTOR, 0, "selector");
+    if (fld) {
+        form_set_text(f, fld, a->drafts.selector, strlen(a->drafts.selector));
+        fld->help_id = "dkim.sig.tag.s";
+    }
+    if (a->opts.nselectors > 1) {
+        /* The drafts hold one DKIM key record: the other selectors given
+         * are fetched and shown on the Live tab, not drafted. */
+        strbuf_reset(&t->buf);
+        strbuf_puts(&t->buf, "also given:");
+        for (size_t i = 0; i < a->opts.nselectors; i++)
+            if (strcmp(a->opts.selectors[i], a->drafts.selector) != 0)
+                strbuf_printf(&t->buf, " %s", a->opts.selectors[i]);
+        strbuf_puts(&t->buf, " (F5: their live keys on the Live tab)");
+        fld = form_add(f, FIELD_INFO, ROW_NAME, 1, "");
+        if (fld) {
+            form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
+            fld->dim = true;
+        }
+    }
+    fld = form_add(f, FIELD_INFO, ROW_NAME, 0, "name");
+    if (fld) {
+        strbuf_reset(&t->buf);
+        drafts_owner_name(&a->drafts, DRAFT_DKIM, &t->buf);
+        form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
+        fld->dim = true;
+    }
 }
 
 /* What p= holds, in a few words (the facts come from the core). */
 static void key_facts(const struct dkim_key_record *m, char *out, size_t size, int *severity)
 {
+    *severity = DIAG_WARNING;
+    if (!m) {
+        snprintf(out, size, "no key yet: Enter on p to paste one");
+        return;
+    }
     const struct dkim_key_info *k = &m->key;
     *severity = DIAG_ERROR;
     switch (k->status) {
@@ -125,9 +118,10 @@ static void key_facts(const struct dkim_key_record *m, char *out, size_t size, i
         return;
     case DKIM_KEY_STATUS_OK:
         if (k->bits)
-            snprintf(out, size, "%u-bit %s key%s", k->bits, k->type == DKIM_KEY_RSA ? "RSA"
-                                                            : k->type == DKIM_KEY_ED25519 ? "Ed25519"
-                                                            : dkim_key_type_name(k->type),
+            snprintf(out, size, "%u-bit %s key%s", k->bits,
+                     k->type == DKIM_KEY_RSA       ? "RSA"
+                     : k->type == DKIM_KEY_ED25519 ? "Ed25519"
+                                                   : dkim_key_type_name(k->type),
                      dkim_key_is_usable(m) ? "" : " (not usable as published)");
         else
             snprintf(out, size, "%s key", dkim_key_type_name(k->type));
@@ -136,215 +130,110 @@ static void key_facts(const struct dkim_key_record *m, char *out, size_t size, i
     }
 }
 
-static void rebuild_key(struct app *a, struct dkim_tab *t)
+static void key_rows(struct app *a, struct schema_form *sf, const struct schema_tag *row,
+                     size_t tag_index, const struct record_term *term, size_t index)
 {
-    struct form *f = &t->form;
+    (void)tag_index;
+    struct form *f = &sf->form;
     const struct record *r = dkim_draft(a);
-    const struct dkim_key_record *m = &t->model;
-    struct field *fld;
-
-    fld = form_add(f, FIELD_TEXT, ROW_SELECTOR, 0, "selector");
+    struct field *fld = form_add(f, FIELD_TEXT, ROW_KEY, 0, row->name);
     if (fld) {
-        form_set_text(f, fld, a->drafts.selector, strlen(a->drafts.selector));
-        fld->help_id = "dkim.sig.tag.s";
-    }
-    fld = form_add(f, FIELD_TEXT, ROW_DOMAIN, 0, "domain");
-    if (fld) {
-        form_set_text(f, fld, a->drafts.domain, strlen(a->drafts.domain));
-        fld->help_id = "dkim.sig.tag.d";
-    }
-    fld = form_add(f, FIELD_INFO, ROW_NAME, 0, "name");
-    if (fld) {
-        strbuf_reset(&t->buf);
-        drafts_owner_name(&a->drafts, DRAFT_DKIM, &t->buf);
-        form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
-        fld->dim = true;
-    }
-    form_add(f, FIELD_HEADING, 0, 1, "Key record");
-
-    /* v: optional, "DKIM1" or unset. */
-    const struct dkim_tag *tag = key_tag(m, DKIM_KEY_TAG_V);
-    fld = form_add(f, FIELD_CHOICE, ROW_TAG, DKIM_KEY_TAG_V, "v");
-    if (fld) {
-        fld->choices[0] = "DKIM1";
-        fld->nchoices = 1;
-        fld->value = tag ? 0 : -1;
-        fld->help_id = key_help[DKIM_KEY_TAG_V];
-        if (tag)
-            set_span(r, fld, tag->whole);
-        else
-            form_set_hint(f, fld, "optional; Space adds it");
-    }
-    tag = key_tag(m, DKIM_KEY_TAG_K);
-    fld = form_add(f, FIELD_CHOICE, ROW_TAG, DKIM_KEY_TAG_K, "k");
-    if (fld) {
-        fld->choices[0] = "rsa";
-        fld->choices[1] = "ed25519";
-        fld->nchoices = 2;
-        fld->help_id = key_help[DKIM_KEY_TAG_K];
-        if (tag) {
-            set_span(r, fld, tag->whole);
-            fld->value = m->k == DKIM_KEY_RSA ? 0 : m->k == DKIM_KEY_ED25519 ? 1 : -1;
-            if (fld->value < 0) {
-                char hint[64];
-                snprintf(hint, sizeof hint, "unknown: '%.40s'", tag->value_text);
-                form_set_hint(f, fld, hint);
-            }
-            const struct record_term *rt = draft_term(r, m->first[DKIM_KEY_TAG_K]);
-            fld->value_id = rt ? rt->value_id : NULL;
-        } else {
-            fld->def = 0;
-            fld->dim = true;
-            form_set_hint(f, fld, "default");
-            fld->value_id = "dkim.key.tag.k.rsa";
-        }
-    }
-    tag = key_tag(m, DKIM_KEY_TAG_P);
-    fld = form_add(f, FIELD_TEXT, ROW_TAG, DKIM_KEY_TAG_P, "p");
-    if (fld) {
-        fld->help_id = key_help[DKIM_KEY_TAG_P];
+        fld->help_id = row->help_id;
         fld->big_editor = true;
         fld->multiline = true;
-        if (tag) {
-            form_set_text(f, fld, tag->value_text, tag->value_len);
-            set_span(r, fld, tag->whole);
+        if (term) {
+            form_set_text(f, fld, r->text + term->value_start, term->value_end - term->value_start);
+            schema_form_set_span(a, sf, fld, index);
         } else {
             form_set_hint(f, fld, "Enter: paste a public key (PEM or base64)");
+            if (r->len)
+                fld->severity = DIAG_ERROR;
         }
     }
     fld = form_add(f, FIELD_INFO, ROW_KEYINFO, 0, "");
     if (fld) {
         char facts[128];
         int sev;
-        key_facts(m, facts, sizeof facts, &sev);
+        key_facts(r->dkim_key, facts, sizeof facts, &sev);
         form_set_text(f, fld, facts, strlen(facts));
         fld->severity = sev;
         fld->good = sev < 0;
     }
-    fld = form_add(f, FIELD_CHECKS, ROW_TAG, DKIM_KEY_TAG_T, "t");
-    if (fld) {
-        fld->choices[0] = "y testing";
-        fld->choices[1] = "s strict";
-        fld->nchoices = 2;
-        fld->value = (m->flags & DKIM_FLAG_TESTING ? 1 : 0) | (m->flags & DKIM_FLAG_STRICT ? 2 : 0);
-        fld->help_id = key_help[DKIM_KEY_TAG_T];
-        static const char *const ids[] = {"dkim.key.tag.t.y", "dkim.key.tag.t.s"};
-        fld->value_id = ids[t->form.sub & 1];
-        tag = key_tag(m, DKIM_KEY_TAG_T);
-        if (tag)
-            set_span(r, fld, tag->whole);
-        else
-            form_set_hint(f, fld, "no flags");
-    }
-    fld = form_add(f, FIELD_CHECKS, ROW_TAG, DKIM_KEY_TAG_H, "h");
-    if (fld) {
-        fld->choices[0] = "sha256";
-        fld->choices[1] = "sha1";
-        fld->nchoices = 2;
-        fld->value = (m->hashes & DKIM_HASH_SHA256 ? 1 : 0) | (m->hashes & DKIM_HASH_SHA1 ? 2 : 0);
-        fld->help_id = key_help[DKIM_KEY_TAG_H];
-        static const char *const ids[] = {"dkim.key.tag.h.sha256", "dkim.key.tag.h.sha1"};
-        fld->value_id = ids[t->form.sub & 1];
-        tag = key_tag(m, DKIM_KEY_TAG_H);
-        if (tag)
-            set_span(r, fld, tag->whole);
-        else
-            form_set_hint(f, fld, "default: any hash");
-    }
-    fld = form_add(f, FIELD_CHECKS, ROW_TAG, DKIM_KEY_TAG_S, "s");
-    if (fld) {
-        fld->choices[0] = "email";
-        fld->choices[1] = "* any";
-        fld->nchoices = 2;
-        fld->value = (m->services & DKIM_SERVICE_EMAIL ? 1 : 0) |
-                     (m->services & DKIM_SERVICE_ANY ? 2 : 0);
-        fld->help_id = key_help[DKIM_KEY_TAG_S];
-        static const char *const ids[] = {"dkim.key.tag.s.email", "dkim.key.tag.s.any"};
-        fld->value_id = ids[t->form.sub & 1];
-        tag = key_tag(m, DKIM_KEY_TAG_S);
-        if (tag)
-            set_span(r, fld, tag->whole);
-        else
-            form_set_hint(f, fld, "default: *");
-    }
-    static const enum dkim_key_tag_id texts[] = {DKIM_KEY_TAG_N, DKIM_KEY_TAG_G};
-    for (size_t i = 0; i < 2; i++) {
-        enum dkim_key_tag_id id = texts[i];
-        tag = key_tag(m, id);
-        fld = form_add(f, FIELD_TEXT, ROW_TAG, id, key_tag_names[id]);
-        if (!fld)
-            break;
-        fld->help_id = key_help[id];
-        fld->obsolete = id == DKIM_KEY_TAG_G;
-        if (tag) {
-            form_set_text(f, fld, tag->value_text, tag->value_len);
-            set_span(r, fld, tag->whole);
-        }
-        if (id == DKIM_KEY_TAG_G)
-            form_set_hint(f, fld, tag ? "obsolete (RFC 4871): Del removes it"
-                                      : "obsolete (RFC 4871): leave unset");
-        else if (!tag)
-            form_set_hint(f, fld, "notes for people; not set");
-    }
-    bool heading = false;
-    for (size_t i = 0; i < m->count; i++) {
-        if (m->tags[i].id != DKIM_KEY_TAG_UNKNOWN && !m->tags[i].duplicate)
-            continue;
-        if (!heading) {
-            form_add(f, FIELD_HEADING, 0, 2, "Unknown or repeated tags");
-            heading = true;
-        }
-        fld = form_add(f, FIELD_TEXT, ROW_UNKNOWN, (int)i, m->tags[i].name_text);
-        if (!fld)
-            break;
-        form_set_text(f, fld, m->tags[i].value_text, m->tags[i].value_len);
-        set_span(r, fld, m->tags[i].whole);
-        const struct record_term *rt = draft_term(r, i);
-        fld->help_id = rt ? rt->id : "dkim.key.tag.unknown";
-        form_set_hint(f, fld, "Del removes it");
-    }
 }
+
+/* The selector is checked by the core (a scratch drafts object says
+ * whether it would take it) and set when the editor closes: a name,
+ * not a value to preview key by key. */
+static bool selector_apply(struct app *a, struct schema_form *sf, const char *text, size_t len,
+                           bool apply, struct diag_list *why)
+{
+    char copy[DRAFTS_SELECTOR_MAX + 2];
+    if (len >= sizeof copy - 1 || memchr(text, '\0', len)) {
+        diag_add(why, RULE_INPUT_TOO_LONG, 0, 0, "a selector is at most %d bytes",
+                 DRAFTS_SELECTOR_MAX);
+        return false;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    if (!apply || !sf->closing) {
+        struct drafts probe;
+        drafts_init(&probe);
+        bool ok = drafts_set_selector_why(&probe, copy, why);
+        drafts_free(&probe);
+        return ok;
+    }
+    if (strcmp(copy, a->drafts.selector) == 0)
+        return true;
+    return drafts_set_selector_why(&a->drafts, copy, why);
+}
+
+static const struct schema_form_hooks dkim_hooks = {
+    .head_rows = head_rows,
+    .tag_rows = key_rows,
+    .edit_apply = selector_apply,
+};
 
 static void rebuild_sig(struct dkim_tab *t)
 {
-    struct form *f = &t->form;
+    struct form *f = &t->sig_form;
+    const struct field *cur = form_current(f);
+    int keep_id = cur ? cur->id : ROW_VIEW, keep_sub = cur ? cur->sub : 0;
+    form_begin(f);
+    add_view_row(t, f);
     const struct record *r = &t->sig;
     struct field *fld = form_add(f, FIELD_BUTTON, ROW_PASTE_SIG, 0,
                                  r->len ? "Enter: paste another DKIM-Signature header"
                                         : "Enter: paste a DKIM-Signature header from a message");
     if (fld)
-        fld->help_id = "dkim.sig.tag.v";
-    if (!r->len || !r->dkim_sig)
-        return;
-    const struct dkim_sig_record *m = r->dkim_sig;
-    form_add(f, FIELD_HEADING, 0, 1, "Tags");
-    for (size_t i = 0; i < m->count; i++) {
-        const struct dkim_tag *tag = &m->tags[i];
-        fld = form_add(f, FIELD_TEXT, ROW_SIG_TAG, (int)i, tag->name_text);
-        if (!fld)
-            break;
-        form_set_text(f, fld, tag->value_text, tag->value_len);
-        set_span(r, fld, tag->whole);
-        const struct record_term *rt = draft_term(r, i);
-        if (rt) {
-            fld->help_id = rt->id;
-            fld->value_id = rt->value_id;
+        fld->help_id = "dkim.sig.paste";
+    if (r->len && r->dkim_sig) {
+        const struct dkim_sig_record *m = r->dkim_sig;
+        form_add(f, FIELD_HEADING, 0, 1, "Tags");
+        for (size_t i = 0; i < m->count; i++) {
+            const struct dkim_tag *tag = &m->tags[i];
+            fld = form_add(f, FIELD_TEXT, ROW_SIG_TAG, (int)i, tag->name_text);
+            if (!fld)
+                break;
+            form_set_text(f, fld, tag->value_text, tag->value_len);
+            fld->has_span = true;
+            fld->span_start = tag->whole.start;
+            fld->span_end = tag->whole.end;
+            fld->severity = app_span_severity(r, tag->whole.start, tag->whole.end);
+            if (i < r->terms.count) {
+                fld->help_id = r->terms.items[i].id;
+                fld->value_id = r->terms.items[i].value_id;
+            }
         }
     }
+    form_end(f, keep_id, keep_sub);
 }
 
-static void rebuild(struct app *a, struct dkim_tab *t)
+static void tab_refresh(struct app *a, struct dkim_tab *t)
 {
-    struct form *f = &t->form;
-    const struct field *cur = form_current(f);
-    int keep_id = cur ? cur->id : ROW_SELECTOR, keep_sub = cur ? cur->sub : 0;
-    form_begin(f);
-    add_view_row(t);
     if (t->sig_view)
         rebuild_sig(t);
     else
-        rebuild_key(a, t);
-    form_end(f, keep_id, keep_sub);
+        schema_form_refresh(a, &t->sf, false);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -355,9 +244,9 @@ static void *dkim_tab_create(struct app *a)
     struct dkim_tab *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    dkim_key_record_init(&t->model);
-    form_init(&t->form);
-    strbuf_init(&t->why);
+    schema_form_init(&t->sf, DRAFT_DKIM, &dkim_hooks, t);
+    t->sf.first_id = ROW_SELECTOR;
+    form_init(&t->sig_form);
     strbuf_init(&t->buf);
     record_init(&t->sig);
     return t;
@@ -366,9 +255,8 @@ static void *dkim_tab_create(struct app *a)
 static void dkim_tab_destroy(void *st)
 {
     struct dkim_tab *t = st;
-    dkim_key_record_free(&t->model);
-    form_free(&t->form);
-    strbuf_free(&t->why);
+    schema_form_free(&t->sf);
+    form_free(&t->sig_form);
     strbuf_free(&t->buf);
     record_free(&t->sig);
     free(t);
@@ -377,9 +265,9 @@ static void dkim_tab_destroy(void *st)
 static void dkim_tab_reload(struct app *a, void *st)
 {
     struct dkim_tab *t = st;
-    form_edit_stop(&t->form);
-    sync_model(a, t);
-    rebuild(a, t);
+    if (t->sf.form.editing)
+        schema_form_edit_end(a, &t->sf, true);
+    schema_form_refresh(a, &t->sf, true);
 }
 
 static const struct record *dkim_tab_record(struct app *a, void *st)
@@ -397,115 +285,41 @@ static void analyze_sig(struct app *a, struct dkim_tab *t, const char *text, siz
 static void dkim_tab_set_text(struct app *a, void *st, const char *text, size_t len)
 {
     struct dkim_tab *t = st;
-    form_edit_stop(&t->form);
     if (t->sig_view) {
         analyze_sig(a, t, text, len);
-        app_draft_changed(a);
+        app_refresh_lint(a);
         a->dirty |= DIRTY_CONTENT;
+        rebuild_sig(t);
     } else {
         a->dirty |= app_set_draft(a, DRAFT_DKIM, text, len);
-        sync_model(a, t);
     }
-    rebuild(a, t);
 }
 
 static void dkim_tab_draw(struct app *a, void *st, WINDOW *w, int y, int x, int rows, int cols,
                           bool focused)
 {
     struct dkim_tab *t = st;
-    (void)a;
-    form_draw(&t->form, w, y, x, rows, cols, focused);
+    tab_refresh(a, t);
+    form_draw(cur_form(t), w, y, x, rows, cols, focused);
 }
 
-static bool dkim_tab_editing(void *st) { return ((struct dkim_tab *)st)->form.editing; }
-
-static struct field *cur_field(struct dkim_tab *t) { return form_current(&t->form); }
-
-static unsigned why_message(struct app *a, struct dkim_tab *t, const char *fallback)
+static bool dkim_tab_editing(void *st)
 {
-    app_message(a, ROLE_ERROR, "%s", t->why.len ? strbuf_cstr(&t->why) : fallback);
-    return DIRTY_STATUS;
-}
-
-static unsigned set_tag(struct app *a, struct dkim_tab *t, const char *name, const char *value)
-{
-    strbuf_reset(&t->why);
-    if (!dkim_key_set_tag(&t->model, name, value, strlen(value), &t->why))
-        return why_message(a, t, "the value was not accepted");
-    return commit(a, t);
-}
-
-static unsigned remove_tag(struct app *a, struct dkim_tab *t, const char *name)
-{
-    strbuf_reset(&t->why);
-    if (!dkim_key_remove_tag(&t->model, name, &t->why))
-        return why_message(a, t, "the tag could not be removed");
-    return commit(a, t);
+    struct dkim_tab *t = st;
+    return !t->sig_view && t->sf.form.editing;
 }
 
 static unsigned switch_view(struct app *a, struct dkim_tab *t, bool sig)
 {
     if (t->sig_view == sig)
         return 0;
+    if (t->sf.form.editing)
+        schema_form_edit_end(a, &t->sf, true);
     t->sig_view = sig;
-    form_edit_stop(&t->form);
-    rebuild(a, t);
-    form_focus(&t->form, ROW_VIEW, 0);
-    app_draft_changed(a); /* the lint pane shows the other record now */
+    tab_refresh(a, t);
+    form_focus(cur_form(t), ROW_VIEW, 0);
+    app_refresh_lint(a); /* the lint pane shows the other record now */
     return DIRTY_ALL & ~DIRTY_LAYOUT;
-}
-
-/* The checkbox rows compose colon lists; the core checks them. */
-static unsigned toggle_box(struct app *a, struct dkim_tab *t, struct field *fld)
-{
-    int k = t->form.sub & 1;
-    int value = fld->value < 0 ? 0 : fld->value;
-    bool on = !(value & (1 << k));
-    if (fld->sub == DKIM_KEY_TAG_T) {
-        strbuf_reset(&t->why);
-        if (!dkim_key_set_flag(&t->model, k ? 's' : 'y', on, &t->why))
-            return why_message(a, t, "t= could not be changed");
-        return commit(a, t);
-    }
-    value = on ? value | (1 << k) : value & ~(1 << k);
-    const char *names[2];
-    if (fld->sub == DKIM_KEY_TAG_H)
-        names[0] = "sha256", names[1] = "sha1";
-    else
-        names[0] = "email", names[1] = "*";
-    char list[32] = "";
-    if (value & 1)
-        strcat(list, names[0]);
-    if (value & 2) {
-        if (list[0])
-            strcat(list, ":");
-        strcat(list, names[1]);
-    }
-    const char *name = key_tag_names[fld->sub];
-    return list[0] ? set_tag(a, t, name, list) : remove_tag(a, t, name);
-}
-
-static unsigned choose(struct app *a, struct dkim_tab *t, struct field *fld, int value)
-{
-    if (fld->id == ROW_VIEW)
-        return switch_view(a, t, value == 1);
-    if (fld->id != ROW_TAG)
-        return 0;
-    const char *name = key_tag_names[fld->sub];
-    if (value < 0)
-        return remove_tag(a, t, name);
-    return set_tag(a, t, name, fld->choices[value]);
-}
-
-static unsigned cycle(struct app *a, struct dkim_tab *t, int dir)
-{
-    struct field *fld = cur_field(t);
-    if (!fld || fld->type != FIELD_CHOICE)
-        return 0;
-    int lo = fld->id == ROW_VIEW ? 0 : -1, n = fld->nchoices - lo;
-    int v = fld->value < lo ? lo : fld->value;
-    v = ((v - lo + dir) % n + n) % n + lo;
-    return choose(a, t, fld, v);
 }
 
 static bool paste_key_done(struct app *a, int choice, void *ctx)
@@ -516,19 +330,23 @@ static bool paste_key_done(struct app *a, int choice, void *ctx)
     size_t len;
     const char *text = dialog_field(a, 0, &len);
     struct dkim_paste report;
-    strbuf_reset(&t->why);
-    if (!dkim_key_set_p_from_paste(&t->model, text, len, &report, &t->why)) {
-        strbuf_reset(&t->buf);
-        dkim_paste_describe(&report, &t->buf);
-        dialog_set_error(a, "%s", t->why.len ? strbuf_cstr(&t->why) : strbuf_cstr(&t->buf));
-        return false;
-    }
-    a->dirty |= commit(a, t);
+    memset(&report, 0, sizeof report);
+    struct diag_list why;
+    diag_list_init(&why);
+    bool ok = drafts_dkim_paste_key(&a->drafts, text, len, &report, &why);
     strbuf_reset(&t->buf);
     dkim_paste_describe(&report, &t->buf);
+    if (!ok) {
+        dialog_set_error(a, "%s", app_why_text(&why, strbuf_cstr(&t->buf)));
+        diag_list_free(&why);
+        return false;
+    }
+    diag_list_free(&why);
+    a->dirty |= app_draft_changed(a);
     app_message(a, report.status == DKIM_PASTE_OK ? ROLE_GOOD : ROLE_WARNING, "p= set: %s",
                 strbuf_cstr(&t->buf));
-    form_focus(&t->form, ROW_TAG, DKIM_KEY_TAG_P);
+    schema_form_refresh(a, &t->sf, false);
+    form_focus(&t->sf.form, ROW_KEY, 0);
     return true;
 }
 
@@ -540,279 +358,141 @@ static bool paste_sig_done(struct app *a, int choice, void *ctx)
     size_t len;
     const char *text = dialog_field(a, 0, &len);
     analyze_sig(a, t, text, len);
-    rebuild(a, t);
-    app_draft_changed(a);
+    rebuild_sig(t);
+    app_refresh_lint(a);
     a->dirty |= DIRTY_CONTENT;
     if (t->sig.dkim_sig && t->sig.dkim_sig->count)
-        form_focus(&t->form, ROW_SIG_TAG, 0);
+        form_focus(&t->sig_form, ROW_SIG_TAG, 0);
     return true;
 }
 
-static unsigned start_edit(struct dkim_tab *t, int row, enum dkim_key_tag_id tag, const char *text,
-                           size_t len)
+static unsigned own_action(struct app *a, struct dkim_tab *t, enum action act, bool *handled)
 {
-    t->edit_row = row;
-    t->edit_tag = tag;
-    form_edit_start(&t->form, text, len, false);
-    return DIRTY_FOCUS;
-}
-
-static unsigned activate(struct app *a, struct dkim_tab *t)
-{
-    struct field *fld = cur_field(t);
-    if (!fld)
-        return 0;
-    switch (fld->id) {
-    case ROW_VIEW:
+    struct form *f = cur_form(t);
+    struct field *fld = form_current(f);
+    *handled = true;
+    if (act == ACT_SUBVIEW)
         return switch_view(a, t, !t->sig_view);
-    case ROW_SELECTOR:
-        return start_edit(t, ROW_SELECTOR, 0, a->drafts.selector, strlen(a->drafts.selector));
-    case ROW_DOMAIN:
-        return start_edit(t, ROW_DOMAIN, 0, a->drafts.domain, strlen(a->drafts.domain));
-    case ROW_TAG:
-        if (fld->type == FIELD_CHOICE)
-            return cycle(a, t, 1);
-        if (fld->type == FIELD_CHECKS)
-            return toggle_box(a, t, fld);
-        if (fld->sub == DKIM_KEY_TAG_P) {
-            dialog_paste(a, "Paste the public key",
-                         "A PEM block (-----BEGIN PUBLIC KEY-----), base64, or a whole key "
-                         "record. Armor, line breaks and quotes are removed; private keys are "
-                         "refused.",
-                         "", paste_key_done, t);
+    if (fld && fld->id == ROW_VIEW &&
+        (act == ACT_LEFT || act == ACT_RIGHT || act == ACT_TOGGLE || act == ACT_ACTIVATE))
+        return switch_view(a, t, !t->sig_view);
+    if (t->sig_view) {
+        unsigned d = form_move(f, act);
+        if (d)
+            return d;
+        if (fld && (fld->id == ROW_PASTE_SIG || fld->id == ROW_SIG_TAG) &&
+            (act == ACT_ACTIVATE || act == ACT_TOGGLE)) {
+            dialog_paste(a, "Paste a DKIM-Signature header",
+                         "The header as it appears in a message (folded lines are fine), with or "
+                         "without the DKIM-Signature: name.",
+                         "", paste_sig_done, t);
             return DIRTY_OVERLAY;
         }
-        {
-            size_t len;
-            const char *text = form_text(&t->form, fld, &len);
-            return start_edit(t, ROW_TAG, (enum dkim_key_tag_id)fld->sub, text, len);
-        }
-    case ROW_UNKNOWN: {
-        size_t i = (size_t)fld->sub;
-        if (i >= t->model.count)
-            return 0;
-        snprintf(t->edit_name, sizeof t->edit_name, "%s", t->model.tags[i].name_text);
-        return start_edit(t, ROW_UNKNOWN, DKIM_KEY_TAG_UNKNOWN, t->model.tags[i].value_text,
-                          t->model.tags[i].value_len);
-    }
-    case ROW_PASTE_SIG:
-    case ROW_SIG_TAG:
-        dialog_paste(a, "Paste a DKIM-Signature header",
-                     "The header as it appears in a message (folded lines are fine), with or "
-                     "without the DKIM-Signature: name.",
-                     "", paste_sig_done, t);
-        return DIRTY_OVERLAY;
-    default:
+        *handled = false;
         return 0;
     }
-}
-
-static const char *edit_tag_name(struct dkim_tab *t)
-{
-    return t->edit_row == ROW_UNKNOWN ? t->edit_name : key_tag_names[t->edit_tag];
-}
-
-/* Check with the core; apply when it accepts. */
-static unsigned edit_apply(struct app *a, struct dkim_tab *t, bool submit, bool *accepted)
-{
-    size_t len;
-    const char *text = lineedit_text(&t->form.edit, &len);
-    char copy[DRAFTS_NAME_MAX + 1];
-    *accepted = false;
-    if (t->edit_row == ROW_SELECTOR || t->edit_row == ROW_DOMAIN) {
-        if (len >= sizeof copy || memchr(text, '\0', len)) {
-            form_edit_message(&t->form, DIAG_ERROR, "too long for a DNS name");
-            return DIRTY_COMPOSE;
-        }
-        memcpy(copy, text, len);
-        copy[len] = '\0';
-        bool ok = t->edit_row == ROW_SELECTOR ? drafts_set_selector(&a->drafts, copy)
-                                              : drafts_set_domain(&a->drafts, copy);
-        if (!ok) {
-            form_edit_message(&t->form, DIAG_ERROR,
-                              t->edit_row == ROW_SELECTOR
-                                  ? "a selector is one or more DNS labels (letters, digits, -)"
-                                  : "not a domain name");
-            return DIRTY_COMPOSE;
-        }
-        form_edit_message(&t->form, -1, "");
-        *accepted = true;
-        if (t->edit_row == ROW_DOMAIN && submit) {
-            /* The domain names every draft (and DMARC's sentences). */
-            app_reload_tabs(a);
-            return DIRTY_ALL & ~DIRTY_LAYOUT;
-        }
-        rebuild(a, t);
-        app_draft_changed(a);
-        return DIRTY_ALL & ~DIRTY_LAYOUT;
+    if (act == ACT_KEY_GENERATE)
+        return dkim_keys_generate(a);
+    if (act == ACT_KEY_MATCH)
+        return dkim_keys_match(a);
+    if (fld && fld->id == ROW_SELECTOR && (act == ACT_ACTIVATE || act == ACT_TOGGLE))
+        return schema_form_edit_open(a, &t->sf, EDIT_SELECTOR, "selector", NULL, a->drafts.selector,
+                                     strlen(a->drafts.selector), false);
+    if (fld && fld->id == ROW_KEY && (act == ACT_ACTIVATE || act == ACT_TOGGLE)) {
+        dialog_paste(a, "Paste the public key",
+                     "A PEM block (-----BEGIN PUBLIC KEY-----), base64, or a whole key "
+                     "record. Armor, line breaks and quotes are removed; private keys are "
+                     "refused.",
+                     "", paste_key_done, t);
+        return DIRTY_OVERLAY;
     }
-    const char *name = edit_tag_name(t);
-    strbuf_reset(&t->why);
-    if (!dkim_key_check_value(name, text, len, &t->why)) {
-        form_edit_message(&t->form, DIAG_ERROR,
-                          t->why.len ? strbuf_cstr(&t->why) : "not a valid value");
-        return DIRTY_COMPOSE | DIRTY_EXPLAIN;
-    }
-    form_edit_message(&t->form, -1, "");
-    strbuf_reset(&t->why);
-    if (!dkim_key_set_tag(&t->model, name, text, len, &t->why)) {
-        form_edit_message(&t->form, DIAG_ERROR,
-                          t->why.len ? strbuf_cstr(&t->why) : "not accepted");
-        sync_model(a, t);
-        return DIRTY_COMPOSE;
-    }
-    *accepted = true;
-    return commit(a, t);
-}
-
-static unsigned edit_key(struct app *a, struct dkim_tab *t, int key, bool fkey, bool more,
-                         bool *handled)
-{
-    struct form *f = &t->form;
-    bool accepted;
-    enum lineedit_result r = lineedit_key(&f->edit, key, fkey, more);
-    *handled = true;
-    switch (r) {
-    case LINEEDIT_CHANGED:
-        /* Names are applied on Enter (a half-typed domain renames
-         * everything); tag values follow every key. */
-        if (t->edit_row == ROW_DOMAIN) {
-            size_t len;
-            lineedit_text(&f->edit, &len);
-            form_edit_message(f, -1, len ? "" : "the domain of all three records");
-            return DIRTY_COMPOSE;
-        }
-        t->pending = true; /* applied at the end of the input batch */
-        return DIRTY_COMPOSE;
-    case LINEEDIT_MOVED:
-        return DIRTY_COMPOSE;
-    case LINEEDIT_SUBMIT: {
-        t->pending = false;
-        unsigned d = edit_apply(a, t, true, &accepted);
-        if (accepted)
-            form_edit_stop(f);
-        return d | DIRTY_FOCUS;
-    }
-    case LINEEDIT_CANCEL: {
-        t->pending = false;
-        lineedit_set(&f->edit, strbuf_cstr(&f->edit_orig), f->edit_orig.len);
-        unsigned d = 0;
-        if (f->edit_orig.len || t->edit_row != ROW_TAG)
-            d = edit_apply(a, t, true, &accepted);
-        else
-            d = remove_tag(a, t, edit_tag_name(t));
-        form_edit_stop(f);
-        return d | DIRTY_FOCUS;
-    }
-    case LINEEDIT_UNHANDLED:
-        break;
-    }
-    enum action act = keys_lookup(KEYMAP_COMPOSE, key, fkey);
-    if (act == ACT_NEXT || act == ACT_PREV || act == ACT_UP || act == ACT_DOWN) {
-        t->pending = false;
-        unsigned d = edit_apply(a, t, true, &accepted);
-        if (!accepted)
-            return d;
-        form_edit_stop(f);
-        return d | form_move(f, act);
+    if (fld && fld->id == ROW_KEY && act == ACT_DELETE) {
+        struct diag_list why;
+        diag_list_init(&why);
+        unsigned d = drafts_tag_remove(&a->drafts, DRAFT_DKIM, "p", &why)
+                         ? app_draft_changed(a)
+                         : app_edit_refused(a, &why, "p= could not be removed");
+        diag_list_free(&why);
+        return d;
     }
     *handled = false;
-    if (t->pending) {
-        t->pending = false;
-        edit_apply(a, t, false, &accepted);
-    }
-    form_edit_stop(f);
-    return DIRTY_FOCUS;
-}
-
-static unsigned dkim_tab_flush(struct app *a, void *st)
-{
-    struct dkim_tab *t = st;
-    bool accepted;
-    if (!t->pending || !t->form.editing)
-        return 0;
-    t->pending = false;
-    return edit_apply(a, t, false, &accepted);
+    return 0;
 }
 
 static unsigned dkim_tab_key(struct app *a, void *st, enum action act, int key, bool fkey,
                              bool more, bool *handled)
 {
     struct dkim_tab *t = st;
-    if (t->form.editing)
-        return edit_key(a, t, key, fkey, more, handled);
-    *handled = true;
-    struct field *fld = cur_field(t);
-    if ((act == ACT_LEFT || act == ACT_RIGHT) && fld && fld->type == FIELD_CHOICE)
-        return cycle(a, t, act == ACT_LEFT ? -1 : 1);
-    unsigned d = form_move(&t->form, act);
-    if (d) {
-        rebuild(a, t);
+    tab_refresh(a, t);
+    if (!t->sig_view && t->sf.form.editing)
+        return schema_form_edit_key(a, &t->sf, key, fkey, more, handled);
+    unsigned d = own_action(a, t, act, handled);
+    if (*handled || t->sig_view)
         return d;
-    }
-    switch (act) {
-    case ACT_ACTIVATE:
-        return activate(a, t);
-    case ACT_TOGGLE:
-        if (fld && fld->type == FIELD_CHOICE)
-            return cycle(a, t, 1);
-        if (fld && fld->type == FIELD_CHECKS)
-            return toggle_box(a, t, fld);
-        return activate(a, t);
-    case ACT_SUBVIEW:
-        return switch_view(a, t, !t->sig_view);
-    case ACT_DELETE:
-        if (!fld)
-            return 0;
-        if (fld->id == ROW_TAG)
-            return remove_tag(a, t, key_tag_names[fld->sub]);
-        if (fld->id == ROW_UNKNOWN && (size_t)fld->sub < t->model.count)
-            return remove_tag(a, t, t->model.tags[fld->sub].name_text);
-        return 0;
-    default:
-        *handled = false;
-        return 0;
-    }
+    return schema_form_action(a, &t->sf, act, handled);
+}
+
+static unsigned dkim_tab_flush(struct app *a, void *st)
+{
+    struct dkim_tab *t = st;
+    return schema_form_flush(a, &t->sf);
+}
+
+static bool dkim_tab_edit_check(struct app *a, void *st, struct strbuf *why)
+{
+    struct dkim_tab *t = st;
+    return schema_form_edit_check(a, &t->sf, why);
+}
+
+static unsigned dkim_tab_edit_end(struct app *a, void *st, bool keep)
+{
+    struct dkim_tab *t = st;
+    return schema_form_edit_end(a, &t->sf, keep);
 }
 
 static void dkim_tab_explain(struct app *a, void *st, struct explain *out)
 {
     struct dkim_tab *t = st;
-    struct field *fld = cur_field(t);
+    tab_refresh(a, t);
+    struct field *fld = form_current(cur_form(t));
     if (!fld)
+        return;
+    if (!t->sig_view && schema_form_explain(a, &t->sf, out))
         return;
     out->help_id = fld->help_id;
     out->value_id = fld->value_id;
-    if (fld->id == ROW_SIG_TAG) {
+    switch (fld->id) {
+    case ROW_SIG_TAG:
         if ((size_t)fld->sub < t->sig.terms.count)
             record_describe_term(&t->sig, (size_t)fld->sub, &out->here);
-        return;
+        break;
+    case ROW_KEY: {
+        long i = schema_form_term_of(a, &t->sf, "p");
+        if (i >= 0)
+            record_describe_term(dkim_draft(a), (size_t)i, &out->here);
+        else
+            strbuf_puts(&out->note, "Enter opens a box to paste the public key into.");
+        break;
     }
-    const struct record *r = dkim_draft(a);
-    size_t index = DKIM_NONE;
-    if (fld->id == ROW_TAG)
-        index = t->model.first[fld->sub];
-    else if (fld->id == ROW_UNKNOWN)
-        index = (size_t)fld->sub;
-    if (index != DKIM_NONE && index < r->terms.count)
-        record_describe_term(r, index, &out->here);
-    if (fld->id == ROW_SELECTOR)
+    case ROW_SELECTOR:
         strbuf_puts(&out->note, "The selector names the key: the record is published at "
-                                "<selector>._domainkey.<domain>, and signatures name it in s=.");
-    else if (fld->id == ROW_DOMAIN)
-        strbuf_puts(&out->note, "The domain of all three drafts (the d= of signatures).");
-    else if (fld->id == ROW_TAG && fld->sub == DKIM_KEY_TAG_P && index == DKIM_NONE)
-        strbuf_puts(&out->note, "Enter opens a box to paste the public key into.");
-    if (t->form.editing && t->form.edit_msg.len) {
+                                "<selector>._domainkey.<domain>, and signatures name it in s=. "
+                                "The domain is edited in the title bar (F2).");
+        break;
+    default:
+        break;
+    }
+    if (!t->sig_view && t->sf.form.editing && t->sf.form.edit_msg.len) {
         strbuf_reset(&out->note);
-        strbuf_append(&out->note, t->form.edit_msg.data, t->form.edit_msg.len);
+        strbuf_append(&out->note, t->sf.form.edit_msg.data, t->sf.form.edit_msg.len);
     }
 }
 
 static bool dkim_tab_focus_span(struct app *a, void *st, size_t *start, size_t *end)
 {
-    (void)a;
-    struct field *f = cur_field(st);
+    struct dkim_tab *t = st;
+    tab_refresh(a, t);
+    struct field *f = form_current(cur_form(t));
     if (!f || !f->has_span)
         return false;
     *start = f->span_start;
@@ -823,59 +503,76 @@ static bool dkim_tab_focus_span(struct app *a, void *st, size_t *start, size_t *
 static void dkim_tab_goto(struct app *a, void *st, size_t start, size_t end, enum rule_id rule)
 {
     struct dkim_tab *t = st;
-    (void)a;
     (void)end;
-    if (rule == RULE_CROSS_DMARC_WITHOUT_AUTH || rule == RULE_DKIM_MISSING_P) {
-        form_focus(&t->form, ROW_TAG, DKIM_KEY_TAG_P);
+    tab_refresh(a, t);
+    if (t->sig_view) {
+        for (size_t i = 0; i < t->sig_form.count; i++) {
+            const struct field *f = &t->sig_form.fields[i];
+            if (f->has_span && start >= f->span_start &&
+                (start < f->span_end || start == f->span_start) &&
+                form_focus(&t->sig_form, f->id, f->sub))
+                return;
+        }
         return;
     }
-    for (size_t i = 0; i < t->form.count; i++) {
-        const struct field *f = &t->form.fields[i];
-        if (f->has_span && start >= f->span_start &&
-            (start < f->span_end || start == f->span_start) && form_focus(&t->form, f->id, f->sub))
-            return;
+    if (rule == RULE_CROSS_DMARC_WITHOUT_AUTH || rule == RULE_DKIM_MISSING_P) {
+        form_focus(&t->sf.form, ROW_KEY, 0);
+        return;
     }
+    schema_form_goto(a, &t->sf, start);
 }
 
 static void dkim_tab_position(struct app *a, void *st, struct strbuf *out)
 {
     struct dkim_tab *t = st;
-    (void)a;
-    struct field *f = cur_field(t);
+    tab_refresh(a, t);
+    struct field *f = form_current(cur_form(t));
     strbuf_puts(out, t->sig_view ? "signature " : "key ");
     if (!f)
         return;
-    switch (f->id) {
-    case ROW_VIEW: strbuf_puts(out, "view"); break;
-    case ROW_SELECTOR: strbuf_puts(out, "selector"); break;
-    case ROW_DOMAIN: strbuf_puts(out, "domain"); break;
-    case ROW_TAG: strbuf_puts(out, key_tag_names[f->sub]); break;
-    case ROW_UNKNOWN: strbuf_puts(out, "unknown tag"); break;
-    case ROW_PASTE_SIG: strbuf_puts(out, "paste"); break;
-    case ROW_SIG_TAG: strbuf_printf(out, "tag %s", f->label); break;
-    default: break;
+    if (t->sig_view || !schema_form_position(a, &t->sf, out)) {
+        switch (f->id) {
+        case ROW_VIEW:
+            strbuf_puts(out, "view");
+            break;
+        case ROW_SELECTOR:
+            strbuf_puts(out, "selector");
+            break;
+        case ROW_KEY:
+            strbuf_puts(out, "p");
+            break;
+        case ROW_PASTE_SIG:
+            strbuf_puts(out, "paste");
+            break;
+        case ROW_SIG_TAG:
+            strbuf_printf(out, "tag %s", f->label);
+            break;
+        default:
+            break;
+        }
     }
-    if (t->form.editing)
+    if (!t->sig_view && t->sf.form.editing)
         strbuf_puts(out, " editing");
 }
 
 static unsigned dkim_tab_click(struct app *a, void *st, int y, int x)
 {
     struct dkim_tab *t = st;
-    if (t->form.editing)
+    tab_refresh(a, t);
+    if (t->sf.form.editing)
         return 0;
-    int choice;
-    if (!form_click(&t->form, y, x, &choice))
-        return 0;
-    struct field *f = cur_field(t);
-    if (f && choice >= 0 && f->type == FIELD_CHOICE)
-        return choose(a, t, f, f->id == ROW_TAG && f->value == choice ? -1 : choice);
-    if (f && choice >= 0 && f->type == FIELD_CHECKS)
-        return toggle_box(a, t, f);
-    if (f && f->type == FIELD_BUTTON)
-        return activate(a, t);
-    rebuild(a, t);
-    return DIRTY_FOCUS;
+    bool handled = false;
+    unsigned d = 0;
+    if (t->sig_view) {
+        int choice;
+        handled = form_click(&t->sig_form, y, x, &choice);
+    } else {
+        d = schema_form_click(a, &t->sf, y, x, &handled);
+    }
+    struct field *f = form_current(cur_form(t));
+    if (handled && f && (f->id == ROW_VIEW || f->type == FIELD_BUTTON || f->id == ROW_KEY))
+        return d | own_action(a, t, ACT_ACTIVATE, &handled);
+    return d | DIRTY_FOCUS;
 }
 
 const struct tab_ops dkim_tab_ops = {
@@ -895,4 +592,6 @@ const struct tab_ops dkim_tab_ops = {
     .goto_span = dkim_tab_goto,
     .position = dkim_tab_position,
     .click = dkim_tab_click,
+    .edit_check = dkim_tab_edit_check,
+    .edit_end = dkim_tab_edit_end,
 };

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "authtxt/zone_edit.h"
 #include "tui_app.h"
 
 bool files_read(const char *path, struct strbuf *out, struct strbuf *why)
@@ -31,8 +33,8 @@ bool files_read(const char *path, struct strbuf *out, struct strbuf *why)
         goto done;
     }
     if (st.st_size > (off_t)FILES_MAX) {
-        strbuf_printf(why, "%s is too large (%lld bytes; at most %u)", path,
-                      (long long)st.st_size, FILES_MAX);
+        strbuf_printf(why, "%s is too large (%lld bytes; at most %u)", path, (long long)st.st_size,
+                      FILES_MAX);
         goto done;
     }
     strbuf_reset(out);
@@ -75,9 +77,8 @@ void files_stamp(const char *path, struct file_stamp *out)
 
 bool files_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-           a->mtime.tv_nsec == b->mtime.tv_nsec;
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 static bool write_all(int fd, const char *data, size_t len)
@@ -94,25 +95,54 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
+/* Where the bytes of `path` go: the path itself, or for a symbolic link
+ * its target (the link stays a link; renaming over the link would replace
+ * it with a plain file).  False with why when the link leads nowhere. */
+static bool resolve_target(const char *path, char *target, size_t cap, struct strbuf *why)
+{
+    struct stat lst;
+    if (lstat(path, &lst) != 0 || !S_ISLNK(lst.st_mode)) {
+        if (strlen(path) >= cap) {
+            strbuf_puts(why, "the path is too long");
+            return false;
+        }
+        memcpy(target, path, strlen(path) + 1);
+        return true;
+    }
+    char *real = realpath(path, NULL);
+    if (!real) {
+        strbuf_printf(why, "%s is a symbolic link to a file that cannot be reached: %s", path,
+                      strerror(errno));
+        return false;
+    }
+    bool ok = strlen(real) < cap;
+    if (ok)
+        memcpy(target, real, strlen(real) + 1);
+    else
+        strbuf_puts(why, "the path is too long");
+    free(real);
+    return ok;
+}
+
 bool files_write_atomic(const char *path, const char *data, size_t len, bool replace,
-                        struct strbuf *why)
+                        bool *dropped_setid, struct strbuf *why)
 {
     bool ok = false;
     int fd = -1;
-    char dir[4096], tmp[4200];
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
+    char target[4096], dir[4096], tmp[4200];
+    if (dropped_setid)
+        *dropped_setid = false;
+    if (!resolve_target(path, target, sizeof target, why))
+        return false;
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
     if (!*base) {
         strbuf_printf(why, "%s names a directory, not a file", path);
         return false;
     }
     if (slash) {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir) {
-            strbuf_puts(why, "the path is too long");
-            return false;
-        }
-        memcpy(dir, path, n ? n : 1); /* "/name": the root directory */
+        size_t n = (size_t)(slash - target);
+        memcpy(dir, target, n ? n : 1); /* "/name": the root directory */
         dir[n ? n : 1] = '\0';
     } else {
         memcpy(dir, ".", 2);
@@ -122,9 +152,13 @@ bool files_write_atomic(const char *path, const char *data, size_t len, bool rep
         return false;
     }
     struct stat st;
-    bool existed = stat(path, &st) == 0;
+    bool existed = stat(target, &st) == 0;
     if (existed && !replace) {
         strbuf_printf(why, "%s exists", path);
+        return false;
+    }
+    if (existed && !S_ISREG(st.st_mode)) {
+        strbuf_printf(why, "%s is not a regular file", path);
         return false;
     }
     fd = mkstemp(tmp);
@@ -132,10 +166,22 @@ bool files_write_atomic(const char *path, const char *data, size_t len, bool rep
         strbuf_printf(why, "cannot create a file in %s: %s", dir, strerror(errno));
         return false;
     }
-    /* The new file gets the old one's permissions, or the usual ones. */
+    /* The new file gets the old one's owner and permissions, never a
+     * setuid or setgid bit (a zone file is no program), or the usual ones. */
     mode_t mode;
     if (existed) {
-        mode = st.st_mode & 07777;
+        mode = st.st_mode & 0777;
+        if (dropped_setid)
+            *dropped_setid = (st.st_mode & (S_ISUID | S_ISGID)) != 0;
+        struct stat mine;
+        if (fstat(fd, &mine) == 0 && (mine.st_uid != st.st_uid || mine.st_gid != st.st_gid) &&
+            fchown(fd, st.st_uid, st.st_gid) != 0) {
+            strbuf_printf(why,
+                          "%s belongs to uid %u, gid %u and a file written by this user "
+                          "would not (%s); save as its owner or into another file",
+                          path, (unsigned)st.st_uid, (unsigned)st.st_gid, strerror(errno));
+            goto done;
+        }
     } else {
         mode_t mask = umask(0);
         umask(mask);
@@ -152,13 +198,13 @@ bool files_write_atomic(const char *path, const char *data, size_t len, bool rep
     }
     fd = -1;
     if (replace) {
-        if (rename(tmp, path) != 0) {
+        if (rename(tmp, target) != 0) {
             strbuf_printf(why, "cannot replace %s: %s", path, strerror(errno));
             goto done;
         }
     } else {
         /* link() fails if the name appeared meanwhile: never clobbered. */
-        if (link(tmp, path) != 0) {
+        if (link(tmp, target) != 0) {
             strbuf_printf(why, errno == EEXIST ? "%s exists" : "cannot create %s: %s", path,
                           strerror(errno));
             goto done;
@@ -196,8 +242,7 @@ bool files_load(struct app *a, const char *path, struct strbuf *why)
     diag_list_init(&diags);
     if (!drafts_from_zone(&fresh, strbuf_cstr(&text), text.len, &diags)) {
         strbuf_printf(why, "%s: %s", path,
-                      diags.count ? diags.items[0].message
-                                  : "no SPF, DMARC or DKIM record found");
+                      diags.count ? diags.items[0].message : "no SPF, DMARC or DKIM record found");
         drafts_free(&fresh);
         diag_list_free(&diags);
         goto done;
@@ -223,11 +268,19 @@ done:
 }
 
 /* ---------------------------------------------------------------------- */
-/* The save flow: form (name, TTL, file) -> maybe "replace?" -> write.     */
+/* The save flow: form (name, TTL, file) -> "write through the link?" ->
+ * "changed on disk?" / "save into it or replace it?" -> in place: "bump
+ * the SOA serial?" -> write.  Saving to the file that was opened (or any
+ * existing zone file, when chosen) rewrites only the drafts' records in it
+ * (zone_edit.h); a new file gets a fragment. */
 
 static struct {
     bool then_quit;
-    char path[4096];
+    bool set_ttl;      /* the TTL was changed in the form: applies to rewritten records */
+    char path[4096];   /* as typed */
+    char target[4096]; /* where the bytes go (a link's target) */
+    bool through_link;
+    char question[4600]; /* the text of the question being asked */
 } save;
 
 /* A TTL as typed: decimal digits, at most 2^31 - 1 (RFC 2181 §8). */
@@ -247,40 +300,294 @@ static bool parse_ttl(const char *s, size_t len, unsigned *out)
     return true;
 }
 
-static bool do_save(struct app *a, bool replace)
+static const char *const slot_label[DRAFT_COUNT] = {"SPF", "DMARC", "DKIM"};
+
+/* The drafts as zone_edit takes them (owners live in owners[]), with the
+ * TTL the user chose for this save. */
+static void save_drafts(const struct app *a, struct zone_edit_draft d[DRAFT_COUNT],
+                        struct strbuf owners[DRAFT_COUNT])
 {
-    struct strbuf why = STRBUF_INIT;
-    strbuf_reset(&a->scratch);
-    drafts_to_zone(&a->drafts, &a->scratch);
-    bool ok = files_write_atomic(save.path, strbuf_cstr(&a->scratch), a->scratch.len, replace,
-                                 &why);
-    if (ok) {
-        strbuf_reset(&a->saved_zone);
-        strbuf_append(&a->saved_zone, strbuf_cstr(&a->scratch), a->scratch.len);
-        strbuf_reset(&a->path);
-        strbuf_puts(&a->path, save.path);
-        files_stamp(save.path, &a->stamp);
-        a->modified = false;
-        int records = 0;
-        for (int s = 0; s < DRAFT_COUNT; s++)
-            records += a->drafts.rec[s].len > 0;
-        app_message(a, ROLE_GOOD, "saved %d record%s to %s", records, records == 1 ? "" : "s",
-                    save.path);
-        a->dirty |= DIRTY_TABS;
-        if (save.then_quit)
-            a->quit = true;
+    drafts_zone_edit_drafts(&a->drafts, d, owners);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        d[s].set_ttl = save.set_ttl;
+}
+
+/* "not saved: the DKIM draft is too long ..." for the first too long. */
+static bool refuse_too_long(struct app *a, const struct zone_edit_result *res)
+{
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        if (res->drafts[s].action == ZONE_EDIT_TOO_LONG) {
+            app_message(a, ROLE_ERROR,
+                        "not saved: the %s draft is %zu bytes, more than one DNS record holds "
+                        "(65,535 bytes with a length byte per 255): shorten it",
+                        slot_label[s], a->drafts.rec[s].len);
+            return true;
+        }
+    return false;
+}
+
+/* Saved: what the file now holds is what the drafts are. */
+static void saved(struct app *a)
+{
+    strbuf_reset(&a->saved_zone);
+    drafts_to_zone(&a->drafts, &a->saved_zone);
+    strbuf_reset(&a->path);
+    strbuf_puts(&a->path, save.path);
+    files_stamp(save.path, &a->stamp);
+    a->modified = false;
+    a->dirty |= DIRTY_TABS;
+    if (save.then_quit)
+        a->quit = true;
+}
+
+/* One line on what a save did: records rewritten/added, the serial, and
+ * what was left as it was. */
+static void describe(const struct zone_edit_result *res, uint32_t new_serial, bool in_place,
+                     bool dropped_setid, struct strbuf *msg)
+{
+    strbuf_printf(msg, "saved %s %s:", in_place ? "into" : "to", save.path);
+    const char *sep = " ";
+    for (int s = 0; s < DRAFT_COUNT; s++) {
+        const struct zone_edit_outcome *o = &res->drafts[s];
+        if (o->action == ZONE_EDIT_REWRITTEN)
+            strbuf_printf(msg, "%s%s rewritten (line %zu)", sep, slot_label[s], o->line);
+        else if (o->action == ZONE_EDIT_ADDED)
+            strbuf_printf(msg, "%s%s %s", sep, slot_label[s], in_place ? "added" : "written");
+        else
+            continue;
+        sep = ", ";
+    }
+    if (res->changes == 0)
+        strbuf_puts(msg, " no record (no draft of yours yet)");
+    if (res->serial_bumped)
+        strbuf_printf(msg, "; serial %u -> %u", res->serial, new_serial);
+    for (int s = 0; s < DRAFT_COUNT; s++) {
+        const struct zone_edit_outcome *o = &res->drafts[s];
+        if (o->others)
+            strbuf_printf(msg, "; %zu more %s record%s at that name (line %zu) left as %s",
+                          o->others, slot_label[s], o->others == 1 ? "" : "s", o->other_line,
+                          o->others == 1 ? "it is" : "they are");
+        if (o->ttl_kept)
+            strbuf_printf(msg,
+                          "; %s kept its TTL: the file has no $TTL before it, so later "
+                          "records take their TTL from it",
+                          slot_label[s]);
+        if (o->action == ZONE_EDIT_LEFT)
+            strbuf_printf(msg,
+                          "; no %s draft of yours (empty or an untouched template): the "
+                          "file's record on line %zu left as it is",
+                          slot_label[s], o->line);
+    }
+    if (res->zone_problems)
+        strbuf_printf(msg, "; %zu zone problem%s in the file (authtxt lint --zone)",
+                      res->zone_problems, res->zone_problems == 1 ? "" : "s");
+    if (save.through_link)
+        strbuf_printf(msg, "; written through the link to %s", save.target);
+    if (dropped_setid)
+        strbuf_puts(msg, "; its setuid/setgid bit was dropped");
+}
+
+static void write_out(struct app *a, const struct strbuf *text, bool replace, bool in_place,
+                      const struct zone_edit_result *res, uint32_t new_serial)
+{
+    struct strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
+    bool dropped = false;
+    if (text->failed) {
+        app_message(a, ROLE_ERROR, "not saved: out of memory");
+    } else if (files_write_atomic(save.path, text->data ? text->data : "", text->len, replace,
+                                  &dropped, &why)) {
+        describe(res, new_serial, in_place, dropped, &msg);
+        app_message(a, ROLE_GOOD, "%s", strbuf_cstr(&msg));
+        saved(a);
     } else {
         app_message(a, ROLE_ERROR, "not saved: %s", strbuf_cstr(&why));
     }
     strbuf_free(&why);
+    strbuf_free(&msg);
+}
+
+/* A new file, or one the user chose to replace: the fragment. */
+static void save_fragment(struct app *a, bool replace)
+{
+    struct zone_edit_draft d[DRAFT_COUNT];
+    struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    struct strbuf text = STRBUF_INIT;
+    struct zone_edit_result res;
+    save_drafts(a, d, owners);
+    bool any = false;
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        any |= d[s].wanted;
+    if (!any) /* a file of comments only helps nobody */
+        app_message(a, ROLE_WARNING,
+                    "nothing to save: the drafts are untouched templates; "
+                    "edit one first");
+    else if (zone_edit_fragment(a->drafts.domain, d, DRAFT_COUNT, &text, &res))
+        write_out(a, &text, replace, false, &res, 0);
+    else if (!refuse_too_long(a, &res))
+        app_message(a, ROLE_ERROR, "not saved: out of memory");
+    strbuf_free(&text);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        strbuf_free(&owners[s]);
+}
+
+/* Today as YYYYMMDD (UTC), for a date-form serial. */
+static uint32_t today_yyyymmdd(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm))
+        return 0;
+    return (uint32_t)(tm.tm_year + 1900) * 10000u + (uint32_t)(tm.tm_mon + 1) * 100u +
+           (uint32_t)tm.tm_mday;
+}
+
+/* The file as it is now with the drafts saved into it.  `bump`: -1 find
+ * out only (no serial change), 0 keep the serial, 1 bump it.  False
+ * (message given) when it cannot be done. */
+static bool rewrite_now(struct app *a, int bump, struct strbuf *text, struct zone_edit_result *res,
+                        uint32_t *new_serial)
+{
+    struct strbuf file = STRBUF_INIT, why = STRBUF_INIT;
+    struct zone_edit_draft d[DRAFT_COUNT];
+    struct strbuf owners[DRAFT_COUNT] = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+    bool ok = files_read(save.target, &file, &why);
+    if (!ok) {
+        app_message(a, ROLE_ERROR, "not saved: %s", strbuf_cstr(&why));
+        goto done;
+    }
+    save_drafts(a, d, owners);
+    struct zone_edit_options opt = {a->drafts.domain, false, 0};
+    struct zone_edit_result first;
+    ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text, &first,
+                           NULL);
+    *res = first;
+    if (ok && bump == 1 && first.has_serial && first.changes) {
+        *new_serial = zone_edit_serial_next(first.serial, today_yyyymmdd());
+        opt.bump_serial = true;
+        opt.new_serial = *new_serial;
+        strbuf_reset(text);
+        ok = zone_edit_rewrite(file.data ? file.data : "", file.len, d, DRAFT_COUNT, &opt, text,
+                               res, NULL);
+    }
+    if (!ok && !refuse_too_long(a, res))
+        app_message(a, ROLE_ERROR, "not saved: out of memory");
+done:
+    strbuf_free(&file);
+    strbuf_free(&why);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        strbuf_free(&owners[s]);
     return ok;
 }
 
-static bool replace_answer(struct app *a, int choice, void *ctx)
+static bool serial_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    if (choice < 0) {
+        app_message(a, ROLE_INFO, "not saved");
+        return true;
+    }
+    struct strbuf text = STRBUF_INIT;
+    struct zone_edit_result res;
+    uint32_t serial = 0;
+    if (rewrite_now(a, choice == 'y' ? 1 : 0, &text, &res, &serial))
+        write_out(a, &text, true, true, &res, serial);
+    strbuf_free(&text);
+    return true;
+}
+
+/* Save the drafts into the existing file: only their records rewritten. */
+static void save_in_place(struct app *a)
+{
+    struct strbuf text = STRBUF_INIT;
+    struct zone_edit_result res;
+    uint32_t serial = 0;
+    if (!rewrite_now(a, -1, &text, &res, &serial))
+        goto done;
+    if (res.changes == 0) {
+        struct strbuf msg = STRBUF_INIT;
+        describe(&res, 0, true, false, &msg);
+        bool any = false;
+        for (int s = 0; s < DRAFT_COUNT; s++)
+            any |= res.drafts[s].action == ZONE_EDIT_KEPT;
+        app_message(a, ROLE_GOOD, "nothing to write: %s %s%s", save.path,
+                    any ? "already holds these records" : "is left as it is (no draft of yours)",
+                    strstr(strbuf_cstr(&msg), "; ") ? strstr(strbuf_cstr(&msg), "; ") : "");
+        strbuf_free(&msg);
+        saved(a);
+        goto done;
+    }
+    if (res.has_serial) {
+        snprintf(save.question, sizeof save.question,
+                 "Bump the SOA serial %u -> %u? Secondary servers load the zone again only "
+                 "when the serial grows.",
+                 res.serial, zone_edit_serial_next(res.serial, today_yyyymmdd()));
+        dialog_question(a, "SOA serial", save.question, "yn",
+                        "y Bump it  n Keep it  Esc Do not save", serial_answer, NULL);
+        goto done;
+    }
+    write_out(a, &text, true, true, &res, 0);
+done:
+    strbuf_free(&text);
+}
+
+static bool exists_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    if (choice == 'i' || choice == 'y')
+        save_in_place(a);
+    else if (choice == 'r')
+        save_fragment(a, true);
+    else
+        app_message(a, ROLE_WARNING, "not saved: %s was left as it is", save.path);
+    return true;
+}
+
+/* The target is known (and the link, if any, accepted): which write? */
+static void save_to_target(struct app *a)
+{
+    struct diag_list sizes;
+    diag_list_init(&sizes);
+    if (!drafts_check_sizes(&a->drafts, &sizes)) { /* never reported saved and not written */
+        app_message(a, ROLE_ERROR, "not saved: %s",
+                    sizes.count ? sizes.items[0].message : "a draft is too long for DNS");
+        diag_list_free(&sizes);
+        return;
+    }
+    diag_list_free(&sizes);
+    struct file_stamp now;
+    files_stamp(save.target, &now);
+    if (!now.exists) {
+        save_fragment(a, false);
+        return;
+    }
+    bool opened = a->path.len && strcmp(strbuf_cstr(&a->path), save.path) == 0;
+    if (opened && files_stamp_equal(&now, &a->stamp)) {
+        save_in_place(a);
+        return;
+    }
+    if (opened) {
+        snprintf(save.question, sizeof save.question,
+                 "%.1000s changed on disk since it was opened. Save the drafts into it as it is "
+                 "now? Only their TXT records are rewritten; the rest of the file, with the "
+                 "other changes, stays.",
+                 save.path);
+        dialog_question(a, "The file changed", save.question, "yn",
+                        "y Save into it  n Keep it  Esc Cancel", exists_answer, NULL);
+        return;
+    }
+    snprintf(save.question, sizeof save.question,
+             "%.1000s already exists. Save the drafts into it (only their TXT records rewritten, "
+             "every other line kept), or replace the whole file with the drafts?",
+             save.path);
+    dialog_question(a, "The file exists", save.question, "irn",
+                    "i Save into it  r Replace it  n Keep it  Esc Cancel", exists_answer, NULL);
+}
+
+static bool link_answer(struct app *a, int choice, void *ctx)
 {
     (void)ctx;
     if (choice == 'y')
-        do_save(a, true);
+        save_to_target(a);
     else
         app_message(a, ROLE_WARNING, "not saved: %s was left as it is", save.path);
     return true;
@@ -306,6 +613,17 @@ static bool save_form_done(struct app *a, int choice, void *ctx)
         dialog_set_error(a, "give the file to write");
         return false;
     }
+    char typed[sizeof save.path];
+    memcpy(typed, path, plen);
+    typed[plen] = '\0';
+    struct strbuf why = STRBUF_INIT;
+    bool ok = resolve_target(typed, save.target, sizeof save.target, &why);
+    if (!ok) {
+        dialog_set_error(a, "%s", strbuf_cstr(&why));
+        strbuf_free(&why);
+        return false;
+    }
+    strbuf_free(&why);
     if (strcmp(domain, a->drafts.domain) != 0) {
         if (!drafts_set_domain(&a->drafts, domain)) {
             dialog_set_error(a, "'%s' is not a domain name", domain);
@@ -313,25 +631,20 @@ static bool save_form_done(struct app *a, int choice, void *ctx)
         }
         app_reload_tabs(a);
     }
+    save.set_ttl = ttl != a->drafts.ttl;
     a->drafts.ttl = ttl;
-    memcpy(save.path, path, plen);
-    save.path[plen] = '\0';
-    struct file_stamp now;
-    files_stamp(save.path, &now);
-    bool ours = a->path.len && strcmp(strbuf_cstr(&a->path), save.path) == 0 &&
-                files_stamp_equal(&now, &a->stamp);
-    if (now.exists && !ours) {
-        char text[4200];
-        snprintf(text, sizeof text,
-                 "%s already exists%s. Replace it with the drafts?", save.path,
-                 a->path.len && strcmp(strbuf_cstr(&a->path), save.path) == 0
-                     ? " and changed since it was opened"
-                     : "");
-        dialog_question(a, "Replace the file?", text, "yn", "y Replace  n Keep it  Esc Cancel",
-                        replace_answer, NULL);
+    memcpy(save.path, typed, plen + 1);
+    save.through_link = strcmp(save.path, save.target) != 0;
+    if (save.through_link) {
+        snprintf(save.question, sizeof save.question,
+                 "%.1000s is a symbolic link to %.1000s. Save into %.1000s? The link stays a "
+                 "link; the file keeps its owner and mode.",
+                 save.path, save.target, save.target);
+        dialog_question(a, "A symbolic link", save.question, "yn",
+                        "y Write through the link  n Keep it  Esc Cancel", link_answer, NULL);
         return true;
     }
-    do_save(a, now.exists);
+    save_to_target(a);
     return true;
 }
 
@@ -343,13 +656,13 @@ void files_save_flow(struct app *a, bool then_quit)
     if (a->path.len)
         snprintf(path, sizeof path, "%s", strbuf_cstr(&a->path));
     else
-        snprintf(path, sizeof path, "%s.zone",
-                 a->drafts.domain[0] ? a->drafts.domain : "drafts");
+        snprintf(path, sizeof path, "%s.zone", a->drafts.domain[0] ? a->drafts.domain : "drafts");
     static const char *const labels[] = {"Domain", "TTL", "File"};
     const char *values[] = {a->drafts.domain, ttl, path};
     dialog_form(a, "Save the drafts as a zone file",
-                "The SPF, DMARC and DKIM drafts are written as TXT records of this domain.", 3,
-                labels, values, save_form_done, NULL);
+                "Into the zone file opened: only the drafts' TXT records are rewritten. "
+                "To a new file: the records, each with its TTL.",
+                3, labels, values, save_form_done, NULL);
     a->dialog.field = 2;
 }
 

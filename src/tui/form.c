@@ -14,7 +14,9 @@ void form_init(struct form *f)
     lineedit_init(&f->edit, false);
     strbuf_init(&f->edit_orig);
     strbuf_init(&f->edit_msg);
+    strbuf_init(&f->edit_before);
     f->edit_msg_sev = -1;
+    f->edit_slot = -1;
 }
 
 void form_free(struct form *f)
@@ -24,6 +26,7 @@ void form_free(struct form *f)
     lineedit_free(&f->edit);
     strbuf_free(&f->edit_orig);
     strbuf_free(&f->edit_msg);
+    strbuf_free(&f->edit_before);
     memset(f, 0, sizeof *f);
 }
 
@@ -278,6 +281,15 @@ static void draw_row(struct form *f, size_t i, WINDOW *w, int y, int x, int cols
         mvwaddch(w, y, x + 1, (chtype)(unsigned char)fld->qual | (sel ? base : A_BOLD));
     int col = 2;
     if (fld->type == FIELD_BUTTON) {
+        if (f->editing && i == f->sel) {
+            /* A button that adds a value ("+ add an address") becomes its
+             * input row: visible whatever the text, valid or not. */
+            int ex = col + lw + 1;
+            draw_str(w, y, x + col, lw, "+", term_attr(ROLE_LABEL));
+            if (cols - ex > 0)
+                lineedit_draw(&f->edit, w, y, x + ex, cols - ex, term_attr(ROLE_EDIT), true);
+            return;
+        }
         draw_str(w, y, x + col, cols - col, fld->label, sel ? base : term_attr(ROLE_DIM));
         add_hit(f, y, x, x + cols, i, -1);
         return;
@@ -435,4 +447,42 @@ void form_edit_message(struct form *f, int severity, const char *msg)
     if (msg)
         strbuf_puts(&f->edit_msg, msg);
     f->edit_msg_sev = severity;
+}
+
+void form_edit_open(struct app *a, struct form *f, int slot, const char *label, const char *text,
+                    size_t len, bool is_new)
+{
+    if (f->editing)
+        form_edit_close(a, f, true);
+    f->edit_slot = slot;
+    f->edit_grouped = false;
+    strbuf_reset(&f->edit_before);
+    if (slot >= 0 && slot < DRAFT_COUNT) {
+        const struct record *r = &a->drafts.rec[slot];
+        strbuf_append(&f->edit_before, r->text ? r->text : "", r->len);
+        drafts_group_begin(&a->drafts, label);
+        f->edit_grouped = true;
+    }
+    form_edit_start(f, text, len, is_new);
+}
+
+unsigned form_edit_close(struct app *a, struct form *f, bool keep)
+{
+    unsigned d = DIRTY_FOCUS;
+    if (f->edit_grouped) {
+        f->edit_grouped = false;
+        drafts_group_end(&a->drafts);
+        const struct record *r = &a->drafts.rec[f->edit_slot];
+        bool changed = r->len != f->edit_before.len ||
+                       (r->len && memcmp(r->text, f->edit_before.data, r->len) != 0);
+        /* The group is the last step when the text changed: undoing it
+         * puts back the text, model and origin from before the edit. */
+        if (!keep && changed)
+            drafts_undo(&a->drafts, NULL);
+        if (changed)
+            d |= app_draft_changed(a);
+    }
+    form_edit_stop(f);
+    f->edit_slot = -1;
+    return d;
 }

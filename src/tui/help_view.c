@@ -44,17 +44,88 @@ static bool contains(const char *hay, const char *needle, size_t nlen)
     return false;
 }
 
-static bool entry_matches(size_t k, const char *q, size_t qlen)
+/* Case-insensitive (ASCII) equality of s and the first n bytes of q. */
+static bool equals(const char *s, size_t slen, const char *q, size_t qlen)
 {
+    if (slen != qlen)
+        return false;
+    for (size_t i = 0; i < qlen; i++)
+        if (fold((unsigned char)s[i]) != fold((unsigned char)q[i]))
+            return false;
+    return true;
+}
+
+/* Does a word of s (its start, or after a space, '.', '=', ':' or '-')
+ * begin with q? */
+static bool word_prefix(const char *s, const char *q, size_t qlen)
+{
+    for (const char *p = s; p && *p; p++) {
+        if (p != s && !strchr(" .=:-(/", p[-1]))
+            continue;
+        size_t k = 0;
+        while (k < qlen && p[k] && fold((unsigned char)p[k]) == fold((unsigned char)q[k]))
+            k++;
+        if (k == qlen)
+            return true;
+    }
+    return false;
+}
+
+/* How well entry k matches the query, best 0; -1 when it does not.  An
+ * entry whose name is the query ("p" is "p: policy for the domain",
+ * "include" is "spf.mech.include") comes first, then titles that have a
+ * word starting with it, then titles containing it, then the other
+ * fields.  *name_len: the length of the entry's name, the tie-break (for
+ * "reject", p=reject before np=reject). */
+static int entry_rank(size_t k, const char *q, size_t qlen, size_t *name_len)
+{
+    const char *title, *id;
+    const struct help_entry *e = NULL;
+    if (k == 0) {
+        title = "Keys", id = "keys";
+    } else {
+        e = help_at(k - 1);
+        title = e->title ? e->title : "", id = e->id;
+    }
+    /* the name is the title up to ": ", or the id's last part */
+    const char *colon = strstr(title, ": ");
+    *name_len = colon ? (size_t)(colon - title) : strlen(title);
     if (qlen == 0)
-        return true;
+        return 0;
+    const char *last = strrchr(id, '.');
+    last = last ? last + 1 : id;
+    if (equals(title, *name_len, q, qlen) || equals(title, strlen(title), q, qlen) ||
+        equals(last, strlen(last), q, qlen))
+        return 0;
+    if (word_prefix(title, q, qlen))
+        return 1;
+    if (contains(title, q, qlen))
+        return 2;
+    if (contains(id, q, qlen))
+        return 3;
     if (k == 0)
-        return contains("keys key bindings shortcuts", q, qlen);
-    const struct help_entry *e = help_at(k - 1);
-    return contains(e->id, q, qlen) || contains(e->title, q, qlen) ||
-           contains(e->summary, q, qlen) || contains(e->values, q, qlen) ||
-           contains(e->rfc, q, qlen) || contains(e->mistakes, q, qlen) ||
-           contains(e->example, q, qlen) || contains(e->body, q, qlen);
+        return contains("key bindings shortcuts", q, qlen) ? 4 : -1;
+    if (contains(e->summary, q, qlen) || contains(e->values, q, qlen))
+        return 4;
+    if (contains(e->rfc, q, qlen) || contains(e->mistakes, q, qlen) ||
+        contains(e->example, q, qlen) || contains(e->body, q, qlen))
+        return 5;
+    return -1;
+}
+
+struct ranked {
+    int rank;
+    size_t name_len, k;
+};
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+    const struct ranked *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->rank <= 1 && a->name_len != b->name_len) /* the shorter name is the closer match */
+        return a->name_len < b->name_len ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k; /* then the table's order (by id) */
 }
 
 static void refilter(struct help_view *h)
@@ -64,23 +135,48 @@ static void refilter(struct help_view *h)
     if (!m)
         return;
     h->match = m;
+    struct ranked *r = malloc(n * sizeof *r);
+    if (!r)
+        return;
     size_t qlen;
     const char *q = lineedit_text(&h->search, &qlen);
     size_t keep = h->nmatch && h->sel < h->nmatch ? h->match[h->sel] : 0;
+    size_t nr = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t name_len;
+        int rank = entry_rank(k, q, qlen, &name_len);
+        if (rank >= 0)
+            r[nr++] = (struct ranked){rank, name_len, k};
+    }
+    /* O(n log n) over a few hundred entries, once per key typed. */
+    if (qlen)
+        qsort(r, nr, sizeof *r, ranked_cmp);
     h->nmatch = 0;
     h->sel = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (!entry_matches(k, q, qlen))
-            continue;
-        if (k == keep)
+    for (size_t i = 0; i < nr; i++) {
+        if (r[i].k == keep && !qlen)
             h->sel = h->nmatch;
-        h->match[h->nmatch++] = k;
+        h->match[h->nmatch++] = r[i].k;
     }
-    /* Searching for something: the key list is rarely what is meant. */
-    if (qlen && h->nmatch > 1 && h->match[h->sel] == 0)
+    free(r);
+    /* Searching: the best match is selected; the key list is rarely what
+     * is meant. */
+    if (qlen && h->nmatch > 1 && h->match[0] == 0)
         h->sel = 1;
     h->text_top = 0;
     h->doc_for = 0;
+    h->list_top = 0;
+}
+
+void help_view_paste(struct app *a, const char *text, size_t len)
+{
+    struct help_view *h = &a->help;
+    h->searching = true;
+    /* One line of search: a pasted line break is a space. */
+    h->search.multiline = false;
+    lineedit_paste(&h->search, text, len);
+    refilter(h);
+    a->dirty |= DIRTY_OVERLAY;
 }
 
 void help_view_open(struct app *a, const char *id)
@@ -115,9 +211,9 @@ static void build_keys_doc(struct doc *d)
     doc_add(d, term_attr(ROLE_NORMAL),
             "The keys of each place, most specific first; a tab's keys win over the keys "
             "that work anywhere. The status line shows the most useful ones.");
-    static const enum keymap order[] = {KEYMAP_GLOBAL, KEYMAP_COMPOSE, KEYMAP_SPF,
-                                        KEYMAP_DMARC,  KEYMAP_DKIM,    KEYMAP_LIVE, KEYMAP_LINT,
-                                        KEYMAP_HELP};
+    static const enum keymap order[] = {KEYMAP_GLOBAL, KEYMAP_COMPOSE, KEYMAP_SPF,  KEYMAP_DMARC,
+                                        KEYMAP_DKIM,   KEYMAP_LIVE,    KEYMAP_LINT, KEYMAP_EDIT,
+                                        KEYMAP_DIALOG, KEYMAP_HELP};
     for (size_t m = 0; m < sizeof order / sizeof order[0]; m++) {
         doc_add(d, term_attr(ROLE_NORMAL), "");
         doc_add(d, term_attr(ROLE_HEADING), keys_map_title(order[m]));
@@ -206,8 +302,8 @@ unsigned help_view_key(struct app *a, int key, bool fkey, bool more)
         case LINEEDIT_MOVED:
             return DIRTY_OVERLAY;
         case LINEEDIT_UNHANDLED:
-            if (!(fkey && (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE ||
-                           key == KEY_PPAGE)))
+            if (!(fkey &&
+                  (key == KEY_UP || key == KEY_DOWN || key == KEY_NPAGE || key == KEY_PPAGE)))
                 return 0;
             break; /* moving in the list while searching */
         }
@@ -263,7 +359,7 @@ void help_view_draw(struct app *a)
     int lines = a->layout.lines, cols = a->layout.cols;
     if (a->win_overlay)
         delwin(a->win_overlay);
-    a->win_overlay = newwin(lines, cols, 0, 0);
+    a->win_overlay = term_window(lines, cols, 0, 0);
     WINDOW *w = a->win_overlay;
     if (!w)
         return;
@@ -306,8 +402,25 @@ void help_view_draw(struct app *a)
         size_t k = h->match[idx];
         attr_t at = idx == h->sel ? term_attr(ROLE_SELECTED) : term_attr(ROLE_NORMAL);
         draw_fill(lw, 1 + r, 1, list_w - 2, at);
-        draw_str(lw, 1 + r, 2, list_w - 4, k ? help_at(k - 1)->id : "Keys",
-                 k || idx == h->sel ? at : term_attr(ROLE_HEADING));
+        /* The title, after the kind it is about ("DMARC p: policy for
+         * the domain"): the id is for the CLI, not for reading. */
+        int x = 2;
+        if (k) {
+            const struct help_entry *e = help_at(k - 1);
+            char kind[12];
+            size_t kl = 0;
+            while (e->id[kl] && e->id[kl] != '.' && kl + 1 < sizeof kind) {
+                char c = e->id[kl];
+                kind[kl++] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c == '_' ? '-' : c;
+            }
+            kind[kl] = '\0';
+            attr_t kind_attr = idx == h->sel ? at : term_attr(ROLE_DIM);
+            x += draw_str(lw, 1 + r, x, list_w - 2 - x, kind, kind_attr) + 1;
+            draw_str(lw, 1 + r, x, list_w - 2 - x, e->title && *e->title ? e->title : e->id, at);
+        } else {
+            draw_str(lw, 1 + r, x, list_w - 4, "Keys",
+                     idx == h->sel ? at : term_attr(ROLE_HEADING));
+        }
     }
     if (!h->nmatch)
         draw_str(lw, 1, 2, list_w - 4, "(no match)", term_attr(ROLE_DIM));

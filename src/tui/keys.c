@@ -7,16 +7,16 @@
 #define CTRL(c) ((c) & 0x1f)
 
 static const struct key_binding bindings[] = {
-    /* The SPF tab's own keys come first so that '?' (neutral qualifier)
-     * wins over '?' (help) there; F1 is help everywhere. */
+    /* '?' is help on every tab (F1 too), so the neutral qualifier is
+     * 'n' on the SPF tab. */
     {KEYMAP_SPF, '\n', false, ACT_ACTIVATE, "Enter", "Edit term", "Enter", "Edit"},
     {KEYMAP_SPF, 'a', false, ACT_ADD, "a", "Add a term", "a", "Add"},
     {KEYMAP_SPF, KEY_DC, true, ACT_DELETE, "Del", "Delete the term", "Del", "Delete"},
     {KEYMAP_SPF, 'x', false, ACT_DELETE, "x", "Delete the term", NULL, NULL},
-    {KEYMAP_SPF, '+', false, ACT_QUAL_PASS, "+", "Qualifier + (pass)", "+-~?", "Qualifier"},
+    {KEYMAP_SPF, '+', false, ACT_QUAL_PASS, "+", "Qualifier + (pass)", "+-~n", "Qualifier"},
     {KEYMAP_SPF, '-', false, ACT_QUAL_FAIL, "-", "Qualifier - (fail)", NULL, NULL},
     {KEYMAP_SPF, '~', false, ACT_QUAL_SOFTFAIL, "~", "Qualifier ~ (softfail)", NULL, NULL},
-    {KEYMAP_SPF, '?', false, ACT_QUAL_NEUTRAL, "?", "Qualifier ? (neutral)", NULL, NULL},
+    {KEYMAP_SPF, 'n', false, ACT_QUAL_NEUTRAL, "n", "Qualifier ? (neutral)", NULL, NULL},
     {KEYMAP_SPF, '[', false, ACT_MOVE_UP, "[", "Move the term up", "[]", "Move"},
     {KEYMAP_SPF, ']', false, ACT_MOVE_DOWN, "]", "Move the term down", NULL, NULL},
 
@@ -31,6 +31,9 @@ static const struct key_binding bindings[] = {
     {KEYMAP_DKIM, KEY_DC, true, ACT_DELETE, "Del", "Unset the tag", "Del", "Unset"},
     {KEYMAP_DKIM, 'x', false, ACT_DELETE, "x", "Unset the tag", NULL, NULL},
     {KEYMAP_DKIM, 'v', false, ACT_SUBVIEW, "v", "Key record / DKIM-Signature", "v", "View"},
+    {KEYMAP_DKIM, 'g', false, ACT_KEY_GENERATE, "g", "Generate a key pair, fill p=", "g", "Keygen"},
+    {KEYMAP_DKIM, 'm', false, ACT_KEY_MATCH, "m", "Match a private key file against p=", "m",
+     "Match"},
 
     {KEYMAP_LIVE, 'c', false, ACT_COPY_LIVE, "c", "Copy the published record into the draft",
      "c", "Copy live"},
@@ -46,10 +49,15 @@ static const struct key_binding bindings[] = {
     {KEYMAP_COMPOSE, KEY_NPAGE, true, ACT_PAGE_DOWN, "PgDn", "Page down", NULL, NULL},
     {KEYMAP_COMPOSE, KEY_HOME, true, ACT_HOME, "Home", "First field", NULL, NULL},
     {KEYMAP_COMPOSE, KEY_END, true, ACT_END, "End", "Last field", NULL, NULL},
+    {KEYMAP_COMPOSE, 'y', false, ACT_COPY_RECORD, "y",
+     "Copy the record (zone line or value) to the clipboard", "y", "Copy"},
     {KEYMAP_COMPOSE, '\n', false, ACT_ACTIVATE, "Enter", "Edit the field", NULL, NULL},
     {KEYMAP_COMPOSE, KEY_ENTER, true, ACT_ACTIVATE, "Enter", "Edit the field", NULL, NULL},
     {KEYMAP_COMPOSE, 'e', false, ACT_RAW_EDIT, "e", "Edit the record as text", "e", "Raw edit"},
     {KEYMAP_COMPOSE, 'l', false, ACT_LINT_FOCUS, "l", "Go to the lint pane", "l", "Lint"},
+    {KEYMAP_COMPOSE, 'u', false, ACT_UNDO, "u", "Undo the last edit", "u", "Undo"},
+    {KEYMAP_COMPOSE, CTRL('Z'), false, ACT_UNDO, "^Z", "Undo the last edit", NULL, NULL},
+    {KEYMAP_COMPOSE, CTRL('Y'), false, ACT_REDO, "^Y", "Redo what was undone", NULL, NULL},
 
     {KEYMAP_LINT, KEY_UP, true, ACT_UP, "Up", "Previous diagnostic", NULL, NULL},
     {KEYMAP_LINT, KEY_DOWN, true, ACT_DOWN, "Down", "Next diagnostic", NULL, NULL},
@@ -75,8 +83,49 @@ static const struct key_binding bindings[] = {
     {KEYMAP_HELP, 'q', false, ACT_CLOSE, "q", "Close the help", NULL, NULL},
     {KEYMAP_HELP, KEY_F(1), true, ACT_CLOSE, "F1", "Close the help", NULL, NULL},
 
+    /* The line editor: every text field, the raw record, prompts and the
+     * help search.  Printable keys insert; a bracketed paste inserts its
+     * text (line breaks kept in multi-line fields, else spaces). */
+    {KEYMAP_EDIT, '\n', false, ACT_ACTIVATE, "Enter", "Apply the text", "Enter", "Apply"},
+    {KEYMAP_EDIT, KEY_ENTER, true, ACT_ACTIVATE, "Enter", "Apply the text", NULL, NULL},
+    {KEYMAP_EDIT, 27, false, ACT_CLOSE, "Esc", "Cancel: the text as it was", "Esc", "Cancel"},
+    {KEYMAP_EDIT, KEY_LEFT, true, ACT_LEFT, "Left", "Character left", NULL, NULL},
+    {KEYMAP_EDIT, CTRL('B'), false, ACT_LEFT, "^B", "Character left", NULL, NULL},
+    {KEYMAP_EDIT, KEY_RIGHT, true, ACT_RIGHT, "Right", "Character right", NULL, NULL},
+    {KEYMAP_EDIT, CTRL('F'), false, ACT_RIGHT, "^F", "Character right", NULL, NULL},
+    {KEYMAP_EDIT, KEY_HOME, true, ACT_HOME, "Home", "Start of the text", NULL, NULL},
+    {KEYMAP_EDIT, CTRL('A'), false, ACT_HOME, "^A", "Start of the text", "^A/^E", "Start/end"},
+    {KEYMAP_EDIT, KEY_END, true, ACT_END, "End", "End of the text", NULL, NULL},
+    {KEYMAP_EDIT, CTRL('E'), false, ACT_END, "^E", "End of the text", NULL, NULL},
+    {KEYMAP_EDIT, KEY_BACKSPACE, true, ACT_EDIT_BACKSPACE, "BSpace", "Delete the character before",
+     NULL, NULL},
+    {KEYMAP_EDIT, 127, false, ACT_EDIT_BACKSPACE, "BSpace", "Delete the character before", NULL,
+     NULL},
+    {KEYMAP_EDIT, CTRL('H'), false, ACT_EDIT_BACKSPACE, "^H", "Delete the character before", NULL,
+     NULL},
+    {KEYMAP_EDIT, KEY_DC, true, ACT_EDIT_DELETE, "Del", "Delete the character under the cursor",
+     NULL, NULL},
+    {KEYMAP_EDIT, CTRL('D'), false, ACT_EDIT_DELETE, "^D", "Delete the character under the cursor",
+     NULL, NULL},
+    {KEYMAP_EDIT, CTRL('K'), false, ACT_EDIT_KILL_END, "^K", "Delete to the end", NULL, NULL},
+    {KEYMAP_EDIT, CTRL('U'), false, ACT_EDIT_KILL_START, "^U", "Delete to the start (all: clear)",
+     "^U", "Clear"},
+    {KEYMAP_EDIT, CTRL('W'), false, ACT_EDIT_KILL_WORD, "^W", "Delete the word before", NULL, NULL},
+
+    /* Dialogs: a question takes the letters it shows (y, n...); a list
+     * takes type-ahead letters. */
+    {KEYMAP_DIALOG, '\n', false, ACT_ACTIVATE, "Enter", "OK, choose the item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_ENTER, true, ACT_ACTIVATE, "Enter", "OK, choose the item", NULL, NULL},
+    {KEYMAP_DIALOG, 27, false, ACT_CLOSE, "Esc", "Cancel", NULL, NULL},
+    {KEYMAP_DIALOG, '\t', false, ACT_NEXT, "Tab", "Next field or item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_BTAB, true, ACT_PREV, "S-Tab", "Previous field or item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_DOWN, true, ACT_DOWN, "Down", "Next field or item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_UP, true, ACT_UP, "Up", "Previous field or item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_HOME, true, ACT_HOME, "Home", "First item", NULL, NULL},
+    {KEYMAP_DIALOG, KEY_END, true, ACT_END, "End", "Last item", NULL, NULL},
+
     {KEYMAP_GLOBAL, KEY_F(1), true, ACT_HELP, "F1", "Help: every tag explained", "F1", "Help"},
-    {KEYMAP_GLOBAL, '?', false, ACT_HELP, "?", "Help (on the SPF tab: neutral qualifier)", NULL, NULL},
+    {KEYMAP_GLOBAL, '?', false, ACT_HELP, "?", "Help: every tag explained", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('N'), false, ACT_TAB_NEXT, "^N", "Next tab", "^N/^P", "Tab"},
     {KEYMAP_GLOBAL, CTRL('P'), false, ACT_TAB_PREV, "^P", "Previous tab", NULL, NULL},
     {KEYMAP_GLOBAL, '1', false, ACT_TAB_SPF, "1", "SPF tab", NULL, NULL},
@@ -85,6 +134,7 @@ static const struct key_binding bindings[] = {
     {KEYMAP_GLOBAL, '4', false, ACT_TAB_LIVE, "4", "Live tab", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('S'), false, ACT_SAVE, "^S", "Save the drafts as a zone file", "^S", "Save"},
     {KEYMAP_GLOBAL, CTRL('O'), false, ACT_OPEN, "^O", "Open a zone file", NULL, NULL},
+    {KEYMAP_GLOBAL, KEY_F(2), true, ACT_EDIT_DOMAIN, "F2", "Edit the domain (title bar)", NULL, NULL},
     {KEYMAP_GLOBAL, KEY_F(5), true, ACT_FETCH, "F5", "Fetch the live records", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('L'), false, ACT_REDRAW, "^L", "Redraw the screen", NULL, NULL},
     {KEYMAP_GLOBAL, 'q', false, ACT_QUIT, "q", "Quit", "q", "Quit"},
@@ -114,7 +164,9 @@ size_t keys_chain(enum keymap map, enum keymap out[3])
         out[0] = KEYMAP_LINT, out[1] = KEYMAP_GLOBAL;
         return 2;
     case KEYMAP_HELP:
-        out[0] = KEYMAP_HELP;
+    case KEYMAP_EDIT:
+    case KEYMAP_DIALOG:
+        out[0] = map;
         return 1;
     case KEYMAP_GLOBAL:
     case KEYMAP_COUNT:
@@ -150,6 +202,8 @@ const char *keys_map_title(enum keymap map)
     case KEYMAP_LIVE: return "Live tab";
     case KEYMAP_LINT: return "Lint pane";
     case KEYMAP_HELP: return "Help browser";
+    case KEYMAP_EDIT: return "Editing text (fields, raw record, prompts, search)";
+    case KEYMAP_DIALOG: return "Questions and dialogs";
     case KEYMAP_COUNT: break;
     }
     return "";

@@ -7,9 +7,8 @@
 
 #include "authtxt/safetext.h"
 #include "tui_draw.h"
+#include "tui_keys.h"
 #include "tui_term.h"
-
-#define CTRL(c) ((c) & 0x1f)
 
 void lineedit_init(struct lineedit *e, bool multiline)
 {
@@ -114,84 +113,82 @@ static size_t encode_utf8(unsigned cp, char out[4])
     return 4;
 }
 
+/* Insert a character or a pasted byte, and say what changed. */
+static enum lineedit_result insert_key(struct lineedit *e, int key)
+{
+    char bytes[4];
+    size_t n = encode_utf8((unsigned)key, bytes);
+    if (n && insert_bytes(e, bytes, n))
+        return LINEEDIT_CHANGED;
+    return LINEEDIT_MOVED;
+}
+
 enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool more_pending)
 {
-    if (fkey) {
-        switch (key) {
-        case TERM_KEY_PASTE_BEGIN:
-            e->in_paste = true;
-            return LINEEDIT_MOVED;
-        case TERM_KEY_PASTE_END:
-            e->in_paste = false;
-            return LINEEDIT_MOVED;
-        case KEY_ENTER:
-            return LINEEDIT_SUBMIT;
-        case KEY_BACKSPACE:
-            if (!e->cursor)
-                return LINEEDIT_MOVED;
-            delete_range(e, char_before(e, e->cursor), e->cursor);
-            return LINEEDIT_CHANGED;
-        case KEY_DC:
-            if (e->cursor >= e->text.len)
-                return LINEEDIT_MOVED;
-            delete_range(e, e->cursor, char_after(e, e->cursor));
-            return LINEEDIT_CHANGED;
-        case KEY_LEFT:
-            e->cursor = char_before(e, e->cursor);
-            return LINEEDIT_MOVED;
-        case KEY_RIGHT:
-            e->cursor = char_after(e, e->cursor);
-            return LINEEDIT_MOVED;
-        case KEY_HOME:
-            e->cursor = 0;
-            return LINEEDIT_MOVED;
-        case KEY_END:
-            e->cursor = e->text.len;
-            return LINEEDIT_MOVED;
-        default:
-            return LINEEDIT_UNHANDLED;
-        }
+    if (fkey && key == TERM_KEY_PASTE_BEGIN) {
+        e->in_paste = true;
+        return LINEEDIT_MOVED;
     }
-    if (key == '\n' || key == '\r') {
-        if (!e->in_paste && !more_pending)
-            return LINEEDIT_SUBMIT;
+    if (fkey && key == TERM_KEY_PASTE_END) {
+        e->in_paste = false;
+        return LINEEDIT_MOVED;
+    }
+    /* Inside a paste every byte is text: Enter and Tab do not submit or
+     * leave; inside a bracketed one control characters are kept too (and
+     * shown escaped).  more_pending marks a paste from a terminal without
+     * bracketed paste: a long burst of plain keys (the caller decides). */
+    bool pasting = e->in_paste || more_pending;
+    if (!fkey && (key == '\n' || key == '\r') && pasting) {
         /* A line break inside a paste: kept in multi-line fields, a
          * space elsewhere (it separates terms either way). */
         insert_bytes(e, e->multiline ? "\n" : " ", 1);
         return LINEEDIT_CHANGED;
     }
-    if (key == '\t' && (e->in_paste || more_pending)) {
+    if (!fkey && key == '\t' && pasting) {
         insert_bytes(e, e->multiline ? "\t" : " ", 1);
         return LINEEDIT_CHANGED;
     }
-    if (e->in_paste && key >= 0 && key < 0x20) { /* kept, and shown escaped */
+    if (!fkey && e->in_paste && key >= 0 && key < 0x20) {
         char c = (char)key;
         insert_bytes(e, &c, 1);
         return LINEEDIT_CHANGED;
     }
-    switch (key) {
-    case 27:
+    /* Editing keys come from the key table (KEYMAP_EDIT), so the help
+     * browser and the man page list what works here. */
+    switch (keys_lookup(KEYMAP_EDIT, key, fkey)) {
+    case ACT_ACTIVATE:
+        return LINEEDIT_SUBMIT;
+    case ACT_CLOSE:
         return LINEEDIT_CANCEL;
-    case 127:
-    case CTRL('H'):
-        return lineedit_key(e, KEY_BACKSPACE, true, more_pending);
-    case CTRL('D'):
-        return lineedit_key(e, KEY_DC, true, more_pending);
-    case CTRL('B'):
-        return lineedit_key(e, KEY_LEFT, true, more_pending);
-    case CTRL('F'):
-        return lineedit_key(e, KEY_RIGHT, true, more_pending);
-    case CTRL('A'):
-        return lineedit_key(e, KEY_HOME, true, more_pending);
-    case CTRL('E'):
-        return lineedit_key(e, KEY_END, true, more_pending);
-    case CTRL('K'):
+    case ACT_EDIT_BACKSPACE:
+        if (!e->cursor)
+            return LINEEDIT_MOVED;
+        delete_range(e, char_before(e, e->cursor), e->cursor);
+        return LINEEDIT_CHANGED;
+    case ACT_EDIT_DELETE:
+        if (e->cursor >= e->text.len)
+            return LINEEDIT_MOVED;
+        delete_range(e, e->cursor, char_after(e, e->cursor));
+        return LINEEDIT_CHANGED;
+    case ACT_LEFT:
+        e->cursor = char_before(e, e->cursor);
+        return LINEEDIT_MOVED;
+    case ACT_RIGHT:
+        e->cursor = char_after(e, e->cursor);
+        return LINEEDIT_MOVED;
+    case ACT_HOME:
+        e->cursor = 0;
+        return LINEEDIT_MOVED;
+    case ACT_END:
+        e->cursor = e->text.len;
+        return LINEEDIT_MOVED;
+    case ACT_EDIT_KILL_END:
         delete_range(e, e->cursor, e->text.len);
         return LINEEDIT_CHANGED;
-    case CTRL('U'):
+    case ACT_EDIT_KILL_START:
         delete_range(e, 0, e->cursor);
         return LINEEDIT_CHANGED;
-    case CTRL('W'): {
+    case ACT_EDIT_KILL_WORD: {
         const char *s = strbuf_cstr(&e->text);
         size_t p = e->cursor;
         while (p > 0 && s[p - 1] == ' ')
@@ -204,13 +201,34 @@ enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool m
     default:
         break;
     }
-    if (key < 0x20 || key == 0x7f)
+    if (fkey || key < 0x20 || key == 0x7f)
         return LINEEDIT_UNHANDLED;
-    char bytes[4];
-    size_t n = encode_utf8((unsigned)key, bytes);
-    if (n && insert_bytes(e, bytes, n))
-        return LINEEDIT_CHANGED;
-    return LINEEDIT_MOVED;
+    return insert_key(e, key);
+}
+
+bool lineedit_paste(struct lineedit *e, const char *text, size_t len)
+{
+    bool all = true;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = 1;
+        if (c == '\n' || c == '\t') {
+            all &= insert_bytes(e, e->multiline ? (c == '\n' ? "\n" : "\t") : " ", 1);
+        } else if (c == '\r') {
+            /* the input layer already made CR LF one LF; a lone CR is a break */
+            all &= insert_bytes(e, e->multiline ? "\n" : " ", 1);
+        } else {
+            n = c < 0x80 ? 1 : safetext_utf8_char(text + i, len - i);
+            if (n == 0)
+                n = 1; /* a stray byte: kept, and shown escaped */
+            all &= insert_bytes(e, text + i, n);
+        }
+        if (!all)
+            break; /* past LINEEDIT_MAX */
+        i += n;
+    }
+    return all;
 }
 
 /* Byte offset of the first character at display column >= col. */

@@ -125,7 +125,7 @@ static void start_draft_tree(struct app *a)
     const struct record *spf = &a->drafts.rec[DRAFT_SPF];
     size_t n = spf->len < RECORD_MAX_LEN ? spf->len : RECORD_MAX_LEN;
     if (!L->res || (L->draft.start_ms != 0 && strlen(L->draft_tree_text) == n &&
-                    memcmp(L->draft_tree_text, spf->text, n) == 0))
+                    (n == 0 || memcmp(L->draft_tree_text, spf->text, n) == 0)))
         return;
     memcpy(L->draft_tree_text, spf->text ? spf->text : "", n);
     L->draft_tree_text[n] = '\0';
@@ -156,8 +156,11 @@ static void finish(struct app *a)
         for (int s = 0; s < DRAFT_COUNT; s++) {
             const struct record *r = live_record(a, (enum draft_slot)s);
             if (r && r->len)
-                drafts_set_text(&a->drafts, (enum draft_slot)s, r->text, r->len);
+                drafts_replace(&a->drafts, (enum draft_slot)s, r->text, r->len,
+                               DRAFT_ORIGIN_FETCHED, "fetched record");
         }
+        /* What the domain publishes is where the editing starts. */
+        drafts_history_reset(&a->drafts);
         strbuf_reset(&a->saved_zone);
         drafts_to_zone(&a->drafts, &a->saved_zone);
         a->modified = false;
@@ -183,7 +186,9 @@ static void after_events(struct app *a)
         finish(a);
     else if (L->state == LIVE_DONE)
         L->diff_stale = true; /* the draft's tree grew */
-    a->dirty |= DIRTY_STATUS | (a->tab == TAB_LIVE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0);
+    /* The SPF tab's lookup count reads the draft's tree as it grows. */
+    a->dirty |= DIRTY_STATUS | (a->tab == TAB_LIVE ? DIRTY_ALL & ~DIRTY_LAYOUT : 0) |
+                (a->tab == TAB_SPF ? DIRTY_COMPOSE : 0);
 }
 
 static void on_fd(int fd, short revents, void *data)
@@ -309,12 +314,19 @@ unsigned live_copy_to_draft(struct app *a, enum draft_slot slot)
                                                                     drafts_slot_kind(slot)));
         return DIRTY_STATUS;
     }
+    /* One undoable step ("copy live record"): the selector and the text. */
+    drafts_group_begin(&a->drafts, "copy live record");
     if (slot == DRAFT_DKIM) {
         int k = live_dkim_index(a);
         if (k >= 0)
             drafts_set_selector(&a->drafts, a->live->fetch.dkim[k].selector);
     }
-    unsigned d = app_set_draft(a, slot, r->text, r->len);
+    bool ok = drafts_replace(&a->drafts, slot, r->text, r->len, DRAFT_ORIGIN_FETCHED,
+                             "copy live record");
+    drafts_group_end(&a->drafts);
+    if (!ok)
+        app_message(a, ROLE_ERROR, "out of memory");
+    unsigned d = app_draft_changed(a);
     app_reload_tabs(a);
     app_message(a, ROLE_GOOD, "the live %s record is now the draft",
                 record_kind_name(drafts_slot_kind(slot)));
@@ -334,4 +346,21 @@ void live_free(struct app *a)
         diff_result_free(&L->diff[s]);
     free(L);
     a->live = NULL;
+}
+
+int live_draft_lookups(struct app *a, bool *complete)
+{
+    struct live *L = a->live;
+    *complete = false;
+    if (!L || !L->res || L->state != LIVE_DONE)
+        return -1;
+    /* The tree must be of the draft's text as it is now. */
+    start_draft_tree(a);
+    const struct record *spf = &a->drafts.rec[DRAFT_SPF];
+    size_t n = spf->len < RECORD_MAX_LEN ? spf->len : RECORD_MAX_LEN;
+    if (strlen(L->draft_tree_text) != n || (n && memcmp(L->draft_tree_text, spf->text, n) != 0) ||
+        L->draft.spf.count == 0)
+        return -1;
+    *complete = net_fetch_done(&L->draft) && !L->draft.spf.truncated;
+    return L->draft.spf.lookups;
 }

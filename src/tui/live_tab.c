@@ -31,22 +31,67 @@ struct live_tab {
 
 static const char *const slot_title[DRAFT_COUNT] = {"SPF", "DMARC", "DKIM key"};
 
+/* The columns a row's text may take before it wraps onto rows of its
+ * own: set by each draw (which rebuilds the rows) from the pane's width,
+ * less the label column (at most 12 cells, form.c) and the margins.  Long
+ * effects, changes and tree lines wrap instead of being cut at the pane
+ * edge; Up/Down still step over whole items (the continuation rows are
+ * not focusable). */
+static int row_width = 60;
+#define WRAP_ROWS_MAX 24 /* continuation rows of one item, past which it is cut */
+
+/* Rows under fld for the part of text from `from` on, wrapped at
+ * row_width, in the text column (an unlabelled INFO row). */
+static void wrap_rest(struct form *f, int id, int sub, const char *text, size_t len,
+                      const size_t *starts, size_t n, bool dim)
+{
+    for (size_t i = 1; i < n && i <= WRAP_ROWS_MAX; i++) {
+        size_t end = i + 1 < n ? starts[i + 1] : len;
+        while (end > starts[i] && text[end - 1] == ' ')
+            end--;
+        struct field *more = form_add(f, FIELD_INFO, id, sub, "");
+        if (!more)
+            return;
+        form_set_text(f, more, text + starts[i], end - starts[i]);
+        more->dim = dim;
+    }
+}
+
+/* A row with a label and a value; a value wider than row_width goes on
+ * in rows of its own.  Returns the first row. */
+static struct field *wrapped_row(struct form *f, enum field_type type, int id, int sub,
+                                 const char *label, const char *text, size_t len, bool dim)
+{
+    struct field *fld = form_add(f, type, id, sub, label);
+    if (!fld)
+        return NULL;
+    fld->dim = dim;
+    size_t starts[WRAP_ROWS_MAX + 2];
+    size_t n = len ? draw_wrap(text, len, row_width > 10 ? row_width : 10, false, starts,
+                               WRAP_ROWS_MAX + 2)
+                   : 0;
+    if (n <= 1) {
+        form_set_text(f, fld, text, len);
+        return fld;
+    }
+    size_t first_end = starts[1];
+    while (first_end > 0 && text[first_end - 1] == ' ')
+        first_end--;
+    form_set_text(f, fld, text, first_end);
+    size_t at = (size_t)(fld - f->fields); /* form_add may move the rows */
+    wrap_rest(f, id, sub, text, len, starts, n < WRAP_ROWS_MAX + 2 ? n : WRAP_ROWS_MAX + 2, dim);
+    return &f->fields[at];
+}
+
 static struct field *text_row(struct form *f, int id, int sub, const char *label,
                               const char *text, size_t len)
 {
-    struct field *fld = form_add(f, FIELD_TEXT, id, sub, label);
-    if (fld)
-        form_set_text(f, fld, text, len);
-    return fld;
+    return wrapped_row(f, FIELD_TEXT, id, sub, label, text, len, false);
 }
 
 static void info_row(struct form *f, int sub, const char *text, bool dim)
 {
-    struct field *fld = form_add(f, FIELD_INFO, ROW_STATUS, sub, "");
-    if (fld) {
-        form_set_text(f, fld, text, strlen(text));
-        fld->dim = dim;
-    }
+    wrapped_row(f, FIELD_INFO, ROW_STATUS, sub, "", text, strlen(text), dim);
 }
 
 static char change_mark(enum diff_kind k)
@@ -380,7 +425,25 @@ static void live_tab_draw(struct app *a, void *st, WINDOW *w, int y, int x, int 
                           bool focused)
 {
     struct live_tab *t = st;
-    rebuild(a, t);
+    /* The text column starts after the label column (form.c: the widest
+     * label of a value row, 2 to 12 cells) and 3 cells of margin; one cell
+     * is kept for a right-hand note.  The labels are known once the rows
+     * are built: a second build when the first guessed wrong. */
+    for (int pass = 0; pass < 2; pass++) {
+        rebuild(a, t);
+        int lw = 2;
+        for (size_t i = 0; i < t->form.count; i++) {
+            const struct field *fld = &t->form.fields[i];
+            if (fld->type == FIELD_TEXT || fld->type == FIELD_CHOICE || fld->type == FIELD_CHECKS) {
+                int label_w = draw_str_width(fld->label);
+                lw = label_w > lw ? label_w : lw;
+            }
+        }
+        int want = cols - (lw > 12 ? 12 : lw) - 4;
+        if (want == row_width)
+            break;
+        row_width = want;
+    }
     t->slot = focused_slot(t);
     form_draw(&t->form, w, y, x, rows, cols, focused);
 }

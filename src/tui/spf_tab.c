@@ -2,8 +2,11 @@
  * a list), edit in place with the core checking the value on every key,
  * delete, move, change the qualifier with one key; the all term, redirect
  * and exp are always on the list (as "not set" rows when absent); the DNS
- * lookup count is under the list.  Every change goes through the core's
- * SPF editing calls, then the formatted text goes to the drafts. */
+ * lookup count is under the list (through the fetched include tree when
+ * there is one).  The rows read the SPF draft (a->drafts.rec[DRAFT_SPF])
+ * and every change is a drafts_spf_* call; the in-place editor is the
+ * shared one of schema_form.c (SPF has no tag schema: its rows are all the
+ * tab's own). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +15,7 @@
 #include "tui_app.h"
 
 enum {
-    ROW_VERSION = 1,
+    ROW_VERSION = SF_ROW_OWN,
     ROW_TERM,       /* sub: term index in the model */
     ROW_SET_ALL,    /* the "not set" rows */
     ROW_SET_REDIRECT,
@@ -20,13 +23,13 @@ enum {
     ROW_ADD,
 };
 
+enum { EDIT_TERM = 1 };
+
 struct spf_tab {
-    struct spf_record model;
-    struct form form;
-    bool pending;                 /* typed text not yet applied (flush) */
+    struct schema_form sf;
     struct diag_list why;
     struct strbuf buf;
-    size_t edit_term;  /* the term the editor is on */
+    size_t edit_term; /* the term the editor is on */
 };
 
 static const char *const qual_names[] = {"+pass", "-fail", "~softfail", "?neutral"};
@@ -45,33 +48,12 @@ static int choice_of_qual(enum spf_qualifier q)
 
 static const struct record *spf_draft(struct app *a) { return &a->drafts.rec[DRAFT_SPF]; }
 
-/* The model follows the draft's text exactly (same text, same indices). */
-static void sync_model(struct app *a, struct spf_tab *t)
+/* The core's typed model of the draft (read-only), or an empty one. */
+static const struct spf_record *model(struct app *a)
 {
-    const struct record *r = spf_draft(a);
-    spf_parse(&t->model, r->text ? r->text : "", r->len, NULL);
-}
-
-static void rebuild(struct app *a, struct spf_tab *t);
-
-/* After an edit of the model: format it, hand the text to the drafts (the
- * core analyzes and lints it), re-read. */
-static unsigned commit(struct app *a, struct spf_tab *t)
-{
-    strbuf_reset(&t->buf);
-    spf_format(&t->model, &t->buf);
-    unsigned d = app_set_draft(a, DRAFT_SPF, strbuf_cstr(&t->buf), t->buf.len);
-    sync_model(a, t);
-    rebuild(a, t);
-    return d;
-}
-
-static const char *why_text(struct spf_tab *t, const char *fallback)
-{
-    for (size_t i = 0; i < t->why.count; i++)
-        if (t->why.items[i].severity == DIAG_ERROR)
-            return t->why.items[i].message;
-    return t->why.count ? t->why.items[0].message : fallback;
+    static const struct spf_record empty;
+    const struct spf_record *m = spf_draft(a)->spf;
+    return m ? m : &empty;
 }
 
 static size_t first_modifier(const struct spf_record *m)
@@ -84,14 +66,12 @@ static size_t first_modifier(const struct spf_record *m)
     return m->count;
 }
 
-static void rebuild(struct app *a, struct spf_tab *t)
+static void term_rows(struct app *a, struct schema_form *sf)
 {
-    struct form *f = &t->form;
-    const struct field *cur = form_current(f);
-    int keep_id = cur ? cur->id : ROW_VERSION, keep_sub = cur ? cur->sub : 0;
+    struct spf_tab *t = sf->tab;
+    struct form *f = &sf->form;
     const struct record *r = spf_draft(a);
-    const struct spf_record *m = &t->model;
-    form_begin(f);
+    const struct spf_record *m = model(a);
     struct field *fld;
 
     size_t first = 0;
@@ -127,19 +107,17 @@ static void rebuild(struct app *a, struct spf_tab *t)
         fld = form_add(f, is_all ? FIELD_CHOICE : FIELD_TEXT, ROW_TERM, (int)i, name);
         if (!fld)
             break;
+        strbuf_reset(&t->buf);
         if (is_all) {
             for (int k = 0; k < 4; k++)
                 fld->choices[k] = qual_names[k];
             fld->nchoices = 4;
             fld->value = choice_of_qual(term->qualifier);
         } else {
-            strbuf_reset(&t->buf);
             spf_term_value(m, i, &t->buf);
             form_set_text(f, fld, strbuf_cstr(&t->buf), t->buf.len);
-            if (spf_kind_is_mechanism(term->kind) || term->kind == SPF_TERM_BAD) {
-                char q = spf_qualifier_char(term->qualifier);
-                fld->qual = q;
-            }
+            if (spf_kind_is_mechanism(term->kind) || term->kind == SPF_TERM_BAD)
+                fld->qual = spf_qualifier_char(term->qualifier);
         }
         if (term->flags & SPF_TERM_AFTER_ALL)
             form_set_hint(f, fld, "never used: it comes after all");
@@ -191,8 +169,36 @@ static void rebuild(struct app *a, struct spf_tab *t)
     fld = form_add(f, FIELD_BUTTON, ROW_ADD, 0, "+ add a term (a)");
     if (fld)
         fld->help_id = "spf.version";
-    form_end(f, keep_id, keep_sub);
 }
+
+/* The editor's value for term edit_term: checked by the core key by key,
+ * given to the draft while valid. */
+static bool term_apply(struct app *a, struct schema_form *sf, const char *text, size_t len,
+                       bool apply, struct diag_list *why)
+{
+    struct spf_tab *t = sf->tab;
+    const struct spf_record *m = model(a);
+    if (t->edit_term >= m->count) {
+        diag_add(why, RULE_INPUT_EMPTY, 0, 0, "the term is gone (undone or replaced)");
+        return false;
+    }
+    if (!spf_value_check(m->terms[t->edit_term].kind, text, len, why))
+        return false;
+    if (!apply)
+        return true;
+    strbuf_reset(&t->buf);
+    spf_term_value(m, t->edit_term, &t->buf);
+    if (t->buf.len == len && memcmp(strbuf_cstr(&t->buf), text, len) == 0)
+        return true;
+    return drafts_spf_set_value(&a->drafts, t->edit_term, text, len, why);
+}
+
+static const struct schema_form_hooks spf_hooks = {
+    .head_rows = term_rows,
+    .edit_apply = term_apply,
+};
+
+static void tab_refresh(struct app *a, struct spf_tab *t) { schema_form_refresh(a, &t->sf, false); }
 
 /* ---------------------------------------------------------------------- */
 
@@ -202,8 +208,7 @@ static void *spf_tab_create(struct app *a)
     struct spf_tab *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    spf_record_init(&t->model);
-    form_init(&t->form);
+    schema_form_init(&t->sf, DRAFT_SPF, &spf_hooks, t);
     diag_list_init(&t->why);
     strbuf_init(&t->buf);
     return t;
@@ -212,8 +217,7 @@ static void *spf_tab_create(struct app *a)
 static void spf_tab_destroy(void *st)
 {
     struct spf_tab *t = st;
-    spf_record_free(&t->model);
-    form_free(&t->form);
+    schema_form_free(&t->sf);
     diag_list_free(&t->why);
     strbuf_free(&t->buf);
     free(t);
@@ -222,9 +226,9 @@ static void spf_tab_destroy(void *st)
 static void spf_tab_reload(struct app *a, void *st)
 {
     struct spf_tab *t = st;
-    form_edit_stop(&t->form);
-    sync_model(a, t);
-    rebuild(a, t);
+    if (t->sf.form.editing)
+        schema_form_edit_end(a, &t->sf, true);
+    schema_form_refresh(a, &t->sf, true);
 }
 
 static const struct record *spf_tab_record(struct app *a, void *st)
@@ -235,34 +239,39 @@ static const struct record *spf_tab_record(struct app *a, void *st)
 
 static void spf_tab_set_text(struct app *a, void *st, const char *text, size_t len)
 {
-    struct spf_tab *t = st;
+    (void)st;
     a->dirty |= app_set_draft(a, DRAFT_SPF, text, len);
-    form_edit_stop(&t->form);
-    sync_model(a, t);
-    rebuild(a, t);
 }
 
 static void spf_tab_draw(struct app *a, void *st, WINDOW *w, int y, int x, int rows, int cols,
                          bool focused)
 {
     struct spf_tab *t = st;
-    (void)a;
-    form_draw(&t->form, w, y, x, rows - 1, cols, focused);
-    /* The running DNS lookup count (RFC 7208 §4.6.4: at most 10). */
-    int n = spf_lookup_count(&t->model);
-    char line[96];
-    snprintf(line, sizeof line, "DNS lookups %d/%d%s", n, SPF_LOOKUP_LIMIT,
-             n > SPF_LOOKUP_LIMIT ? ": over the limit, receivers fail the check" : "");
-    attr_t at = n > SPF_LOOKUP_LIMIT        ? term_attr(ROLE_WARNING) | A_BOLD
+    tab_refresh(a, t);
+    form_draw(&t->sf.form, w, y, x, rows - 1, cols, focused);
+    /* The running DNS lookup count (RFC 7208 §4.6.4: at most 10): through
+     * the fetched include tree of this very text when there is one, else
+     * the record's own terms. */
+    bool complete = false;
+    int n = live_draft_lookups(a, &complete);
+    bool tree = n >= 0;
+    if (!tree)
+        n = spf_lookup_count(model(a));
+    char line[128];
+    snprintf(line, sizeof line, "DNS lookups %d/%d%s%s", n, SPF_LOOKUP_LIMIT,
+             n > SPF_LOOKUP_LIMIT ? ": over the limit, receivers return permerror" : "",
+             tree ? (complete ? " (with the include tree)" : " (with the include tree so far)")
+                  : " (this record's own terms)");
+    attr_t at = n > SPF_LOOKUP_LIMIT        ? term_attr(ROLE_ERROR) | A_BOLD
                 : n >= SPF_LOOKUP_LIMIT - 1 ? term_attr(ROLE_WARNING)
                                             : term_attr(ROLE_INFO);
     draw_fill(w, y + rows - 1, x, cols, A_NORMAL);
     draw_str(w, y + rows - 1, x + 2, cols - 2, line, at);
 }
 
-static bool spf_tab_editing(void *st) { return ((struct spf_tab *)st)->form.editing; }
+static bool spf_tab_editing(void *st) { return ((struct spf_tab *)st)->sf.form.editing; }
 
-static struct field *cur_field(struct spf_tab *t) { return form_current(&t->form); }
+static struct field *cur_field(struct spf_tab *t) { return form_current(&t->sf.form); }
 
 static size_t cur_term(struct spf_tab *t)
 {
@@ -272,9 +281,9 @@ static size_t cur_term(struct spf_tab *t)
 
 /* Where a new term goes: after the focused mechanism, else before the
  * all term (mechanisms) or at the end (modifiers). */
-static size_t insert_index(struct spf_tab *t, enum spf_term_kind kind)
+static size_t insert_index(struct app *a, struct spf_tab *t, enum spf_term_kind kind)
 {
-    const struct spf_record *m = &t->model;
+    const struct spf_record *m = model(a);
     if (kind == SPF_TERM_REDIRECT || kind == SPF_TERM_EXP)
         return m->count;
     size_t at = cur_term(t);
@@ -287,34 +296,38 @@ static size_t insert_index(struct spf_tab *t, enum spf_term_kind kind)
     return first_modifier(m);
 }
 
-static bool ensure_version(struct spf_tab *t)
+static unsigned refused(struct app *a, struct spf_tab *t, const char *fallback)
 {
-    if (t->model.version == SPF_VERSION_OK)
-        return true;
-    diag_list_reset(&t->why);
-    return spf_set_version(&t->model, &t->why);
+    return app_edit_refused(a, &t->why, fallback);
 }
 
-/* Insert a term and, when it takes a value, open the editor on it. */
+/* Insert a term and, when it takes a value, open the editor on it: the
+ * insert and the value typed are one undo step, and Esc takes both back. */
 static unsigned add_term(struct app *a, struct spf_tab *t, enum spf_term_kind kind,
                          enum spf_qualifier q, bool edit)
 {
-    if (!ensure_version(t)) {
-        app_message(a, ROLE_ERROR, "%s", why_text(t, "cannot add the version"));
-        return DIRTY_STATUS;
-    }
-    size_t at = insert_index(t, kind);
+    char label[48];
+    snprintf(label, sizeof label, "insert %s", spf_kind_name(kind));
+    if (edit)
+        schema_form_edit_open(a, &t->sf, EDIT_TERM, "", label, "", 0, true);
+    else
+        drafts_group_begin(&a->drafts, label);
     diag_list_reset(&t->why);
-    if (!spf_term_insert(&t->model, at, kind, q, "", 0, &t->why)) {
-        app_message(a, ROLE_ERROR, "%s", why_text(t, "the term could not be added"));
-        return DIRTY_STATUS;
+    /* An empty draft or one without v=spf1 gets the version first. */
+    bool ok = model(a)->version == SPF_VERSION_OK || drafts_spf_set_version(&a->drafts, &t->why);
+    size_t at = ok ? insert_index(a, t, kind) : 0;
+    ok = ok && drafts_spf_insert(&a->drafts, at, kind, q, "", 0, &t->why);
+    if (!edit)
+        drafts_group_end(&a->drafts);
+    if (!ok) {
+        if (edit)
+            schema_form_edit_end(a, &t->sf, false);
+        return refused(a, t, "the term could not be added");
     }
-    unsigned d = commit(a, t);
-    form_focus(&t->form, ROW_TERM, (int)at);
-    if (edit) {
-        t->edit_term = at;
-        form_edit_start(&t->form, "", 0, true);
-    }
+    unsigned d = app_draft_changed(a);
+    tab_refresh(a, t);
+    form_focus(&t->sf.form, ROW_TERM, (int)at);
+    t->edit_term = at;
     return d | DIRTY_FOCUS;
 }
 
@@ -329,8 +342,8 @@ static bool pick_done(struct app *a, int choice, void *ctx)
     if (choice < 0 || (size_t)choice >= sizeof pick_kinds / sizeof pick_kinds[0])
         return true;
     enum spf_term_kind kind = pick_kinds[choice];
-    if (kind == SPF_TERM_ALL && t->model.all_index != SPF_NONE) {
-        form_focus(&t->form, ROW_TERM, (int)t->model.all_index);
+    if (kind == SPF_TERM_ALL && model(a)->all_index != SPF_NONE) {
+        form_focus(&t->sf.form, ROW_TERM, (int)model(a)->all_index);
         app_message(a, ROLE_INFO, "the record already ends with all: change its qualifier");
         return true;
     }
@@ -359,9 +372,10 @@ static unsigned set_qualifier(struct app *a, struct spf_tab *t, enum spf_qualifi
     if (f && f->id == ROW_SET_ALL)
         return add_term(a, t, SPF_TERM_ALL, q == SPF_QUALIFIER_NONE ? SPF_QUALIFIER_PASS : q, false);
     size_t i = cur_term(t);
-    if (i == SPF_NONE || i >= t->model.count)
+    const struct spf_record *m = model(a);
+    if (i == SPF_NONE || i >= m->count)
         return 0;
-    const struct spf_term *term = &t->model.terms[i];
+    const struct spf_term *term = &m->terms[i];
     if (!spf_kind_is_mechanism(term->kind) && term->kind != SPF_TERM_BAD) {
         app_message(a, ROLE_INFO, "%s is a modifier: modifiers take no qualifier",
                     spf_kind_name(term->kind));
@@ -372,113 +386,27 @@ static unsigned set_qualifier(struct app *a, struct spf_tab *t, enum spf_qualifi
     if (q == SPF_QUALIFIER_NONE && term->kind == SPF_TERM_ALL)
         q = SPF_QUALIFIER_PASS;
     diag_list_reset(&t->why);
-    if (!spf_term_set_qualifier(&t->model, i, q, &t->why)) {
-        app_message(a, ROLE_ERROR, "%s", why_text(t, "the qualifier could not be changed"));
-        return DIRTY_STATUS;
-    }
-    return commit(a, t);
-}
-
-/* The editor changed: check the value with the core, and apply it when
- * it can be applied so that record and lint follow every key. */
-static unsigned edit_changed(struct app *a, struct spf_tab *t, bool submit)
-{
-    size_t len;
-    const char *text = lineedit_text(&t->form.edit, &len);
-    size_t i = t->edit_term;
-    if (i >= t->model.count)
-        return 0;
-    enum spf_term_kind kind = t->model.terms[i].kind;
-    diag_list_reset(&t->why);
-    bool valid = spf_value_check(kind, text, len, &t->why);
-    form_edit_message(&t->form, valid ? (t->why.count ? DIAG_WARNING : -1) : DIAG_ERROR,
-                      t->why.count ? why_text(t, "") : "");
-    diag_list_reset(&t->why);
-    if (!spf_term_set_value(&t->model, i, text, len, &t->why)) {
-        form_edit_message(&t->form, DIAG_ERROR, why_text(t, "this value cannot be used"));
-        sync_model(a, t); /* the model is unchanged: the last good value stays */
-        return DIRTY_COMPOSE;
-    }
-    unsigned d = commit(a, t);
-    if (submit)
-        form_edit_stop(&t->form);
-    return d;
-}
-
-static unsigned edit_key(struct app *a, struct spf_tab *t, int key, bool fkey, bool more,
-                         bool *handled)
-{
-    struct form *f = &t->form;
-    enum lineedit_result r = lineedit_key(&f->edit, key, fkey, more);
-    *handled = true;
-    switch (r) {
-    case LINEEDIT_CHANGED:
-        t->pending = true; /* applied at the end of the input batch */
-        return DIRTY_COMPOSE;
-    case LINEEDIT_MOVED:
-        return DIRTY_COMPOSE;
-    case LINEEDIT_SUBMIT:
-        t->pending = false;
-        return edit_changed(a, t, true) | DIRTY_FOCUS;
-    case LINEEDIT_CANCEL: {
-        unsigned d = 0;
-        t->pending = false;
-        if (f->edit_is_new) {
-            diag_list_reset(&t->why);
-            spf_term_remove(&t->model, t->edit_term, &t->why);
-        } else {
-            diag_list_reset(&t->why);
-            spf_term_set_value(&t->model, t->edit_term, strbuf_cstr(&f->edit_orig),
-                               f->edit_orig.len, &t->why);
-        }
-        form_edit_stop(f);
-        d = commit(a, t);
-        return d | DIRTY_FOCUS;
-    }
-    case LINEEDIT_UNHANDLED:
-        break;
-    }
-    /* Tab, arrows: keep the value and move on. */
-    enum action act = keys_lookup(KEYMAP_COMPOSE, key, fkey);
-    if (act == ACT_NEXT || act == ACT_PREV || act == ACT_UP || act == ACT_DOWN) {
-        t->pending = false;
-        unsigned d = edit_changed(a, t, true);
-        return d | form_move(f, act);
-    }
-    *handled = false;
-    if (t->pending) {
-        t->pending = false;
-        edit_changed(a, t, false);
-    }
-    form_edit_stop(f);
-    return DIRTY_FOCUS;
-}
-
-static unsigned spf_tab_flush(struct app *a, void *st)
-{
-    struct spf_tab *t = st;
-    if (!t->pending || !t->form.editing)
-        return 0;
-    t->pending = false;
-    return edit_changed(a, t, false);
+    if (!drafts_spf_qualify(&a->drafts, i, q, &t->why))
+        return refused(a, t, "the qualifier could not be changed");
+    return app_draft_changed(a);
 }
 
 static unsigned activate(struct app *a, struct spf_tab *t)
 {
     struct field *f = cur_field(t);
+    const struct spf_record *m = model(a);
     if (!f)
         return 0;
     switch (f->id) {
     case ROW_VERSION:
-        if (t->model.version == SPF_VERSION_OK) {
+        if (m->version == SPF_VERSION_OK) {
             app_message(a, ROLE_INFO, "an SPF record always starts with v=spf1");
             return DIRTY_STATUS;
         }
-        if (!ensure_version(t)) {
-            app_message(a, ROLE_ERROR, "%s", why_text(t, "cannot fix the version"));
-            return DIRTY_STATUS;
-        }
-        return commit(a, t);
+        diag_list_reset(&t->why);
+        if (!drafts_spf_set_version(&a->drafts, &t->why))
+            return refused(a, t, "cannot fix the version");
+        return app_draft_changed(a);
     case ROW_ADD:
         return open_pick(a, t);
     case ROW_SET_REDIRECT:
@@ -489,15 +417,21 @@ static unsigned activate(struct app *a, struct spf_tab *t)
         return add_term(a, t, SPF_TERM_ALL, SPF_QUALIFIER_FAIL, false);
     case ROW_TERM: {
         size_t i = (size_t)f->sub;
-        if (i >= t->model.count || t->model.terms[i].kind == SPF_TERM_ALL) {
+        if (i >= m->count || m->terms[i].kind == SPF_TERM_ALL) {
             app_message(a, ROLE_INFO, "all takes no value: + - ~ ? or Left/Right set its qualifier");
             return DIRTY_STATUS;
         }
         strbuf_reset(&t->buf);
-        spf_term_value(&t->model, i, &t->buf);
+        spf_term_value(m, i, &t->buf);
         t->edit_term = i;
-        form_edit_start(&t->form, strbuf_cstr(&t->buf), t->buf.len, false);
-        return DIRTY_FOCUS;
+        char label[48];
+        snprintf(label, sizeof label, "edit term %zu", i);
+        struct strbuf v = STRBUF_INIT;
+        strbuf_append(&v, t->buf.data, t->buf.len);
+        unsigned d = schema_form_edit_open(a, &t->sf, EDIT_TERM, "", label, strbuf_cstr(&v), v.len,
+                                           false);
+        strbuf_free(&v);
+        return d;
     }
     default:
         return 0;
@@ -517,13 +451,15 @@ static unsigned spf_tab_key(struct app *a, void *st, enum action act, int key, b
                             bool more, bool *handled)
 {
     struct spf_tab *t = st;
-    if (t->form.editing)
-        return edit_key(a, t, key, fkey, more, handled);
+    tab_refresh(a, t);
+    if (t->sf.form.editing)
+        return schema_form_edit_key(a, &t->sf, key, fkey, more, handled);
     *handled = true;
-    unsigned d = form_move(&t->form, act);
+    unsigned d = form_move(&t->sf.form, act);
     if (d)
         return d;
     size_t i = cur_term(t);
+    const struct spf_record *m = model(a);
     switch (act) {
     case ACT_ACTIVATE:
         return activate(a, t);
@@ -545,26 +481,24 @@ static unsigned spf_tab_key(struct app *a, void *st, enum action act, int key, b
         if (i == SPF_NONE)
             return 0;
         diag_list_reset(&t->why);
-        if (!spf_term_remove(&t->model, i, &t->why)) {
-            app_message(a, ROLE_ERROR, "%s", why_text(t, "the term could not be removed"));
-            return DIRTY_STATUS;
-        }
-        d = commit(a, t);
-        if (!form_focus(&t->form, ROW_TERM, (int)i) && i > 1)
-            form_focus(&t->form, ROW_TERM, (int)i - 1);
+        if (!drafts_spf_remove(&a->drafts, i, &t->why))
+            return refused(a, t, "the term could not be removed");
+        d = app_draft_changed(a);
+        tab_refresh(a, t);
+        if (!form_focus(&t->sf.form, ROW_TERM, (int)i) && i > 1)
+            form_focus(&t->sf.form, ROW_TERM, (int)i - 1);
         return d;
     case ACT_MOVE_UP:
     case ACT_MOVE_DOWN: {
         bool up = act == ACT_MOVE_UP;
-        if (i == SPF_NONE || (up && i <= 1) || (!up && i + 1 >= t->model.count))
+        if (i == SPF_NONE || (up && i <= 1) || (!up && i + 1 >= m->count))
             return 0;
         diag_list_reset(&t->why);
-        if (!spf_term_move(&t->model, i, up, &t->why)) {
-            app_message(a, ROLE_ERROR, "%s", why_text(t, "the term could not be moved"));
-            return DIRTY_STATUS;
-        }
-        d = commit(a, t);
-        form_focus(&t->form, ROW_TERM, (int)(up ? i - 1 : i + 1));
+        if (!drafts_spf_move(&a->drafts, i, up, &t->why))
+            return refused(a, t, "the term could not be moved");
+        d = app_draft_changed(a);
+        tab_refresh(a, t);
+        form_focus(&t->sf.form, ROW_TERM, (int)(up ? i - 1 : i + 1));
         return d;
     }
     default:
@@ -573,9 +507,28 @@ static unsigned spf_tab_key(struct app *a, void *st, enum action act, int key, b
     }
 }
 
+static unsigned spf_tab_flush(struct app *a, void *st)
+{
+    struct spf_tab *t = st;
+    return schema_form_flush(a, &t->sf);
+}
+
+static bool spf_tab_edit_check(struct app *a, void *st, struct strbuf *why)
+{
+    struct spf_tab *t = st;
+    return schema_form_edit_check(a, &t->sf, why);
+}
+
+static unsigned spf_tab_edit_end(struct app *a, void *st, bool keep)
+{
+    struct spf_tab *t = st;
+    return schema_form_edit_end(a, &t->sf, keep);
+}
+
 static void spf_tab_explain(struct app *a, void *st, struct explain *out)
 {
     struct spf_tab *t = st;
+    tab_refresh(a, t);
     struct field *f = cur_field(t);
     if (!f)
         return;
@@ -593,16 +546,17 @@ static void spf_tab_explain(struct app *a, void *st, struct explain *out)
         strbuf_puts(&out->note, "Enter or a: pick a mechanism or modifier to add. New "
                                 "mechanisms go after the focused one, or before all.");
     }
-    if (t->form.editing && t->form.edit_msg.len) {
+    if (t->sf.form.editing && t->sf.form.edit_msg.len) {
         strbuf_reset(&out->note);
-        strbuf_append(&out->note, t->form.edit_msg.data, t->form.edit_msg.len);
+        strbuf_append(&out->note, t->sf.form.edit_msg.data, t->sf.form.edit_msg.len);
     }
 }
 
 static bool spf_tab_focus_span(struct app *a, void *st, size_t *start, size_t *end)
 {
-    (void)a;
-    struct field *f = cur_field(st);
+    struct spf_tab *t = st;
+    tab_refresh(a, t);
+    struct field *f = cur_field(t);
     if (!f || !f->has_span)
         return false;
     *start = f->span_start;
@@ -613,37 +567,37 @@ static bool spf_tab_focus_span(struct app *a, void *st, size_t *start, size_t *e
 static void spf_tab_goto(struct app *a, void *st, size_t start, size_t end, enum rule_id rule)
 {
     struct spf_tab *t = st;
-    (void)a;
+    const struct spf_record *m = model(a);
     (void)end;
-    if (rule == RULE_SPF_NO_ALL && form_focus(&t->form, ROW_SET_ALL, 0))
+    tab_refresh(a, t);
+    if (rule == RULE_SPF_NO_ALL && form_focus(&t->sf.form, ROW_SET_ALL, 0))
         return;
-    if (rule == RULE_CROSS_SOFTFAIL_NO_ENFORCEMENT && t->model.all_index != SPF_NONE) {
-        form_focus(&t->form, ROW_TERM, (int)t->model.all_index);
+    if (rule == RULE_CROSS_SOFTFAIL_NO_ENFORCEMENT && m->all_index != SPF_NONE) {
+        form_focus(&t->sf.form, ROW_TERM, (int)m->all_index);
         return;
     }
-    for (size_t i = 0; i < t->model.count; i++) {
-        const struct spf_term *term = &t->model.terms[i];
+    for (size_t i = 0; i < m->count; i++) {
+        const struct spf_term *term = &m->terms[i];
         if (start >= term->whole.start && (start < term->whole.end || start == term->whole.start)) {
-            if (i == 0 || !form_focus(&t->form, ROW_TERM, (int)i))
-                form_focus(&t->form, ROW_VERSION, 0);
+            if (i == 0 || !form_focus(&t->sf.form, ROW_TERM, (int)i))
+                form_focus(&t->sf.form, ROW_VERSION, 0);
             return;
         }
     }
     /* Past the last term (a missing all, say): the end of the list. */
-    if (start > 0 && t->model.count > 1)
-        form_focus(&t->form, ROW_TERM, (int)t->model.count - 1);
+    if (start > 0 && m->count > 1)
+        form_focus(&t->sf.form, ROW_TERM, (int)m->count - 1);
     else
-        form_focus(&t->form, ROW_VERSION, 0);
+        form_focus(&t->sf.form, ROW_VERSION, 0);
 }
 
 static void spf_tab_position(struct app *a, void *st, struct strbuf *out)
 {
     struct spf_tab *t = st;
-    (void)a;
+    tab_refresh(a, t);
+    const struct spf_record *m = model(a);
     struct field *f = cur_field(t);
-    size_t terms = t->model.count > 0 && t->model.version != SPF_VERSION_MISSING
-                       ? t->model.count - 1
-                       : t->model.count;
+    size_t terms = m->count > 0 && m->version != SPF_VERSION_MISSING ? m->count - 1 : m->count;
     if (!f) {
         strbuf_puts(out, "empty");
         return;
@@ -651,7 +605,7 @@ static void spf_tab_position(struct app *a, void *st, struct strbuf *out)
     switch (f->id) {
     case ROW_VERSION: strbuf_puts(out, "version"); break;
     case ROW_TERM:
-        strbuf_printf(out, "term %d/%zu", t->model.version != SPF_VERSION_MISSING ? f->sub : f->sub + 1,
+        strbuf_printf(out, "term %d/%zu", m->version != SPF_VERSION_MISSING ? f->sub : f->sub + 1,
                       terms);
         break;
     case ROW_SET_ALL: strbuf_puts(out, "all (not set)"); break;
@@ -660,17 +614,18 @@ static void spf_tab_position(struct app *a, void *st, struct strbuf *out)
     case ROW_ADD: strbuf_puts(out, "add a term"); break;
     default: break;
     }
-    if (t->form.editing)
+    if (t->sf.form.editing)
         strbuf_puts(out, " editing");
 }
 
 static unsigned spf_tab_click(struct app *a, void *st, int y, int x)
 {
     struct spf_tab *t = st;
-    if (t->form.editing)
+    tab_refresh(a, t);
+    if (t->sf.form.editing)
         return 0;
     int choice;
-    if (!form_click(&t->form, y, x, &choice))
+    if (!form_click(&t->sf.form, y, x, &choice))
         return 0;
     struct field *f = cur_field(t);
     if (f && f->type == FIELD_CHOICE && choice >= 0)
@@ -697,4 +652,6 @@ const struct tab_ops spf_tab_ops = {
     .goto_span = spf_tab_goto,
     .position = spf_tab_position,
     .click = spf_tab_click,
+    .edit_check = spf_tab_edit_check,
+    .edit_end = spf_tab_edit_end,
 };

@@ -5,21 +5,25 @@
 #include "tui_term.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
+
+#include <openssl/evp.h>
 
 #include <term.h> /* setupterm, tigetstr: last, it defines many macros */
 
 /* One row per role: the colour pair used when colours are on, and the
  * attributes alone for monochrome (NO_COLOR, --no-color, no colours). */
 struct role_style {
-    short fg, bg;     /* -1: the terminal's default */
+    short fg, bg;      /* -1: the terminal's default */
     attr_t color_attr; /* added to the pair */
     attr_t mono_attr;
 };
@@ -69,7 +73,9 @@ static struct {
     bool color;
     bool utf8;
     bool paste_on;
+    bool mouse_on;
     SCREEN *screen;
+    int wake[2]; /* self-pipe: the stop-signal handler writes, the loop polls */
     attr_t attrs[ROLE_COUNT];
     struct termios saved_tios;
     bool have_tios;
@@ -84,7 +90,41 @@ static volatile sig_atomic_t pending_signal;
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
 
-static void on_stop_signal(int sig) { pending_signal = sig; }
+/* Async-signal-safe: a flag and write(2) on a non-blocking pipe (a full
+ * pipe already holds a wake-up, so a lost byte loses nothing). */
+static void on_stop_signal(int sig)
+{
+    int saved = errno;
+    pending_signal = sig;
+    if (term.wake[1] >= 0) {
+        ssize_t unused = write(term.wake[1], "s", 1);
+        (void)unused;
+    }
+    errno = saved;
+}
+
+static bool wake_pipe_open(void)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+    }
+    term.wake[0] = fds[0];
+    term.wake[1] = fds[1];
+    return true;
+}
+
+static void wake_pipe_close(void)
+{
+    for (int i = 0; i < 2; i++) {
+        if (term.wake[i] >= 0)
+            close(term.wake[i]);
+        term.wake[i] = -1;
+    }
+}
 
 /* Async-signal-safe: write(2), tcsetattr(3) and raise(3) only. */
 static void on_fatal_signal(int sig)
@@ -144,17 +184,19 @@ static bool check_terminal(struct strbuf *why)
     }
     int err = 0;
     if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
-        strbuf_printf(why, "%s terminal type '%.60s'; set TERM to a type this system "
-                           "knows (e.g. xterm-256color)",
+        strbuf_printf(why,
+                      "%s terminal type '%.60s'; set TERM to a type this system "
+                      "knows (e.g. xterm-256color)",
                       err == -1 ? "no terminfo database for the" : "unknown", name);
         return false;
     }
     bool ok = cap_string("cup") != NULL && tigetflag("hc") <= 0;
     del_curterm(cur_term);
     if (!ok) {
-        strbuf_printf(why, "terminal type '%.60s' cannot move the cursor, so the "
-                           "full-screen editor cannot run; use a terminal such as xterm, "
-                           "or 'authtxt lint' / 'authtxt explain'",
+        strbuf_printf(why,
+                      "terminal type '%.60s' cannot move the cursor, so the "
+                      "full-screen editor cannot run; use a terminal such as xterm, "
+                      "or 'authtxt lint' / 'authtxt explain'",
                       name);
         return false;
     }
@@ -184,10 +226,32 @@ static void setup_colors(bool no_color)
     }
 }
 
-bool term_open(bool no_color, struct strbuf *why)
+/* Cursor keys in both of the terminal's modes: with keypad mode on
+ * (smkx) they come as ESC O A, but a terminal that was reset, or a
+ * program run before us, may leave it in normal mode (ESC [ A).  Either
+ * way the key is an arrow, never ESC, '[' and 'A'. */
+static void define_cursor_keys(void)
+{
+    static const struct {
+        char final;
+        int key;
+    } keys[] = {{'A', KEY_UP},   {'B', KEY_DOWN}, {'C', KEY_RIGHT},
+                {'D', KEY_LEFT}, {'H', KEY_HOME}, {'F', KEY_END}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char csi[4] = {'\033', '[', keys[i].final, '\0'};
+        char ss3[4] = {'\033', 'O', keys[i].final, '\0'};
+        if (key_defined(csi) <= 0)
+            define_key(csi, keys[i].key);
+        if (key_defined(ss3) <= 0)
+            define_key(ss3, keys[i].key);
+    }
+}
+
+bool term_open(bool no_color, bool no_mouse, struct strbuf *why)
 {
     if (term.open)
         return true;
+    term.wake[0] = term.wake[1] = -1;
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
     term.utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
@@ -207,6 +271,8 @@ bool term_open(bool no_color, struct strbuf *why)
     struct termios tio;
     if (tcgetattr(STDIN_FILENO, &tio) == 0) {
         tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        /* ^Z is undo here, not suspend (the key table's ACT_UNDO). */
+        tio.c_cc[VSUSP] = _POSIX_VDISABLE;
         tcsetattr(STDIN_FILENO, TCSANOW, &tio);
         def_prog_mode();
     }
@@ -215,23 +281,28 @@ bool term_open(bool no_color, struct strbuf *why)
     set_escdelay(25);
     curs_set(0);
     setup_colors(no_color);
-    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    mouseinterval(0);
+    define_cursor_keys();
+    /* --no-mouse: the terminal keeps its own selection and clicks. */
+    term.mouse_on = !no_mouse;
+    if (term.mouse_on) {
+        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+        mouseinterval(0);
+    }
 
     /* Bracketed paste: a pasted key or record arrives as one text with
-     * its line breaks instead of a burst of Enter keys. */
+     * its line breaks instead of a burst of keys.  Terminals whose
+     * terminfo lacks BE get xterm's private mode 2004, which terminals
+     * that do not know it ignore. */
     const char *paste_on = cap_string("BE"), *start = cap_string("PS"), *end = cap_string("PE");
     define_key(start ? start : "\033[200~", TERM_KEY_PASTE_BEGIN);
     define_key(end ? end : "\033[201~", TERM_KEY_PASTE_END);
-    if (paste_on) {
-        putp(paste_on);
-        fflush(stdout);
-        term.paste_on = true;
-    }
+    putp(paste_on ? paste_on : "\033[?2004h");
+    fflush(stdout);
+    term.paste_on = true;
 
     term.restore_len = 0;
     if (term.paste_on)
-        restore_append(cap_string("BD"));
+        restore_append(cap_string("BD") ? cap_string("BD") : "\033[?2004l");
     restore_append("\033[?1000l\033[?1002l\033[?1006l"); /* mouse reporting off */
     restore_append(cap_string("sgr0"));
     restore_append(cap_string("cnorm"));
@@ -239,12 +310,17 @@ bool term_open(bool no_color, struct strbuf *why)
     restore_append(cap_string("rmcup"));
     restore_append("\r\n");
 
+    /* Without the pipe a signal still sets the flag; poll() then sees
+     * it through EINTR, as before. */
+    wake_pipe_open();
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
         set_handler(stop_signals[i], on_stop_signal);
     for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
         set_handler(fatal_signals[i], on_fatal_signal);
     return true;
 }
+
+static void input_reset(void);
 
 void term_close(void)
 {
@@ -254,14 +330,17 @@ void term_close(void)
         signal(fatal_signals[i], SIG_DFL);
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
         signal(stop_signals[i], SIG_DFL);
-    mousemask(0, NULL);
+    if (term.mouse_on)
+        mousemask(0, NULL);
     if (term.paste_on) {
         const char *off = cap_string("BD");
-        if (off)
-            putp(off);
+        putp(off ? off : "\033[?2004l");
+        term.paste_on = false;
     }
     endwin();
     delscreen(term.screen);
+    wake_pipe_close();
+    input_reset();
     term.screen = NULL;
     term.open = false;
     term.restore_len = 0;
@@ -313,9 +392,271 @@ void term_hline(WINDOW *w, int y, int x, int n, enum ui_role role)
     mvwhline_set(w, y, x, &c, n);
 }
 
+WINDOW *term_window(int nlines, int ncols, int y, int x)
+{
+    WINDOW *w = newwin(nlines, ncols, y, x);
+    if (w)
+        keypad(w, TRUE);
+    return w;
+}
+
 int term_take_signal(void)
 {
+    char buf[64];
+    if (term.wake[0] >= 0)
+        while (read(term.wake[0], buf, sizeof buf) > 0)
+            ;
     int sig = pending_signal;
     pending_signal = 0;
     return sig;
+}
+
+int term_signal_fd(void) { return term.open ? term.wake[0] : -1; }
+
+/* ---------------------------------------------------------------------- */
+/* Input: escape sequences curses does not know are dropped whole, and a
+ * bracketed paste becomes one event.                                     */
+
+enum input_state {
+    IN_NORMAL = 0,
+    IN_ESC,        /* ESC read: a key of its own, or a sequence's start */
+    IN_CSI,        /* ESC [ params... : up to a final byte 0x40-0x7e (ECMA-48 §5.4) */
+    IN_SS3,        /* ESC O: one more byte */
+    IN_STRING,     /* ESC ] / P / _ / ^ / X: up to BEL or ST (ESC \) */
+    IN_STRING_ESC, /* ESC inside a string */
+    IN_PASTE,      /* between ESC [200~ and ESC [201~ */
+};
+
+/* A sequence longer than this is not one: give up on it (and drop it). */
+#define SEQUENCE_MAX 4096
+
+static struct {
+    enum input_state state;
+    size_t seq_len;
+    long long last_ms; /* monotonic time of the last byte of an open state */
+    struct strbuf paste;
+    bool paste_cut;
+    bool paste_cr; /* the last pasted byte was CR: a LF after it is one break */
+} input = {.paste = STRBUF_INIT};
+
+static void input_reset(void)
+{
+    strbuf_free(&input.paste);
+    input.state = IN_NORMAL;
+    input.paste_cut = false;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void paste_add(const char *bytes, size_t n)
+{
+    if (input.paste.len + n > TERM_PASTE_MAX) {
+        input.paste_cut = true;
+        return;
+    }
+    strbuf_append(&input.paste, bytes, n);
+    if (input.paste.failed)
+        input.paste_cut = true;
+}
+
+/* One pasted character (a code point from get_wch). */
+static void paste_char(int ch)
+{
+    bool was_cr = input.paste_cr;
+    input.paste_cr = ch == '\r';
+    if (ch == '\r') {
+        paste_add("\n", 1);
+        return;
+    }
+    if (ch == '\n' && was_cr)
+        return; /* CR LF: one line break */
+    if (ch == 0 || ch == 0x7f)
+        return; /* nothing an editor can show or keep */
+    char out[4];
+    size_t n;
+    unsigned cp = (unsigned)ch;
+    if (cp < 0x80) {
+        out[0] = (char)cp, n = 1;
+    } else if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6)), out[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+    } else if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12)), out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+    } else if (cp <= 0x10ffff) {
+        out[0] = (char)(0xf0 | (cp >> 18)), out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+    } else {
+        return;
+    }
+    paste_add(out, n);
+}
+
+static void paste_event(struct term_input *ev)
+{
+    ev->kind = TERM_INPUT_PASTE;
+    ev->text = strbuf_cstr(&input.paste);
+    ev->len = input.paste.len;
+    ev->cut = input.paste_cut;
+    input.state = IN_NORMAL;
+}
+
+bool term_read_input(struct term_input *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (input.state == IN_NORMAL && input.paste.len) {
+        strbuf_reset(&input.paste); /* the last event's text is done with */
+        input.paste_cut = false;
+    }
+    for (;;) {
+        wint_t ch;
+        int rc = get_wch(&ch);
+        if (rc == ERR) {
+            if (input.state == IN_ESC) { /* ESC and nothing after it: the Esc key */
+                input.state = IN_NORMAL;
+                ev->kind = TERM_INPUT_KEY;
+                ev->key = 27;
+                return true;
+            }
+            return false;
+        }
+        int key = (int)ch;
+        bool fkey = rc == KEY_CODE_YES;
+        if (input.state != IN_NORMAL)
+            input.last_ms = now_ms();
+        /* A resize is news whatever else is going on. */
+        if (fkey && key == KEY_RESIZE) {
+            ev->kind = TERM_INPUT_KEY, ev->key = key, ev->fkey = true;
+            return true;
+        }
+    again:
+        switch (input.state) {
+        case IN_PASTE:
+            if (fkey && key == TERM_KEY_PASTE_END) {
+                paste_event(ev);
+                return true;
+            }
+            if (!fkey)
+                paste_char(key);
+            /* a key curses decoded inside a paste has no text: dropped */
+            continue;
+        case IN_NORMAL:
+            if (fkey && key == TERM_KEY_PASTE_BEGIN) {
+                input.state = IN_PASTE;
+                input.last_ms = now_ms();
+                strbuf_reset(&input.paste);
+                input.paste_cut = false;
+                input.paste_cr = false;
+                continue;
+            }
+            if (fkey && key == TERM_KEY_PASTE_END)
+                continue; /* an end without a start */
+            if (!fkey && key == 27) {
+                input.state = IN_ESC;
+                input.last_ms = now_ms();
+                continue;
+            }
+            ev->kind = TERM_INPUT_KEY, ev->key = key, ev->fkey = fkey;
+            return true;
+        case IN_ESC:
+            input.seq_len = 0;
+            if (fkey) { /* ESC then a key curses knows: Alt+arrow and the like */
+                input.state = IN_NORMAL;
+                continue;
+            }
+            if (key == 27) { /* Esc twice: the first is a key of its own */
+                ev->kind = TERM_INPUT_KEY, ev->key = 27;
+                return true;
+            }
+            input.state = key == '['   ? IN_CSI
+                          : key == 'O' ? IN_SS3
+                          : (key == ']' || key == 'P' || key == '_' || key == '^' || key == 'X')
+                              ? IN_STRING
+                              : IN_NORMAL; /* Alt+key: not bound, dropped */
+            continue;
+        case IN_CSI:
+            if (!fkey && key >= 0x40 && key <= 0x7e) {
+                input.state = IN_NORMAL; /* the final byte: the whole sequence dropped */
+                continue;
+            }
+            if (!fkey && key >= 0x20 && key <= 0x3f && ++input.seq_len < SEQUENCE_MAX)
+                continue; /* parameter and intermediate bytes */
+            /* Not a sequence after all: drop what was read, and take this
+             * key as it is. */
+            input.state = IN_NORMAL;
+            goto again;
+        case IN_SS3:
+            input.state = IN_NORMAL;
+            if (fkey)
+                goto again;
+            continue;
+        case IN_STRING:
+            if (!fkey && key == 7)
+                input.state = IN_NORMAL;
+            else if (!fkey && key == 27)
+                input.state = IN_STRING_ESC;
+            else if (++input.seq_len >= SEQUENCE_MAX)
+                input.state = IN_NORMAL;
+            continue;
+        case IN_STRING_ESC:
+            input.state = (!fkey && key == '\\') ? IN_NORMAL : IN_STRING;
+            continue;
+        }
+    }
+}
+
+long long term_input_open_ms(void)
+{
+    if (input.state == IN_NORMAL || input.state == IN_ESC)
+        return -1;
+    long long d = now_ms() - input.last_ms;
+    return d < 0 ? 0 : d;
+}
+
+bool term_input_flush(struct term_input *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (input.state == IN_PASTE) {
+        paste_event(ev);
+        return true;
+    }
+    input.state = IN_NORMAL;
+    return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Clipboard                                                              */
+
+bool term_clipboard_copy(const char *data, size_t len)
+{
+    if (len > TERM_CLIPBOARD_MAX)
+        return false;
+    size_t b64_len = 4 * ((len + 2) / 3);
+    static const char head[] = "\033]52;c;";
+    char *buf = malloc(sizeof head - 1 + b64_len + 2);
+    if (!buf)
+        return false;
+    memcpy(buf, head, sizeof head - 1);
+    int n = EVP_EncodeBlock((unsigned char *)buf + sizeof head - 1, (const unsigned char *)data,
+                            (int)len);
+    size_t total = sizeof head - 1 + (size_t)(n > 0 ? n : 0);
+    buf[total++] = '\a';
+    /* After curses' own output (doupdate flushed it): straight to the fd,
+     * so the sequence is never split by curses' buffer. */
+    fflush(stdout);
+    size_t off = 0;
+    while (off < total) {
+        ssize_t w = write(STDOUT_FILENO, buf + off, total - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    free(buf);
+    return off == total;
 }

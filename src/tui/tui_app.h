@@ -2,12 +2,14 @@
  * application (app.c: layout, panes, dispatch), the tabs (one table of
  * operations each, like tig's struct view_ops: spf_tab.c, dkim_tab.c,
  * dmarc_tab.c, live_tab.c), the form engine the tabs compose with
- * (form.c), modal dialogs (dialog.c), the help browser (help_view.c) and
- * saving and loading (files.c).
+ * (form.c) and the forms it generates from the core's tag schema
+ * (schema_form.c), modal dialogs (dialog.c), the help browser
+ * (help_view.c) and saving and loading (files.c).
  *
- * The TUI parses nothing: every record text goes to the core (drafts.h,
- * record.h and the per-kind editing calls), and every explanation comes
- * from the core's help entries and term descriptions. */
+ * The TUI parses nothing and keeps no copy of a draft: the tabs read
+ * a->drafts (text, terms, diagnostics, the core's typed model) and change
+ * it only through drafts_* calls, which also keep the undo history; every
+ * explanation comes from the core's help entries and term descriptions. */
 #ifndef AUTHTXT_TUI_APP_H
 #define AUTHTXT_TUI_APP_H
 
@@ -99,6 +101,11 @@ struct form {
     struct strbuf edit_orig; /* the value before editing (for Esc) */
     struct strbuf edit_msg;  /* why the value is not accepted, or "" */
     int edit_msg_sev;
+    /* The edit as one undo step: a drafts group is open while the editor
+     * is (form_edit_open), and Esc puts back the slot's text from before. */
+    bool edit_grouped;
+    int edit_slot;           /* enum draft_slot, or -1: no draft */
+    struct strbuf edit_before; /* the slot's text when the editor opened */
     /* Where each choice/check was drawn (for mouse clicks). */
     struct { int row, x0, x1; size_t field; int choice; } hits[64];
     size_t nhits;
@@ -132,6 +139,101 @@ bool form_click(struct form *f, int y, int x, int *choice);
 void form_edit_start(struct form *f, const char *text, size_t len, bool is_new);
 void form_edit_stop(struct form *f);
 void form_edit_message(struct form *f, int severity, const char *msg);
+/* The editor as one undoable step: form_edit_open opens a drafts group
+ * labelled `label` (every value previewed while typing lands in it) and
+ * the editor; form_edit_close ends the group, and unless keep, puts the
+ * slot back as it was when the editor opened (one undo of the group).
+ * slot < 0: the edit is not of a draft (no group). */
+void form_edit_open(struct app *a, struct form *f, int slot, const char *label, const char *text,
+                    size_t len, bool is_new);
+unsigned form_edit_close(struct app *a, struct form *f, bool keep);
+
+/* ---------------------------------------------------------------------- */
+/* Forms generated from the core's tag schema (schema_form.c): the DMARC
+ * and DKIM key record forms.  One row per schema row (schema.h), in its
+ * order, under its group's heading: choices as radio buttons, FLAGS as
+ * boxes, numbers and text edited in place, the default shown dimmed when
+ * the tag is absent, RFC 7489-only and obsolete tags marked; then the
+ * unknown and repeated tags of the record.  Rows read the draft
+ * (a->drafts.rec[slot]) and every change goes through drafts_* calls.  A
+ * tab adds only what is special through hooks (address lists, the key). */
+
+enum {
+    SF_ROW_TAG = 1,     /* sub: index of the schema row */
+    SF_ROW_UNKNOWN,     /* sub: term index of an unknown or repeated tag */
+    SF_ROW_GROUP,       /* headings and notes (not focusable) */
+    SF_ROW_OWN = 16,    /* tabs number their own rows from here */
+};
+
+struct schema_form;
+struct schema_tag;
+struct explain;
+
+struct schema_form_hooks {
+    /* Rows before the generated ones (the DKIM view and selector). */
+    void (*head_rows)(struct app *a, struct schema_form *sf);
+    /* The rows of a tag the tab edits its own way (URI lists, the key);
+     * term is the tag's first occurrence or NULL, index its term index. */
+    void (*tag_rows)(struct app *a, struct schema_form *sf, const struct schema_tag *tag,
+                     size_t tag_index, const struct record_term *term, size_t index);
+    /* The tab's own editor target (sf->edit_own != 0): is text acceptable
+     * (why says why not), and when apply, make it the draft's. */
+    bool (*edit_apply)(struct app *a, struct schema_form *sf, const char *text, size_t len,
+                       bool apply, struct diag_list *why);
+};
+
+struct schema_form {
+    struct form form;
+    enum draft_slot slot;
+    const struct schema_form_hooks *hooks;
+    void *tab;                 /* the tab's state, for the hooks */
+    unsigned gen;              /* app drafts_gen the rows show */
+    int first_id, first_sub;   /* the row focused at first (0: the first row) */
+    int edit_own;              /* 0: editing schema tag edit_tag; else the tab's target */
+    char edit_tag[64];
+    bool pending;              /* typed text not yet given to the core */
+    bool edit_valid;           /* the editor's text is acceptable */
+    bool closing;              /* the editor is being closed with its value */
+    struct diag_list why;
+    struct strbuf buf;
+};
+
+void schema_form_init(struct schema_form *sf, enum draft_slot slot,
+                      const struct schema_form_hooks *hooks, void *tab);
+void schema_form_free(struct schema_form *sf);
+/* Rebuild the rows when the drafts changed since the last build (or force). */
+void schema_form_refresh(struct app *a, struct schema_form *sf, bool force);
+/* The record the form edits. */
+const struct record *schema_form_record(struct app *a, const struct schema_form *sf);
+/* The schema row of a SF_ROW_TAG field, or NULL. */
+const struct schema_tag *schema_form_tag_of(const struct schema_form *sf, const struct field *fld);
+/* The term index of the first occurrence of tag name in the draft, or -1. */
+long schema_form_term_of(struct app *a, const struct schema_form *sf, const char *name);
+/* Fill a field's span and severity from term i of the draft. */
+void schema_form_set_span(struct app *a, struct schema_form *sf, struct field *fld, size_t i);
+/* An action on a generated row (choices, boxes, edit, unset).  *handled
+ * false for rows the tab owns and actions that are not the form's. */
+unsigned schema_form_action(struct app *a, struct schema_form *sf, enum action act,
+                            bool *handled);
+/* A click (window cell) on the form: focus, choice, box. */
+unsigned schema_form_click(struct app *a, struct schema_form *sf, int y, int x, bool *handled);
+/* Open the in-place editor: own 0 edits schema tag `tag`; else the tab's
+ * target (hooks->edit_apply).  label names the undo step; NULL when the
+ * edit is not of the draft's text (a name: applied once, on closing). */
+unsigned schema_form_edit_open(struct app *a, struct schema_form *sf, int own, const char *tag,
+                               const char *label, const char *text, size_t len, bool is_new);
+/* The editor's key handling, flush, check and end (tab_ops glue). */
+unsigned schema_form_edit_key(struct app *a, struct schema_form *sf, int key, bool fkey,
+                              bool more, bool *handled);
+unsigned schema_form_flush(struct app *a, struct schema_form *sf);
+bool schema_form_edit_check(struct app *a, struct schema_form *sf, struct strbuf *why);
+unsigned schema_form_edit_end(struct app *a, struct schema_form *sf, bool keep);
+/* Explain the focused generated row; false when it is the tab's own. */
+bool schema_form_explain(struct app *a, struct schema_form *sf, struct explain *out);
+/* Focus the row whose span holds start; false when none does. */
+bool schema_form_goto(struct app *a, struct schema_form *sf, size_t start);
+/* "p", "unknown tag": the status line token of a generated row. */
+bool schema_form_position(struct app *a, struct schema_form *sf, struct strbuf *out);
 
 /* ---------------------------------------------------------------------- */
 /* Tabs: a table of operations each.                                      */
@@ -183,6 +285,13 @@ struct tab_ops {
     void (*position)(struct app *a, void *st, struct strbuf *out);
     /* A mouse click in the Compose pane (window cell). */
     unsigned (*click)(struct app *a, void *st, int y, int x);
+    /* The open field editor (editing() true): is its text acceptable now?
+     * why gets the reason when not.  Leaving the field (Tab, Ctrl-S, a
+     * tab switch, quitting) asks first when it is not. */
+    bool (*edit_check)(struct app *a, void *st, struct strbuf *why);
+    /* Close the field editor: keep its value (valid) or restore the value
+     * from before the edit. */
+    unsigned (*edit_end)(struct app *a, void *st, bool keep);
 };
 
 extern const struct tab_ops spf_tab_ops;
@@ -239,6 +348,9 @@ void dialog_pick(struct app *a, const char *title, const char *const *items,
 const char *dialog_field(struct app *a, int i, size_t *len);
 void dialog_set_error(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool dialog_open(const struct app *a);
+/* A paste into the open form or paste dialog's focused field, as text.
+ * False when the open dialog has no field (a question, a list). */
+bool dialog_paste_text(struct app *a, const char *text, size_t len);
 unsigned dialog_key(struct app *a, int key, bool fkey, bool more);
 void dialog_draw(struct app *a);
 bool dialog_click(struct app *a, int y, int x);
@@ -264,6 +376,8 @@ void help_view_free(struct help_view *h);
 void help_view_open(struct app *a, const char *id);
 unsigned help_view_key(struct app *a, int key, bool fkey, bool more);
 void help_view_draw(struct app *a);
+/* A paste goes into the search (which it opens), as text. */
+void help_view_paste(struct app *a, const char *text, size_t len);
 bool help_view_click(struct app *a, int y, int x);
 
 /* ---------------------------------------------------------------------- */
@@ -277,9 +391,12 @@ bool files_read(const char *path, struct strbuf *out, struct strbuf *why);
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, rename over path, fsync the directory.  An existing file is
  * replaced only when replace is true (else false with why = "exists").
- * The file keeps its permissions when it existed (0644 & ~umask when new). */
+ * A symbolic link is written through (its target replaced, the link kept).
+ * The file keeps its owner and permissions when it existed, never a setuid
+ * or setgid bit (*dropped_setid says one was there; may be NULL); when its
+ * owner cannot be kept nothing is written.  New: 0666 & ~umask. */
 bool files_write_atomic(const char *path, const char *data, size_t len, bool replace,
-                        struct strbuf *why);
+                        bool *dropped_setid, struct strbuf *why);
 /* Does path exist?  Its identity (device, inode, size, mtime) for "has
  * it changed since we read it". */
 struct file_stamp {
@@ -300,8 +417,17 @@ bool files_load(struct app *a, const char *path, struct strbuf *why);
 
 /* Recovery (recover.c): unsaved drafts kept when the terminal goes away
  * or SIGTERM arrives, offered back at the next start. */
-bool recover_save(struct app *a, int sig); /* no-op when nothing is unsaved */
-void recover_offer(struct app *a);         /* a question when a file is there */
+/* Name this session's file (pid and start time) and check its directory:
+ * call once at start, before recover_offer and recover_where. */
+void recover_init(void);
+/* This session's recovery file, or NULL with *why saying why none can be
+ * written.  Borrowed, static. */
+const char *recover_where(const char **why);
+/* Write the drafts to this session's file (never another's): called from
+ * the loop, not from a signal handler.  No-op when nothing is unsaved. */
+bool recover_save(struct app *a, int sig);
+/* Offer the newest file left by a session no longer running (a question). */
+void recover_offer(struct app *a);
 
 /* ---------------------------------------------------------------------- */
 /* The application.                                                       */
@@ -321,10 +447,14 @@ struct layout {
 #define APP_MIN_COLS 80
 #define APP_MIN_LINES 24
 
-/* One input event as read from curses. */
+/* One input event as read from the terminal (term_read_input): a key, or
+ * a bracketed paste whose text is paste_len bytes at paste_off in
+ * app.paste_text. */
 struct input_key {
     int key;
     bool fkey;
+    bool paste, paste_cut;
+    size_t paste_off, paste_len;
 };
 
 struct app {
@@ -375,11 +505,26 @@ struct app {
 
     struct input_key *queue;
     size_t queue_len, queue_cap;
+    struct strbuf paste_text; /* the texts of the pastes in the queue */
+    unsigned input_timer;     /* wakes the loop to end a stalled sequence */
+    bool print_on_exit;       /* --print-on-exit, or p in the quit question */
+    int copy_form;            /* y: the form picked last (0 zone line, 1 value) */
 
     struct strbuf scratch;   /* formatting, reused */
     long long started_ms;
 
     struct live *live;       /* live DNS (live.c); NULL until a fetch */
+
+    /* Bumped by app_draft_changed: tabs rebuild their rows when the
+     * drafts changed since they last read them (they keep no copy). */
+    unsigned drafts_gen;
+    /* The domain edited in the title bar. */
+    bool domain_editing;
+    struct lineedit domain_edit;
+    /* The action waiting for "keep editing / discard the edit". */
+    enum action after_edit_action;
+    int after_edit_key;
+    bool after_edit_fkey;
 };
 
 /* The active tab's operations and state. */
@@ -389,10 +534,21 @@ const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab);
 unsigned app_draft_changed(struct app *a);
 /* Set a draft's text through the core and refresh.  Returns dirty bits. */
 unsigned app_set_draft(struct app *a, enum draft_slot slot, const char *text, size_t len);
+/* A drafts_* edit was refused: the status line says why (the first error
+ * of why, else fallback).  Returns dirty bits. */
+unsigned app_edit_refused(struct app *a, const struct diag_list *why, const char *fallback);
+/* The first error of a list (else its first item, else fallback). */
+const char *app_why_text(const struct diag_list *why, const char *fallback);
+/* The SPF draft's DNS lookup count through its fetched include tree, when
+ * the tree of the current text has been fetched (live.c); -1 otherwise. */
+int live_draft_lookups(struct app *a, bool *complete);
 /* The Lint pane's list again (the record shown changed or was freed). */
 void app_refresh_lint(struct app *a);
 /* All tabs re-read the drafts (after a load). */
 void app_reload_tabs(struct app *a);
+/* DKIM tab keys g and m (dkim_keys.c): open their dialogs. */
+unsigned dkim_keys_generate(struct app *a);
+unsigned dkim_keys_match(struct app *a);
 /* A one-line message on the status line for a few seconds. */
 void app_message(struct app *a, enum ui_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -37,10 +37,18 @@ void lineedit_free(struct lineedit *e);
 void lineedit_set(struct lineedit *e, const char *text, size_t len);
 const char *lineedit_text(const struct lineedit *e, size_t *len);
 
-/* Feed one key.  more_pending says more input is already queued behind
- * it: an Enter followed by more input is part of a paste (terminals
- * without bracketed paste), so it does not submit. */
+/* Feed one key.  Between TERM_KEY_PASTE_BEGIN and TERM_KEY_PASTE_END
+ * every key is text (Enter and Tab included).  more_pending says the key
+ * is inside an unbracketed paste (a terminal without bracketed paste sent
+ * a long burst of plain keys): Enter and Tab are text then too.  Keys
+ * that are merely typed ahead are not that (app.c decides). */
 enum lineedit_result lineedit_key(struct lineedit *e, int key, bool fkey, bool more_pending);
+
+/* Insert a pasted text at the cursor, as the text it is (never as keys):
+ * line breaks and tabs kept in a multi-line editor, spaces elsewhere;
+ * other control characters kept and shown escaped.  False when it did not
+ * all fit (LINEEDIT_MAX): what fitted is kept.  O(len + text length). */
+bool lineedit_paste(struct lineedit *e, const char *text, size_t len);
 
 /* Draw on one row of `width` columns, scrolled horizontally so the cursor
  * is visible; the cursor cell is shown reversed when show_cursor. */

@@ -48,10 +48,23 @@ enum action {
     ACT_QUAL_SOFTFAIL,
     ACT_QUAL_NEUTRAL,
     ACT_SUBVIEW,     /* DKIM: key record / DKIM-Signature */
+    ACT_KEY_GENERATE, /* DKIM: make a key pair, fill p= (dkim_keys.c) */
+    ACT_KEY_MATCH,    /* DKIM: does a private key file match p= */
     ACT_COPY_LIVE,   /* Live: the published record becomes the draft */
+    ACT_COPY_RECORD, /* the focused record to the terminal's clipboard (OSC 52) */
+    /* the line editor (fields, raw edit, prompts, search) */
+    ACT_EDIT_BACKSPACE,
+    ACT_EDIT_DELETE,
+    ACT_EDIT_KILL_END,
+    ACT_EDIT_KILL_START,
+    ACT_EDIT_KILL_WORD,
     /* help browser, dialogs */
     ACT_SEARCH,
     ACT_CLOSE,
+    /* undo history of the drafts, and the domain in the title bar */
+    ACT_UNDO,
+    ACT_REDO,
+    ACT_EDIT_DOMAIN,
     ACT_COUNT
 };
 
@@ -65,6 +78,8 @@ enum keymap {
     KEYMAP_LIVE,    /* the Live tab */
     KEYMAP_LINT,    /* focus in the lint pane */
     KEYMAP_HELP,    /* the help browser */
+    KEYMAP_EDIT,    /* the line editor: a field, the raw record, a prompt */
+    KEYMAP_DIALOG,  /* questions, forms and lists over the panes */
     KEYMAP_COUNT
 };
 
@@ -83,7 +98,8 @@ struct key_binding {
 /* The whole table, in display order. */
 const struct key_binding *keys_table(size_t *count);
 /* Look key up in `map`, then in the maps it falls back to (a tab's map
- * falls back to COMPOSE, then GLOBAL; LINT to GLOBAL; HELP to none). */
+ * falls back to COMPOSE, then GLOBAL; LINT to GLOBAL; HELP, EDIT and
+ * DIALOG to none). */
 enum action keys_lookup(enum keymap map, int key, bool fkey);
 /* The maps consulted for `map`, most specific first; returns how many. */
 size_t keys_chain(enum keymap map, enum keymap out[3]);

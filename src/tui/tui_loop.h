@@ -1,6 +1,9 @@
 /* The event loop (loop.c): one poll() over the terminal and any file
- * descriptors other modules register (the resolver's and curl's sockets),
- * with a timeout from the nearest timer.  After each wake-up it runs the
+ * descriptors other modules register (the resolver's and curl's sockets,
+ * the stop signals' self-pipe from term.c, so a SIGTERM that arrives just
+ * before poll() starts to wait still wakes it), with a timeout from the
+ * nearest timer (status messages expire, a stalled escape sequence or
+ * paste is ended, the resolver's retries).  After each wake-up it runs the
  * ready callbacks and due timers, lets the front end drain its input, and
  * asks it to redraw once.  Nothing here knows about curses. */
 #ifndef AUTHTXT_TUI_LOOP_H

@@ -14,6 +14,7 @@
  *   ptrloop.      an owner name that is a compression pointer to itself
  *   chain.        a CNAME chain of 20 steps
  *   control.      a TXT with ESC, BEL and a bidi override in it
+ * <sel>._domainkey.servfail. and .refused. fail like them.
  *   edns.         a 1,000-byte TXT: over UDP when the query's EDNS0 OPT
  *                 record allows it (else TC), REFUSED over TCP, so only a
  *                 query advertising >= 1,100 bytes gets the record
@@ -152,6 +153,16 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
 
     unsigned rcode = 0, ancount = 0;
     const char *n = name;
+    /* DKIM key names under a fault name (s1._domainkey.servfail.broken,
+     * as the DKIM tests ask) fail the same way, for the rcode faults;
+     * other names under it (_dmarc.servfail.broken) stay NXDOMAIN. */
+    size_t nlen = strstr(n, "._domainkey.") ? strlen(n) : 0;
+    static const char *const rcode_faults[] = {"servfail.broken", "refused.broken"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t fl = strlen(rcode_faults[i]);
+        if (nlen > fl + 1 && n[nlen - fl - 1] == '.' && !strcmp(n + nlen - fl, rcode_faults[i]))
+            n = rcode_faults[i];
+    }
     if (!strcmp(n, "timeout.broken"))
         return 0;
     if (!strcmp(n, "servfail.broken")) {

@@ -3,7 +3,8 @@
 # the fetch benchmark).  `make dns-tools` builds them; `make dns-tests`
 # needs them.
 RESOLVER_OBJ = $(filter $(BUILD)/src/net/resolver%.o $(BUILD)/src/net/capture.o,$(NET_OBJ))
-DNS_TOOL_BINS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay
+DNS_TOOL_BINS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay \
+                $(BUILD)/tests/openspf_zone
 
 .PHONY: dns-tools
 dns-tools: deps $(DNS_TOOL_BINS)
@@ -21,3 +22,8 @@ $(BUILD)/tests/brokendns: tests/dns/brokendns.c | $(DEPS_OK)
 $(BUILD)/tests/relay: tests/dns/relay.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(WERROR) $(OPT) $(ALL_CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+
+# check_openspf.sh: the openspf suite's zonedata as zone files (tests/dns/openspf_zone.c).
+$(BUILD)/tests/openspf_zone: tests/dns/openspf_zone.c tests/unit/spf_yaml.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(call pc_libs,$(PKG_CORE)) -lm $(LDLIBS) -o $@

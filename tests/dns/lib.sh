@@ -7,7 +7,8 @@
 # even when the test fails.  A script needing more cleanup defines
 # dns_cleanup_hook (called first).  Functions:
 #   dns_start ZONEFILE...  unbound, authoritative for each zone (the file
-#                          must have a $ORIGIN line); exports DNS_SERVER
+#                          must have a $ORIGIN line); exports DNS_SERVER;
+#                          DNS_UNBOUND_EXTRA adds lines to its server: block
 #   doh_start              unbound DoH (self-signed cert) forwarding to
 #                          DNS_SERVER; exports DOH_URL, DOH_CA
 #   relay_start MS         delaying relay before DNS_SERVER; RELAY_SERVER
@@ -160,6 +161,7 @@ server:
     module-config: "iterator"
     local-zone: "test." nodefault
     minimal-responses: yes
+${DNS_UNBOUND_EXTRA:-}
 remote-control:
     control-enable: no
 $zones

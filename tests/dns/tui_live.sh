@@ -17,6 +17,9 @@ e2e_wait 'fetched tree\.fx\.test in [0-9]+ ms: [0-9]+ queries, no DNS errors'
 # The published SPF record is now the SPF draft.
 e2e_wait '│ v=spf1 include:b1\.tree\.fx\.test include:b2\.tree\.fx\.test a mx -all'
 e2e_expect_not '\[modified\]'
+# The SPF tab counts the lookups through the fetched include tree (the
+# record's own terms alone cost 4).
+e2e_wait 'DNS lookups 10/10 \(with the include tree\)'
 
 e2e_keys 4
 e2e_wait 'Live · SPF'
@@ -48,6 +51,12 @@ e2e_wait 'live \(published\) .*\| draft'
 # c copies the published record back: no change any more.
 e2e_keys c
 e2e_wait 'the live spf record is now the draft'
+e2e_wait 'no change: the draft is what is published'
+# The copy is one undoable step: u brings the edited draft back.
+e2e_keys u
+e2e_wait 'Undid: copy live record'
+e2e_wait 'lookups 10 -> 4 of 10'
+e2e_keys C-y
 e2e_wait 'no change: the draft is what is published'
 
 # F5 fetches again (the screen says so when it is done).

@@ -40,8 +40,9 @@ e2e_wait 'Record s1\._domainkey\.example\.com · 410 bytes'
 e2e_expect_not 'dkim-key-weak'
 e2e_expect_not 'BEGIN PUBLIC'
 
-# t=y with Space on the first box (the key facts row is not a field).
-e2e_keys Down
+# t=y with Space on the first box (the key facts row is not a field; the
+# schema's order is p, then h, s, t).
+e2e_keys Down Down Down
 e2e_wait 'DKIM · key t$'
 e2e_keys Space
 e2e_wait '│ v=DKIM1; k=rsa; t=y; p=MIIB'

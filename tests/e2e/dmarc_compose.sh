@@ -29,12 +29,13 @@ e2e_wait 'DMARC · adkim$'
 e2e_keys Right Right
 e2e_wait 'adkim=s'
 
-e2e_keys Down Down
+# The schema's order: aspf, then the Reports group (rua, ruf, fo).
+e2e_keys Down Down Down Down
 e2e_wait 'DMARC · fo$'
 e2e_keys Right Right Space
 e2e_wait 'fo=d'
 
-e2e_keys Down
+e2e_keys Up Up
 e2e_wait 'DMARC · add rua$'
 e2e_keys Enter
 e2e_wait 'DMARC · add rua editing'
@@ -47,8 +48,11 @@ e2e_wait '│ v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc-reports@exampl
 e2e_wait 'W dmarc-sp-weaker'
 e2e_expect_not 'dmarc-bad-uri'
 # ... which goes once sp matches p.
-e2e_keys Up Up Up Up Up Up Up
-e2e_wait 'DMARC · sp$'
+until e2e_screen | grep -q 'DMARC · sp$'; do
+    e2e_screen | grep -q 'DMARC · v$' && e2e_fail 'no sp row'
+    e2e_keys Up
+    sleep 0.05
+done
 e2e_keys Right
 e2e_wait '│ v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@example\.com; adkim=s; fo=d +│'
 e2e_wait 'Lint: 1 note'

@@ -13,6 +13,10 @@ e2e_keys /
 e2e_type 'reject'
 e2e_wait "Help · [0-9]+ of [0-9]+ match 'reject'"
 e2e_keys Enter
+# Ranked: the entries named "reject" first, the shortest name first, and
+# the list shows titles (the id is in the entry's text).
+e2e_wait '│ DMARC p=reject: refuse'
+e2e_screen | sed -n 3p | grep -q 'DMARC p=reject' || e2e_fail "p=reject is not the first match"
 e2e_wait 'dmarc\.tag\.p\.reject'
 # Down to an entry and read it: the RFC section is shown.
 e2e_keys Down
@@ -21,7 +25,7 @@ e2e_keys Escape
 e2e_wait 'Compose SPF'
 e2e_expect_not 'Help · '
 
-# '?' opens it too (outside the SPF tab, where '?' is a qualifier).
+# '?' opens it too (on every tab: keys_help.sh checks each).
 e2e_keys 3
 e2e_wait 'DMARC · '
 e2e_keys '?'

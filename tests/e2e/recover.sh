@@ -6,8 +6,10 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 state="$E2E_DIR/state"
-rfile="$state/authtxt/recovery.zone"
 export E2E_ENV="XDG_STATE_HOME=$state"
+
+# The recovery files there (one per session: recovery-<pid>-<time>.zone).
+recovery_files() { ls "$state"/authtxt/recovery-*.zone 2>/dev/null; }
 
 # The editor's own pid (the pane runs a sh wrapper around it).
 app_pid() {
@@ -27,6 +29,8 @@ for sig in HUP TERM; do
     e2e_wait '\[modified\]'
     kill -s "$sig" "$(app_pid)"
     e2e_wait_exit $((128 + $(kill -l "$sig")))
+    rfile=$(recovery_files)
+    [ "$(printf '%s\n' "$rfile" | grep -c .)" = 1 ] || e2e_fail "SIG$sig: not one recovery file: $rfile"
     [ -s "$rfile" ] || e2e_fail "SIG$sig: no recovery file"
     grep -q 'p=reject' "$rfile" || e2e_fail "SIG$sig: the recovery file lacks the edit"
     grep -q "SIG$sig" "$rfile" || e2e_fail "SIG$sig: the recovery file does not say why"
@@ -52,10 +56,11 @@ e2e_start 100 30 --example
 e2e_wait 'SPF · '
 kill -s TERM "$(app_pid)"
 e2e_wait_exit 143
-[ -e "$rfile" ] && e2e_fail "a recovery file without unsaved changes"
+[ -n "$(recovery_files)" ] && e2e_fail "a recovery file without unsaved changes"
 
-# "d" discards a recovery file.
+# "d" discards a recovery file (of a pid above pid_max: never running).
 mkdir -p "$state/authtxt"
+rfile="$state/authtxt/recovery-88888888-20260101T000000Z.zone"
 printf 'example.org. 300 IN TXT "v=spf1 -all"\n' > "$rfile"
 e2e_start 100 30
 e2e_wait 'Recovered drafts'
@@ -105,9 +110,15 @@ if command -v strace >/dev/null; then
             done
         fi
         [ -s "$E2E_STATUS" ] && e2e_fail "$point: the program ended before the kill"
-        pkill -KILL -f "^$E2E_BIN --load d.zone" || e2e_fail "$point: no program to kill"
+        # This test's own strace and editor, by pid: other tests may run
+        # strace too.
+        sh=$($T list-panes -t e2e -F '#{pane_pid}')
+        tracer=$(pgrep -P "$sh" -x strace)
+        app=$(pgrep -P "$tracer" -x authtxt)
+        [ -n "$app" ] || e2e_fail "$point: no program to kill"
+        kill -KILL "$app"
         # strace may wait out its delay: end it too; the program is dead.
-        pkill -KILL -x strace 2>/dev/null
+        kill -KILL "$tracer" 2>/dev/null
         end=$((SECONDS + 10))
         until [ -s "$E2E_STATUS" ]; do
             ((SECONDS >= end)) && e2e_fail "$point: the killed program did not end"

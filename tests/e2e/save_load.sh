@@ -7,9 +7,24 @@
 # The text in the Record pane of the current tab.
 record_line() { e2e_screen | grep -A1 '─ Record ' | sed -n 2p | sed 's/^│ //; s/ *│$//'; }
 
+# Raw-edit the current tab's record: append TEXT at the end.
+raw_append() {
+    e2e_keys e
+    e2e_wait 'Record: editing as text'
+    e2e_keys C-e
+    e2e_type "$1"
+    e2e_keys Enter
+    e2e_wait "$1"
+}
+
+# Edit all three drafts, so the save has something of each to write.
 e2e_start 100 30 --example
 e2e_wait 'SPF · '
+raw_append ' a'
 spf=$(record_line)
+e2e_keys 2
+e2e_wait '1024-bit RSA key'
+raw_append '; t=y'
 e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Right Right
@@ -21,7 +36,7 @@ e2e_keys C-s
 e2e_wait 'Save the drafts as a zone file'
 e2e_wait 'File +example\.com\.zone'
 e2e_keys Enter
-e2e_wait 'saved 3 records to example\.com\.zone'
+e2e_wait 'saved to example\.com\.zone: SPF written, DMARC written, DKIM written'
 e2e_expect_not '\[modified\]'
 grep -q 'p=reject' "$E2E_DIR/example.com.zone" || e2e_fail "the zone file lacks p=reject"
 # Atomic write: no temporary file is left behind.
@@ -38,7 +53,8 @@ e2e_wait 'DMARC · '
 e2e_keys 2
 e2e_wait '1024-bit RSA key'
 
-# Saving back to the file it came from does not ask.
+# Saving back to the file it came from does not ask: only the DMARC
+# record is rewritten in place.
 e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Left
@@ -46,7 +62,7 @@ e2e_wait '│ v=DMARC1; p=quarantine'
 e2e_keys C-s
 e2e_wait 'Save the drafts'
 e2e_keys Enter
-e2e_wait 'saved 3 records to example\.com\.zone'
+e2e_wait 'saved into example\.com\.zone: DMARC rewritten \(line [0-9]+\)'
 grep -q 'p=quarantine' "$E2E_DIR/example.com.zone" || e2e_fail "not written"
 
 # Quitting with unsaved changes asks; Esc stays.

@@ -23,7 +23,8 @@ FUZZ_FLAGS    ?=
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OPT      = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 FUZZ_ALL      = fuzz_spf fuzz_dmarc fuzz_dkim_key fuzz_dkim_sig fuzz_taglist fuzz_zone \
-                fuzz_record fuzz_edit fuzz_dnsanswer
+                fuzz_record fuzz_edit fuzz_dnsanswer fuzz_null_diags fuzz_drafts fuzz_dkim_privkey \
+                fuzz_message fuzz_spf_eval fuzz_zone_edit
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
 FUZZ_BINS     = $(FUZZ_ALL:%=$(FUZZ_BUILD)/%)
 

@@ -16,7 +16,7 @@ run_one() {
     local t=$1 bin="$build/$1" log="$build/logs/$1.log"
     local len=$maxlen
     mkdir -p "$build/corpus/$t"
-    [ "$t" = fuzz_edit ] && len=4096 # an edit script needs no more
+    case $t in fuzz_edit | fuzz_drafts) len=4096 ;; esac # an edit script needs no more
     # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
     "$bin" -max_total_time="$secs" -max_len="$len" -timeout=10 -rss_limit_mb=2048 \
         ${FUZZ_FLAGS:-} -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \

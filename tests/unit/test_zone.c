@@ -3,7 +3,6 @@
 #include "unit.h"
 
 #include <stdio.h>
-#include <time.h>
 
 #include "authtxt/zone.h"
 
@@ -742,16 +741,12 @@ static void test_garbage(void **state)
     free(g);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Pathological shapes stay linear: many parentheses, many quotes, one
- * endless unclosed '(' over many lines, a tag repeated 10,000 times. */
-static void test_pathological_linear(void **state)
+/* Pathological shapes of 1 MiB are read, with bounded diagnostics whose
+ * spans stay in the buffer: many parentheses, many quotes, one endless
+ * unclosed '(' over many lines, backslashes, an unclosed quote, blank lines
+ * and ')'.  That the cost stays linear is measured by `make bench` (zone_read
+ * on the same shapes), never timed here. */
+static void test_pathological_bounded(void **state)
 {
     (void)state;
     size_t n = 1 << 20;
@@ -763,20 +758,21 @@ static void test_pathological_linear(void **state)
         size_t k = strlen(shapes[s]);
         for (size_t i = 0; i < n; i++)
             p[i] = shapes[s][i % k];
-        double t0 = now_seconds();
         diag_list_reset(&diags);
         assert_true(zone_read(&z, p, n, "p.example", &diags));
-        double t = now_seconds() - t0;
-        if (t > 1.0) {
-            print_message("shape %zu: 1 MiB took %.3f s\n", s, t);
-            fail();
-        }
+        assert_true(diags.count <= DIAG_LIST_MAX);
+        for (size_t i = 0; i < diags.count; i++)
+            assert_true(diags.items[i].start <= diags.items[i].end && diags.items[i].end <= n);
+        for (size_t i = 0; i < z.count; i++)
+            assert_true(z.records[i].start <= z.records[i].end && z.records[i].end <= n);
     }
     free(p);
 }
 
-/* The scale of issue #2: 60,000 TXT records read in a small fraction of
- * 0.25 s (generous bound here: sanitizer builds run this too). */
+/* The scale of issue #2: 60,000 TXT records are all read, kinds and
+ * domains right, and a second read into the same zone gives the same.  The
+ * 0.25 s target is measured by `make bench` (zone_read of this zone, and
+ * lint --zone end to end), never asserted here. */
 static void test_sixty_thousand_records(void **state)
 {
     (void)state;
@@ -799,33 +795,18 @@ static void test_sixty_thousand_records(void **state)
                       key);
     }
     assert_false(big.failed);
-    double best = 1e9;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 2; round++) {
         diag_list_reset(&diags);
-        double t0 = now_seconds();
         assert_true(zone_read(&z, big.data, big.len, NULL, &diags));
-        double t = now_seconds() - t0;
-        best = t < best ? t : best;
+        assert_int_equal(diags.count, 0);
+        assert_int_equal(z.count, 60000);
+        assert_int_equal(z.records[0].kind, ZONE_KIND_SPF);
+        assert_string_equal(z.records[0].domain, "d0.example");
+        assert_int_equal(z.records[59998].kind, ZONE_KIND_DMARC);
+        assert_string_equal(z.records[59998].domain, "d19999.example");
+        assert_int_equal(z.records[59999].kind, ZONE_KIND_DKIM_KEY);
+        assert_string_equal(z.records[59999].domain, "d19999.example");
     }
-    assert_int_equal(diags.count, 0);
-    assert_int_equal(z.count, 60000);
-    assert_int_equal(z.records[59999].kind, ZONE_KIND_DKIM_KEY);
-    assert_string_equal(z.records[59999].domain, "d19999.example");
-    /* A plain pass over the same bytes, to judge the time under valgrind
-     * or a sanitizer (everything slower) as well as natively. */
-    double base = 1e9;
-    for (int round = 0; round < 3; round++) {
-        double t0 = now_seconds();
-        volatile size_t marks = 0;
-        for (size_t i = 0; i < big.len; i++)
-            if (big.data[i] == '"' || big.data[i] == '\n')
-                marks = marks + 1;
-        double t = now_seconds() - t0;
-        base = t < base ? t : base;
-    }
-    print_message("zone_read: 60,000 TXT records (%zu bytes) in %.1f ms (a byte loop: %.1f ms)\n",
-                  big.len, best * 1e3, base * 1e3);
-    assert_true(best < 0.5 || best < 30 * base);
     strbuf_free(&big);
 }
 
@@ -1295,7 +1276,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_record_caps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_and_comment_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pathological_linear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pathological_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sixty_thousand_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_borrowed_or_copied, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reread_reuses_memory, setup, teardown),

@@ -1,0 +1,13 @@
+check
+--ip
+198.51.100.7
+--mail-from
+bounce@example.com
+--helo
+mta.example.net
+--from
+ceo@example.com
+--load
+tests/cli/cases/check-zone.txt
+--dns
+127.0.0.1:1

@@ -1,0 +1,14 @@
+check
+--ip
+192.0.2.10
+--mail-from
+bounce@example.com
+--helo
+mta.example.net
+--from
+news@example.com
+--load
+tests/cli/cases/check-zone.txt
+--dns
+127.0.0.1:1
+--json

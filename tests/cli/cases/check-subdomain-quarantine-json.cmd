@@ -1,0 +1,14 @@
+check
+--ip
+198.51.100.7
+--mail-from
+x@news.example.com
+--helo
+mta.example.net
+--from
+x@news.example.com
+--load
+tests/cli/cases/check-zone.txt
+--dns
+127.0.0.1:1
+--json

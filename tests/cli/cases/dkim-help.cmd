@@ -1,0 +1,2 @@
+dkim
+--help

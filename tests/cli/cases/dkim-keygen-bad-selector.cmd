@@ -1,0 +1,6 @@
+dkim
+keygen
+--domain
+example.com
+--selector
+s 1

@@ -1,0 +1,3 @@
+dkim
+match
+--help

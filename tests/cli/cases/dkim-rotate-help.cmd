@@ -1,0 +1,3 @@
+dkim
+rotate
+--help

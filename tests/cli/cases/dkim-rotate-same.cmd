@@ -1,0 +1,8 @@
+dkim
+rotate
+--domain
+example.com
+--from
+s1
+--to
+S1

@@ -1,0 +1,12 @@
+dkim
+rotate
+--domain
+example.com
+--from
+s2025
+--to
+s2026
+--ttl
+7200
+--queue-time
+3d

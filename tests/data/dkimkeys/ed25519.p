@@ -1,0 +1,1 @@
+JGS3gHMAqqC9N6VsmApS4OYCrykEOfaAu0yUpdYkLmQ=
