@@ -1,10 +1,16 @@
 # authtxt: build, test, install.  `make run` opens the TUI on an example,
-# `make check` runs every test; both install missing Debian packages first.
+# `make check` runs every test.  Plain `make` installs the missing Debian
+# packages the build needs (and only those); `make check` and the test
+# targets also install the ones the tests need.  CC, CFLAGS, CPPFLAGS,
+# LDFLAGS and LDLIBS given on the command line are added to the project's
+# own flags, never replace them.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 
 CC      ?= cc
 BUILD   ?= build
@@ -29,14 +35,23 @@ pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 CFLAGS  ?=
-CPPFLAGS += -Iinclude -I$(BUILD)
-ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(OPT) $(CFLAGS) $(CPPFLAGS)
+CPPFLAGS ?=
+LDFLAGS ?=
+LDLIBS  ?=
+# The project's flags first, the user's after them (so theirs win where
+# they conflict, and a command-line CPPFLAGS cannot drop -Iinclude).
+ALL_CPPFLAGS = -Iinclude -I$(BUILD) $(CPPFLAGS)
+ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(OPT) $(ALL_CPPFLAGS) $(CFLAGS)
 
-# Debian packages the build, the tests, the TUI tests and the DNS tests need.
-DEB_PACKAGES = build-essential pkg-config clang libclang-rt-14-dev \
+# Debian packages the build needs (`make`), and those only the tests, the
+# TUI tests, the DNS tests and CI's checks need (`make check`).
+DEB_BUILD_PACKAGES = build-essential pkg-config \
                libssl-dev libjansson-dev libncurses-dev libc-ares-dev \
-               libcurl4-openssl-dev libpsl-dev libidn2-dev libcmocka-dev \
-               tmux ncurses-term valgrind unbound dnsmasq-base python3
+               libcurl4-openssl-dev libpsl-dev libidn2-dev
+DEB_TEST_PACKAGES = clang libclang-rt-14-dev libcmocka-dev \
+               tmux ncurses-term valgrind unbound dnsmasq-base python3 \
+               cppcheck clang-format
+DEB_PACKAGES = $(DEB_BUILD_PACKAGES) $(DEB_TEST_PACKAGES)
 # Only `make screenshots` needs these (chromium is about 350 MB).
 DEB_SCREENSHOT_PACKAGES = aha chromium fonts-dejavu-core
 
@@ -56,35 +71,44 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      = $(BUILD)/libauthtxt.a
 BIN      = $(BUILD)/authtxt
 
-.PHONY: all deps deps-screenshots check unit unit-asan clang clang-build cli-tests e2e dns-tests \
-        run install uninstall clean bench fuzz screenshots format
+.PHONY: all deps deps-test deps-screenshots check unit unit-asan clang clang-build cli-tests e2e \
+        dns-tests run install uninstall clean bench fuzz screenshots format ci-static
 .DEFAULT_GOAL := all
 
-all: deps $(BIN)
+all: $(BIN)
 
 # --- dependencies ---------------------------------------------------------
 # Installs what is missing, as root or through sudo; says what it could not.
-deps: $(BUILD)/.deps-ok
-$(BUILD)/.deps-ok: Makefile
-	@tests/tools/install-deps.sh $(DEB_PACKAGES)
+# Every compile and link waits for the stamp (an order-only prerequisite),
+# so `make -j` on a fresh machine never compiles before the headers are
+# there, and a newer stamp never rebuilds anything.
+DEPS_OK      = $(BUILD)/.deps-ok
+DEPS_TEST_OK = $(BUILD)/.deps-test-ok
+deps: $(DEPS_OK)
+$(DEPS_OK): Makefile
+	@tests/tools/install-deps.sh $(DEB_BUILD_PACKAGES)
+	@mkdir -p $(BUILD) && touch $@
+deps-test: $(DEPS_OK) $(DEPS_TEST_OK)
+$(DEPS_TEST_OK): Makefile
+	@tests/tools/install-deps.sh $(DEB_TEST_PACKAGES)
 	@mkdir -p $(BUILD) && touch $@
 
 deps-screenshots: deps
 	@tests/tools/install-deps.sh $(DEB_SCREENSHOT_PACKAGES)
 
 # --- build ----------------------------------------------------------------
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_ALL)) -MMD -MP -c $< -o $@
 
-$(BUILD)/helpgen: help/helpgen.c
+$(BUILD)/helpgen: help/helpgen.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(WERROR) -O1 -g $< -o $@
+	$(CC) $(STD) $(WARN) $(WERROR) -O1 -g $(CFLAGS) $(LDFLAGS) $< -o $@
 
 $(BUILD)/help_data.c: $(BUILD)/helpgen $(HELP_TXT)
 	$(BUILD)/helpgen $(HELP_TXT) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/help_data.o: $(BUILD)/help_data.c
+$(BUILD)/help_data.o: $(BUILD)/help_data.c | $(DEPS_OK)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
@@ -92,13 +116,13 @@ $(LIB): $(CORE_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB)
-	$(CC) $(OPT) $(CFLAGS) $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB) \
-	    $(call pc_libs,$(PKG_ALL)) -lm -o $@
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB) \
+	    $(call pc_libs,$(PKG_ALL)) -lm $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_TEST_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(call pc_cflags,cmocka $(PKG_CORE)) $< $(LIB) \
-	    $(call pc_libs,cmocka $(PKG_CORE)) -lm -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(call pc_cflags,cmocka $(PKG_CORE)) $(LDFLAGS) $< $(LIB) \
+	    $(call pc_libs,cmocka $(PKG_CORE)) -lm $(LDLIBS) -o $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -109,7 +133,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h
 # with AddressSanitizer (leak checking on) and UBSan: any memory error or
 # leak fails the run.  The DNS test tools stay plain builds (one test runs
 # them under valgrind).  Last, every fuzz target runs for 30 s.
-check: deps
+check: deps-test
+	$(MAKE) --no-print-directory ci-static
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory clang
 	$(MAKE) --no-print-directory unit-asan
@@ -124,7 +149,7 @@ check: deps
 # runs FUZZ_SECONDS (60).
 CHECK_FUZZ_SECONDS ?= 30
 
-unit: $(UNIT_BIN)
+unit: deps-test $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)
 
 # Everything again with clang, warnings as errors, then the unit tests under
@@ -135,7 +160,7 @@ clang-build: $(BIN) $(UNIT_BIN)
 unit-asan:
 	$(MAKE) --no-print-directory CC=clang BUILD=build/asan SAN=1 unit
 
-cli-tests: $(BIN)
+cli-tests: deps-test $(BIN)
 	@tests/cli/run.sh $(BIN)
 
 # Test scripts are every tests/<dir>/*.sh but the sourced libraries and the
@@ -143,10 +168,10 @@ cli-tests: $(BIN)
 E2E_TESTS = $(filter-out tests/e2e/lib.sh tests/e2e/screenshots.sh,$(wildcard tests/e2e/*.sh))
 DNS_TESTS = $(filter-out tests/dns/lib.sh tests/dns/bench%.sh,$(wildcard tests/dns/*.sh))
 
-e2e: $(BIN)
+e2e: deps-test $(BIN)
 	@tests/tools/run-scripts.sh $(BIN) $(E2E_TESTS)
 
-dns-tests: $(BIN)
+dns-tests: deps-test $(BIN)
 	@tests/tools/run-scripts.sh $(BIN) $(DNS_TESTS)
 
 # --- running and installing -----------------------------------------------
@@ -154,12 +179,16 @@ run: all
 	$(BIN) --example
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/authtxt
 	install -m 644 help/authtxt.1 $(DESTDIR)$(MANDIR)/man1/authtxt.1
+	install -m 644 help/completion.bash $(DESTDIR)$(BASHCOMPDIR)/authtxt
+	install -m 644 help/completion.zsh $(DESTDIR)$(ZSHCOMPDIR)/_authtxt
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/authtxt $(DESTDIR)$(MANDIR)/man1/authtxt.1
+	rm -f $(DESTDIR)$(BINDIR)/authtxt $(DESTDIR)$(MANDIR)/man1/authtxt.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/authtxt $(DESTDIR)$(ZSHCOMPDIR)/_authtxt
 
 clean:
 	rm -rf build
@@ -168,13 +197,14 @@ clean:
 BENCH_BIN = $(BUILD)/bench/bench_core
 $(BENCH_BIN): tests/bench/bench_core.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< $(LIB) $(call pc_libs,$(PKG_CORE)) -lm -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(call pc_libs,$(PKG_CORE)) -lm $(LDLIBS) -o $@
 
-bench: deps $(BENCH_BIN) $(BIN)
+bench: deps-test $(BENCH_BIN) $(BIN) dns-tools
 	$(BENCH_BIN)
 	@tests/bench/bench_zone.sh $(BIN)
 	@tests/bench/tui_perf.sh $(BIN)
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
+	@if [ -x tests/dns/bench_batch.sh ]; then tests/dns/bench_batch.sh $(BIN); fi
 	@tests/dns/bench_check.sh $(BIN) 25
 
 screenshots: deps-screenshots $(BIN) dns-tools
@@ -187,3 +217,10 @@ screenshots: deps-screenshots $(BIN) dns-tools
 
 format:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) $(TUI_SRC) $(NET_SRC) include/authtxt/*.h
+
+# CI's static checks: cppcheck over the sources, and clang-format on the C
+# files changed since CI_BASE (default: the merge base with main, else the
+# previous commit), so old code is not reformatted wholesale.
+CI_BASE ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD~1 2>/dev/null)
+ci-static: deps-test
+	@tests/tools/ci-static.sh "$(CI_BASE)"

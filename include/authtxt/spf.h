@@ -210,6 +210,14 @@ size_t spf_next_include(const struct spf_record *r, size_t from);
  * letters c, r and t.  Diagnostics (spf-bad-domain-spec, spf-bad-macro) go
  * to diags (may be NULL) with spans offset by `base`.  O(len). */
 bool spf_domain_spec_check(const char *spec, size_t len, size_t base, struct diag_list *diags);
+/* Whether a TXT text is an SPF record (RFC 7208 §4.5): RECORD when it
+ * starts with "v=spf1" (any case) followed by a space or its end, the only
+ * texts receivers select; NEAR when it starts with "v=spf1" but goes on
+ * ("v=spf10", "v=spf1mx"): not a record for receivers, yet meant as one,
+ * so lint and the zone reader check it.  O(1). */
+enum spf_text { SPF_TEXT_NOT_SPF = 0, SPF_TEXT_RECORD, SPF_TEXT_NEAR };
+enum spf_text spf_text_classify(const char *text, size_t len);
+
 /* Is text[0..len) a valid explain-string (RFC 7208 §6.2, §7.1: the TXT an
  * exp= modifier points at; c, r and t are allowed)?  Reports spf-bad-macro
  * and spf-non-ascii to diags (may be NULL).  O(len). */

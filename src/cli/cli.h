@@ -19,6 +19,9 @@ enum cli_status {
     CLI_WARNINGS = 1, /* warnings only */
     CLI_ERRORS = 2,   /* at least one error */
     CLI_USAGE = 3,    /* usage error, or I/O failure */
+    CLI_DNS = 4,      /* a DNS answer needed could not be had (timeout, SERVFAIL,
+                         REFUSED, truncated forever, missing from a replay file):
+                         the findings are incomplete, whatever they say */
 };
 
 /* Largest file `lint --zone` and `--load` read. */

@@ -133,6 +133,12 @@ static int parse_args(int argc, char **argv, struct check_args *a)
     int r = netopts_check(&a->net);
     if (r)
         return r;
+    /* A capture (src/net/capture.c) keeps TXT records and record counts,
+     * not the addresses and PTR names check_host compares: a replay would
+     * not give the live verdicts. */
+    if (a->net.save_dns || a->net.dns_file)
+        return cli_usage_error("check: --save-dns and --dns-file are not supported yet (a capture "
+                               "keeps TXT records and counts, not the addresses check needs)");
     if (optind != argc)
         return cli_usage_error("check: unexpected argument '%s'", argv[optind]);
     if (a->spoof) {

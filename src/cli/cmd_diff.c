@@ -18,6 +18,7 @@
 #include "authtxt/diff.h"
 #include "authtxt/dkim.h"
 #include "authtxt/zone.h"
+#include "authtxt/zone_lookup.h"
 #include "cli.h"
 #include "netopts.h"
 
@@ -40,6 +41,7 @@ static const char diff_usage[] =
     "         [--selector S] [--json]\n"
     "         [--against FILE | --dns HOST[:PORT] | --doh URL [--doh-insecure |\n"
     "          --doh-cafile F]] [--timeout MS]\n"
+    "         [--save-dns FILE | --dns-file FILE]\n"
     "\n"
     "Compare the live records of DOMAIN (fetched, or read from the zone file\n"
     "given with --against) with the drafts (a zone fragment, or records given\n"
@@ -49,7 +51,8 @@ static const char diff_usage[] =
     "--against file's TXT records).\n"
     "\n"
     "Exit status: 0 the drafts change nothing in effect, 1 they change\n"
-    "something, 2 a draft has lint errors, 3 usage or I/O failure.\n";
+    "something, 2 a draft has lint errors, 3 usage or I/O failure, 4 a live\n"
+    "DNS answer could not be had (that record's effect is unknown).\n";
 
 enum slot { SLOT_SPF = 0, SLOT_DMARC, SLOT_DKIM, SLOT_COUNT };
 
@@ -82,6 +85,8 @@ struct side {
     char selector[64];
     struct spf_tree own_tree; /* the draft's tree, or the --against tree */
     const struct spf_tree *tree;
+    bool failed[SLOT_COUNT]; /* live: a DNS answer this slot needs could not be
+                                had, so its effect cannot be compared */
 };
 
 static void side_init(struct side *s)
@@ -182,101 +187,32 @@ static void zone_src_free(struct zone_src *zs)
     free(zs->file);
 }
 
-/* The owner name of a record, lower case without the final dot. */
-static bool owner_is(const struct zone_record *zr, const char *name)
-{
-    size_t n = zr->owner_len, m = strlen(name);
-    if (n && zr->owner_lc[n - 1] == '.')
-        n--;
-    return n == m && memcmp(zr->owner_lc, name, n) == 0;
-}
-
-/* The draft or live record of a slot in a zone file: SPF at the domain,
- * DMARC at _dmarc.<domain>, the DKIM key at <selector>._domainkey.<domain>
- * (the first one of the domain when no selector is given; the selector is
+/* The draft or live record of a slot in a zone file (the core's lookup:
+ * SPF at the domain, DMARC at _dmarc.<domain>, the DKIM key of the
+ * selector, or the domain's first key when none is given; the selector is
  * then written back).  False when the file has none. */
 static bool zone_pick(const struct zone_src *zs, enum slot slot, const char *domain,
                       char selector[64], struct side *s)
 {
-    for (size_t i = 0; i < zs->z.count; i++) {
-        const struct zone_record *zr = &zs->z.records[i];
-        if (zr->owner_mismatch || strcmp(zr->domain, domain) != 0)
-            continue;
-        bool ok = false;
-        if (slot == SLOT_SPF)
-            ok = zr->kind == ZONE_KIND_SPF && owner_is(zr, domain);
-        else if (slot == SLOT_DMARC)
-            ok = zr->kind == ZONE_KIND_DMARC;
-        else
-            ok = zr->kind == ZONE_KIND_DKIM_KEY && zr->selector[0] &&
-                 (!selector[0] || strcmp(zr->selector, selector) == 0);
-        if (!ok)
-            continue;
-        if (slot == SLOT_DKIM && !selector[0]) {
-            size_t n = strlen(zr->selector);
-            if (n >= 64)
-                continue;
-            memcpy(selector, zr->selector, n + 1);
-        }
-        if (!record_analyze(&s->rec[slot], slot_kind[slot], zr->text, zr->len,
-                            (long long)time(NULL)))
+    const struct zone_record *zr = zone_lookup_record(&zs->z, slot_kind[slot], domain, selector);
+    if (!zr)
+        return false;
+    if (slot == SLOT_DKIM && !selector[0]) {
+        size_t n = strlen(zr->selector);
+        if (n >= 64)
             return false;
-        s->present[slot] = true;
-        size_t n = zr->owner_len;
-        if (n && zr->owner[n - 1] == '.')
-            n--;
-        if (n >= sizeof s->where[slot])
-            n = sizeof s->where[slot] - 1;
-        memcpy(s->where[slot], zr->owner, n);
-        s->where[slot][n] = '\0';
-        return true;
+        memcpy(selector, zr->selector, n + 1);
     }
-    return false;
-}
-
-/* Answer what an SPF tree asks from the TXT records of a zone file: a name
- * the file holds TXT records for gets them; anything else (other names,
- * addresses, MX) stays unanswered, since a zone file of TXT records cannot
- * say it does not exist. */
-static bool tree_from_zone(struct spf_tree *t, const struct zone_src *zs)
-{
-    struct spf_query q[64];
-    for (unsigned round = 0; round <= SPF_TREE_MAX_DEPTH + 1; round++) {
-        size_t n = spf_tree_pending(t, q, 64);
-        if (n > 64)
-            n = 64;
-        bool progress = false;
-        for (size_t i = 0; i < n; i++) {
-            if (q[i].type != SPF_QUERY_TXT || !q[i].name)
-                continue;
-            struct dns_txt_answer ans;
-            dns_txt_answer_init(&ans);
-            char name[DMARC_QNAME_MAX + 2], why[128];
-            if (!net_domain_to_ascii(q[i].name, name, sizeof name, why, sizeof why))
-                continue;
-            for (size_t k = 0; k < zs->z.count; k++) {
-                const struct zone_record *zr = &zs->z.records[k];
-                if (!owner_is(zr, name))
-                    continue;
-                const char *str = zr->text;
-                size_t len = zr->len;
-                if (!dns_txt_answer_add(&ans, &str, &len, 1)) {
-                    dns_txt_answer_free(&ans);
-                    return false;
-                }
-            }
-            if (ans.count) {
-                ans.status = DNS_OK;
-                size_t node = q[i].node;
-                bool ok = q[i].target == SPF_NONE ? spf_tree_attach_txt(t, node, &ans)
-                                                  : spf_tree_attach_exp(t, node, q[i].target, &ans);
-                progress |= ok;
-            }
-            dns_txt_answer_free(&ans);
-        }
-        if (!progress)
-            break;
-    }
+    if (!record_analyze(&s->rec[slot], slot_kind[slot], zr->text, zr->len, (long long)time(NULL)))
+        return false;
+    s->present[slot] = true;
+    size_t n = zr->owner_len;
+    if (n && zr->owner[n - 1] == '.')
+        n--;
+    if (n >= sizeof s->where[slot])
+        n = sizeof s->where[slot] - 1;
+    memcpy(s->where[slot], zr->owner, n);
+    s->where[slot][n] = '\0';
     return true;
 }
 
@@ -296,6 +232,8 @@ static void print_record_line(char op, const struct side *s, enum slot slot)
     printf("  %c ", op);
     if (s->present[slot])
         out_cut(s->rec[slot].text, 120);
+    else if (s->failed[slot])
+        fputs("(not known: the DNS query failed)", stdout);
     else
         fputs("(no record)", stdout);
     putchar('\n');
@@ -462,6 +400,12 @@ static void print_slot_text(const struct diff_args *a, enum slot slot, const str
                 out_diag_text(stdout, "draft", draft->rec[slot].text, draft->rec[slot].len,
                               &dl->items[i], 1, 1);
     }
+    if (live->failed[slot]) {
+        /* Never "changes the effect" against a side that is not known. */
+        printf("  => unknown: a live DNS answer could not be had (see the DNS errors); no "
+               "change in effect is claimed\n\n");
+        return;
+    }
     printf("  => %s\n\n", d->effect_changed ? "changes the effect"
                           : d->text_changed ? "same effect (written differently)"
                                             : "no change");
@@ -588,6 +532,7 @@ static json_t *json_slot(enum slot slot, const struct side *live, const struct s
                             ? json_text(draft->rec[slot].text, draft->rec[slot].len)
                             : json_null());
     json_object_set_new(o, "effect_changed", json_boolean(d->effect_changed));
+    json_object_set_new(o, "effect_unknown", json_boolean(live->failed[slot]));
     json_object_set_new(o, "text_changed", json_boolean(d->text_changed));
     json_object_set_new(o, "text_fallback", json_boolean(d->text_fallback));
     json_t *changes = json_array();
@@ -627,6 +572,22 @@ static json_t *json_slot(enum slot slot, const struct side *live, const struct s
 
 /* ---- gathering the sides ------------------------------------------------- */
 
+/* RFC 7208 §5.2, §6.1: an error in a record the draft's include tree
+ * reaches makes the draft permerror too, so the tree's errors (reported on
+ * the root term leading there) join the draft's own. */
+static void add_tree_errors(struct diag_list *to, const struct spf_tree *t)
+{
+    struct diag_list tl;
+    diag_list_init(&tl);
+    spf_tree_lint(t, &tl);
+    for (size_t i = 0; i < tl.count; i++) {
+        const struct diag *e = &tl.items[i];
+        if (e->severity == DIAG_ERROR)
+            diag_add(to, e->rule, e->start, e->end, "%s", e->message);
+    }
+    diag_list_free(&tl);
+}
+
 static bool drafts_from_args(const struct diff_args *a, const char *domain, struct side *draft)
 {
     for (int s = 0; s < SLOT_COUNT; s++) {
@@ -657,6 +618,29 @@ static void set_where(struct side *s, enum slot slot, const char *domain, const 
     else
         snprintf(s->where[slot], sizeof s->where[slot], "%s._domainkey.%s",
                  selector[0] ? selector : "?", domain);
+}
+
+/* Which slot a failed query of a fetch concerns, from the name asked: DKIM
+ * keys live under _domainkey, DMARC under _dmarc (and _report._dmarc),
+ * everything else is the SPF record and its tree. */
+static enum slot error_slot(const char *name)
+{
+    if (strstr(name, "._domainkey."))
+        return SLOT_DKIM;
+    if (strncmp(name, "_dmarc.", 7) == 0 || strstr(name, "._dmarc."))
+        return SLOT_DMARC;
+    return SLOT_SPF;
+}
+
+static void mark_failed(const struct net_fetch *f, bool failed[SLOT_COUNT])
+{
+    for (size_t i = 0; i < f->nerrors; i++)
+        failed[error_slot(f->errors[i].name)] = true;
+    /* Errors past the remembered ones: no telling which slot, so none is
+     * trusted. */
+    if (f->errors_total > f->nerrors)
+        for (int s = 0; s < SLOT_COUNT; s++)
+            failed[s] = true;
 }
 
 /* The live side from a fetch: the records analyzed by the fetch's lint. */
@@ -744,7 +728,7 @@ int cmd_diff(int argc, char **argv)
         if (live.present[SLOT_SPF]) {
             const struct record *r = &live.rec[SLOT_SPF];
             if (!spf_tree_start_text(&live.own_tree, domain, r->text, r->len) ||
-                !tree_from_zone(&live.own_tree, &against_src))
+                !zone_lookup_resolve_tree(&live.own_tree, &against_src.z))
                 goto oom;
             live.tree = &live.own_tree;
         }
@@ -753,7 +737,7 @@ int cmd_diff(int argc, char **argv)
             cli_usage_error("give --selector S to fetch the live DKIM key to compare with --dkim");
             goto done;
         }
-        res = netopts_resolver(&a.net);
+        res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
         if (!res)
             goto done;
         f = malloc(sizeof *f);
@@ -774,6 +758,7 @@ int cmd_diff(int argc, char **argv)
         net_resolver_wait(res);
         if (!net_fetch_lint_run(f, &lint) || f->oom || !live_from_fetch(f, &lint, &live))
             goto oom;
+        mark_failed(f, live.failed);
         memcpy(live.selector, draft.selector, sizeof live.selector);
     }
     for (int s = 0; s < SLOT_COUNT; s++) {
@@ -788,7 +773,7 @@ int cmd_diff(int argc, char **argv)
         const struct record *r = &draft.rec[SLOT_SPF];
         if (a.against) {
             if (!spf_tree_start_text(&draft.own_tree, domain, r->text, r->len) ||
-                !tree_from_zone(&draft.own_tree, &against_src))
+                !zone_lookup_resolve_tree(&draft.own_tree, &against_src.z))
                 goto oom;
             draft.tree = &draft.own_tree;
         } else {
@@ -805,11 +790,18 @@ int cmd_diff(int argc, char **argv)
             if (draft_fetch.oom)
                 goto oom;
             draft.tree = &draft_fetch.spf;
+            /* The draft's tree asks the same live DNS: when that fails, its
+             * effect is unknown too. */
+            if (draft_fetch.errors_total)
+                live.failed[SLOT_SPF] = true;
         }
     }
 
+    if (draft.present[SLOT_SPF] && draft.tree)
+        add_tree_errors(&draft.rec[SLOT_SPF].diags, draft.tree);
+
     /* The diffs. */
-    bool changed = false, errors = false;
+    bool changed = false, errors = false, dns_failed = false;
     for (int s = 0; s < SLOT_COUNT; s++) {
         if (!draft.present[s])
             continue;
@@ -818,10 +810,15 @@ int cmd_diff(int argc, char **argv)
         if (s == SLOT_SPF && d[s].kind == RECORD_SPF &&
             !diff_spf_effect(live.present[s] ? live.tree : NULL, draft.tree, &d[s]))
             goto oom;
+        if (live.failed[s]) {
+            d[s].effect_changed = false;
+            dns_failed = true;
+        }
         changed |= d[s].effect_changed;
         errors |= record_count_severity(&draft.rec[s].diags, DIAG_ERROR) > 0;
     }
-    status = errors ? CLI_ERRORS : changed ? 1 : 0;
+    status = dns_failed ? CLI_DNS : errors ? CLI_ERRORS : changed ? 1 : 0;
+    const struct net_fetch *fs[2] = {f, a.against ? NULL : &draft_fetch};
 
     if (a.json) {
         json_t *records = json_array();
@@ -829,14 +826,15 @@ int cmd_diff(int argc, char **argv)
             if (draft.present[s])
                 json_array_append_new(records, json_slot((enum slot)s, &live, &draft, &d[s]));
         json_t *dns_errors = json_array();
-        for (size_t i = 0; f && i < f->nerrors; i++) {
-            const struct net_fetch_error *e = &f->errors[i];
-            json_array_append_new(dns_errors,
-                                  json_pack("{s:o, s:s, s:s, s:o}", "name",
-                                            json_text(e->name, strlen(e->name)), "type", e->type,
-                                            "status", dns_status_name(e->status), "message",
-                                            json_text(e->message, strlen(e->message))));
-        }
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; fs[k] && i < fs[k]->nerrors; i++) {
+                const struct net_fetch_error *e = &fs[k]->errors[i];
+                json_array_append_new(
+                    dns_errors,
+                    json_pack("{s:o, s:s, s:s, s:o}", "name", json_text(e->name, strlen(e->name)),
+                              "type", e->type, "status", dns_status_name(e->status), "message",
+                              json_text(e->message, strlen(e->message))));
+            }
         json_t *doc = json_object();
         json_object_set_new(doc, "domain", json_string(domain));
         json_object_set_new(doc, "before",
@@ -847,6 +845,7 @@ int cmd_diff(int argc, char **argv)
         json_object_set_new(doc, "records", records);
         json_object_set_new(doc, "effect_changed", json_boolean(changed));
         json_object_set_new(doc, "lint_errors", json_boolean(errors));
+        json_object_set_new(doc, "dns_failed", json_boolean(dns_failed));
         json_object_set_new(doc, "dns_errors", dns_errors);
         json_print(doc);
     } else {
@@ -871,15 +870,18 @@ int cmd_diff(int argc, char **argv)
             n++;
             nchanged += d[s].effect_changed;
         }
-        for (size_t i = 0; f && i < f->nerrors; i++) {
-            printf("DNS error: ");
-            out_safe(stdout, f->errors[i].name, strlen(f->errors[i].name));
-            printf(" %s: ", f->errors[i].type);
-            out_safe(stdout, f->errors[i].message, strlen(f->errors[i].message));
-            putchar('\n');
-        }
-        printf("effect changed in %zu of %zu record%s%s\n", nchanged, n, n == 1 ? "" : "s",
-               errors ? "; a draft has errors" : "");
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; fs[k] && i < fs[k]->nerrors; i++) {
+                const struct net_fetch_error *e = &fs[k]->errors[i];
+                printf("DNS error: ");
+                out_safe(stdout, e->name, strlen(e->name));
+                printf(" %s: ", e->type);
+                out_safe(stdout, e->message, strlen(e->message));
+                putchar('\n');
+            }
+        printf("effect changed in %zu of %zu record%s%s%s\n", nchanged, n, n == 1 ? "" : "s",
+               errors ? "; a draft has errors" : "",
+               dns_failed ? "; DNS failed, so some effects are unknown" : "");
     }
     goto done;
 oom:
@@ -901,5 +903,6 @@ done:
     }
     net_fetch_free(&draft_fetch);
     net_resolver_free(res);
-    return status;
+    int finish = netopts_finish(&a.net);
+    return finish && status < finish ? finish : status;
 }

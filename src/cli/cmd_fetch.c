@@ -10,24 +10,81 @@
 #include "../net/fetch.h"
 #include "authtxt/dkim.h"
 #include "cli.h"
+#include "fetch_out.h"
 #include "find_selectors.h"
 #include "netopts.h"
 
-enum { OPT_JSON = 1000, OPT_STRINGS, OPT_HELP, OPT_FIND_SELECTORS };
+enum {
+    OPT_JSON = 1000,
+    OPT_STRINGS,
+    OPT_HELP,
+    OPT_DOMAINS,
+    OPT_JSONL,
+    OPT_CSV,
+    OPT_CONCURRENCY,
+    OPT_FIND_SELECTORS
+};
 
 static const struct option fetch_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"strings", no_argument, NULL, OPT_STRINGS},
     {"help", no_argument, NULL, OPT_HELP},
+    {"domains", required_argument, NULL, OPT_DOMAINS},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"csv", no_argument, NULL, OPT_CSV},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
     {"find-selectors", no_argument, NULL, OPT_FIND_SELECTORS},
     NETOPTS_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
+static const char fetch_usage[] =
+    "Usage: authtxt fetch DOMAIN [--selector S]... [--strings] [--find-selectors] [--json]\n"
+    "       authtxt fetch --domains FILE|- [--jsonl | --csv] [--concurrency N]\n"
+    "         [--selector S]...\n"
+    "         [--dns HOST[:PORT] | --doh URL [--doh-insecure | --doh-cafile F]]\n"
+    "         [--timeout MS]\n"
+    "\n"
+    "Fetch the live records of DOMAIN and check them: the SPF record and its\n"
+    "include tree (lookups and void lookups counted as RFC 7208 §4.6.4 does,\n"
+    "every record of the tree linted), the DMARC policy found by the RFC 9989\n"
+    "tree walk with its report destinations' authorization, and the DKIM key\n"
+    "of each selector given.\n"
+    "\n"
+    "  --domains FILE  many domains in one process: one a line ('#' comments;\n"
+    "                  - reads standard input); bad or repeated lines are\n"
+    "                  reported with their line number and skipped\n"
+    "  --jsonl         with --domains: one JSON object a line (the shape of\n"
+    "                  --json), written as each domain completes\n"
+    "  --csv           with --domains: one row a domain (SPF present, valid,\n"
+    "                  lookups, void lookups; DMARC p, sp, np, t and where it\n"
+    "                  came from; report authorization; DKIM selectors; worst\n"
+    "                  severity; DNS errors)\n"
+    "  --concurrency N with --domains: queries in flight at most (default 256);\n"
+    "                  answers are shared, so an include is asked once\n"
+    "  --selector S    a DKIM selector to fetch (repeatable)\n"
+    "  --strings       show how each TXT record is split into strings\n"
+    "  --find-selectors  probe common DKIM selectors (and a random one, to tell\n"
+    "                  a wildcard) besides those given\n"
+    "  --json          JSON output (see authtxt(1) for the shape)\n"
+    "  --dns HOST[:PORT]  ask this server instead of the system resolver\n"
+    "  --doh URL       DNS over HTTPS (RFC 8484); --doh-cafile F trusts F's CA,\n"
+    "                  --doh-insecure skips certificate checks\n"
+    "  --timeout MS    the time each try may take (2 tries)\n"
+    "  --save-dns FILE write every DNS answer used to FILE (JSON)\n"
+    "  --dns-file FILE answer from such a file only, no network; a question\n"
+    "                  it does not hold is a DNS error (status 4)\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure,\n"
+    "4 a DNS answer needed could not be had (timeout, SERVFAIL, REFUSED,\n"
+    "truncated): the findings are incomplete.\n";
+
 struct fetch_args {
     struct netopts net;
     bool json, strings, find_selectors;
     const char *domain;
+    struct fetch_batch_args batch; /* --domains */
 };
 
 static int parse_args(int argc, char **argv, struct fetch_args *a)
@@ -45,12 +102,32 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
         case OPT_STRINGS:
             a->strings = true;
             break;
+        case OPT_DOMAINS:
+            a->batch.list = optarg;
+            break;
+        case OPT_JSONL:
+            a->batch.format = FETCH_BATCH_JSONL;
+            break;
+        case OPT_CSV:
+            a->batch.format = FETCH_BATCH_CSV;
+            break;
+        case OPT_CONCURRENCY: {
+            /* Length-checked decimal: no atoi on user text. */
+            unsigned long v = 0;
+            size_t i = 0;
+            for (; optarg[i] >= '0' && optarg[i] <= '9' && i < 6; i++)
+                v = v * 10 + (unsigned long)(optarg[i] - '0');
+            if (i == 0 || optarg[i] || v < 1 || v > FETCH_BATCH_MAX_CONCURRENCY)
+                return cli_usage_error("--concurrency %s: give a number of queries from 1 to %d",
+                                       optarg, FETCH_BATCH_MAX_CONCURRENCY);
+            a->batch.concurrency = (unsigned)v;
+            break;
+        }
         case OPT_FIND_SELECTORS:
             a->find_selectors = true;
             break;
         case OPT_HELP:
-            puts("Usage: authtxt fetch DOMAIN " NETOPTS_USAGE " [--strings] [--find-selectors] "
-                 "[--json]");
+            fputs(fetch_usage, stdout);
             exit(CLI_CLEAN);
         default: {
             int r = netopts_option(&a->net, c, optarg, argv);
@@ -63,8 +140,19 @@ static int parse_args(int argc, char **argv, struct fetch_args *a)
     int r = netopts_check(&a->net);
     if (r)
         return r;
+    if (a->batch.list) {
+        if (argc - optind != 0)
+            return cli_usage_error("--domains reads the domains from a file; give no DOMAIN too");
+        if (a->json)
+            return cli_usage_error("with --domains, use --jsonl (one JSON object a line) or --csv");
+        if (a->strings || a->find_selectors)
+            return cli_usage_error("--strings and --find-selectors are for one domain");
+        return -1;
+    }
+    if (a->batch.format != FETCH_BATCH_TEXT || a->batch.concurrency)
+        return cli_usage_error("--jsonl, --csv and --concurrency go with --domains FILE");
     if (argc - optind != 1)
-        return cli_usage_error("fetch needs one domain");
+        return cli_usage_error("fetch needs one domain (or --domains FILE for many)");
     a->domain = argv[optind];
     return -1;
 }
@@ -390,7 +478,7 @@ static void print_dkim(const struct net_fetch *f, const struct net_fetch_lint *l
     }
 }
 
-static void print_text(const struct net_fetch *f, const struct net_fetch_lint *l, bool strings)
+void fetch_print_text(const struct net_fetch *f, const struct net_fetch_lint *l, bool strings)
 {
     fputs("Domain: ", stdout);
     out_safe(stdout, f->display, strlen(f->display));
@@ -446,7 +534,9 @@ static json_t *json_lint_of(const struct record *r, enum record_kind kind,
     json_t *o = json_object();
     json_object_set_new(o, "type", json_string(record_kind_name(kind)));
     json_object_set_new(o, "record", r->text ? json_text(r->text, r->len) : json_null());
-    json_object_set_new(o, "valid", json_boolean(diag_list_status(diags) < 2));
+    /* No record is not a valid record (as checkdmarc reports it); the
+     * diagnostics say why (spf-not-found, dmarc-not-found). */
+    json_object_set_new(o, "valid", json_boolean(r->text && diag_list_status(diags) < 2));
     json_object_set_new(o, "diagnostics", json_diag_list(diags));
     json_object_set_new(o, "terms", json_terms(r, false));
     return o;
@@ -654,7 +744,7 @@ static json_t *json_dkim(const struct net_fetch *f, const struct net_fetch_lint 
     return a;
 }
 
-static json_t *json_fetch(const struct net_fetch *f, const struct net_fetch_lint *l)
+json_t *fetch_json(const struct net_fetch *f, const struct net_fetch_lint *l)
 {
     json_t *o = json_object();
     json_object_set_new(o, "domain", json_text(f->domain, strlen(f->domain)));
@@ -687,9 +777,19 @@ int cmd_fetch(int argc, char **argv)
     int r = parse_args(argc, argv, &a);
     if (r >= 0)
         return r;
-    struct net_resolver *res = netopts_resolver(&a.net);
-    if (!res)
+    if (a.batch.list) {
+        if (netopts_prepare(&a.net))
+            return CLI_USAGE;
+        a.batch.net = &a.net;
+        int bs = fetch_batch_run(&a.batch);
+        int fs = netopts_finish(&a.net);
+        return fs > bs ? fs : bs;
+    }
+    struct net_resolver *res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
+    if (!res) {
+        netopts_finish(&a.net);
         return CLI_USAGE;
+    }
 
     struct net_fetch *f = malloc(sizeof *f);
     struct net_fetch_lint lint;
@@ -725,16 +825,16 @@ int cmd_fetch(int argc, char **argv)
         goto done;
     }
     if (a.json) {
-        json_t *doc = json_fetch(f, &lint);
+        json_t *doc = fetch_json(f, &lint);
         if (a.find_selectors)
             json_object_set_new(doc, "find_selectors", find_selectors_json(&scan));
         json_print(doc);
     } else {
-        print_text(f, &lint, a.strings);
+        fetch_print_text(f, &lint, a.strings);
         if (a.find_selectors)
             find_selectors_print(&scan);
     }
-    status = net_fetch_lint_status(&lint);
+    status = f->errors_total ? CLI_DNS : net_fetch_lint_status(&lint);
     if (a.find_selectors && find_selectors_status(&scan))
         status = find_selectors_status(&scan);
 done:
@@ -745,5 +845,6 @@ done:
     }
     net_resolver_free(res);
     net_selectors_free(&scan); /* after the resolver: no answer can come now */
-    return status;
+    int fs = netopts_finish(&a.net);
+    return fs && status < fs ? fs : status;
 }

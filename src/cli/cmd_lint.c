@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "zonelint.h"
 
-enum { OPT_TYPE = 1000, OPT_JSON, OPT_ZONE, OPT_SPF, OPT_DMARC, OPT_DKIM, OPT_HELP };
+enum { OPT_TYPE = 1000, OPT_JSON, OPT_ZONE, OPT_SPF, OPT_DMARC, OPT_DKIM, OPT_HELP, OPT_ORIGIN };
 
 #define MAX_DKIM_ARGS 16
 
@@ -18,6 +18,7 @@ struct lint_args {
     enum record_kind kind;
     bool json;
     const char *zone;
+    const char *origin; /* --origin: $ORIGIN before the zone file sets one */
     const char *spf, *dmarc;
     const char *dkim[MAX_DKIM_ARGS];
     size_t ndkim;
@@ -25,11 +26,64 @@ struct lint_args {
 };
 
 static const struct option lint_options[] = {
-    {"type", required_argument, NULL, OPT_TYPE}, {"json", no_argument, NULL, OPT_JSON},
-    {"zone", required_argument, NULL, OPT_ZONE}, {"spf", required_argument, NULL, OPT_SPF},
-    {"dmarc", required_argument, NULL, OPT_DMARC}, {"dkim", required_argument, NULL, OPT_DKIM},
-    {"help", no_argument, NULL, OPT_HELP},       {NULL, 0, NULL, 0},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"zone", required_argument, NULL, OPT_ZONE},
+    {"spf", required_argument, NULL, OPT_SPF},
+    {"dmarc", required_argument, NULL, OPT_DMARC},
+    {"dkim", required_argument, NULL, OPT_DKIM},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {NULL, 0, NULL, 0},
 };
+
+static const char lint_usage[] =
+    "Usage: authtxt lint [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
+    "       authtxt lint [--json] [--origin NAME] --zone FILE|-\n"
+    "       authtxt lint [--json] [--spf REC] [--dmarc REC] [--dkim REC]...\n"
+    "\n"
+    "Check SPF, DMARC and DKIM records against their RFCs and common mistakes.\n"
+    "\n"
+    "  RECORD          the record text (quote it); - reads it from standard input\n"
+    "  --type KIND     spf, dmarc, dkim (key record) or dkim-sig (DKIM-Signature\n"
+    "                  header); detected from the text when not given\n"
+    "  --zone FILE     every TXT record of a zone file (- for standard input),\n"
+    "                  grouped by domain, with the checks across SPF, DMARC and\n"
+    "                  DKIM of each domain; streamed, any size\n"
+    "  --origin NAME   the origin of a zone fragment without $ORIGIN (relative\n"
+    "                  names such as opendkim-genkey's 'sel._domainkey')\n"
+    "  --spf/--dmarc/--dkim REC\n"
+    "                  the records of one domain, checked together (--dkim\n"
+    "                  repeatable)\n"
+    "  --json          JSON output (see authtxt(1) for the shape)\n"
+    "  --help, --version\n"
+    "\n"
+    "Options may come before or after the record; '--' ends them (for a record\n"
+    "that starts with '-').\n"
+    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n";
+
+static const char explain_usage[] =
+    "Usage: authtxt explain [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n"
+    "\n"
+    "Explain each term or tag of a record: what it does, its value, its default\n"
+    "and the RFC section, as the editor's help pane does.\n"
+    "\n"
+    "  RECORD          the record text (quote it); - reads it from standard input\n"
+    "  --type KIND     spf, dmarc, dkim or dkim-sig; detected when not given\n"
+    "  --json          JSON output (see authtxt(1) for the shape)\n"
+    "  --help, --version\n"
+    "\n"
+    "Options may come before or after the record; '--' ends them.\n"
+    "Exit status: 0 clean, 1 warnings only, 2 errors, 3 usage or I/O failure.\n";
+
+/* The long name of an option code, for messages. */
+static const char *option_name(int code)
+{
+    for (const struct option *o = lint_options; o->name; o++)
+        if (o->val == code)
+            return o->name;
+    return "?";
+}
 
 /* Parse the options shared by lint and explain.  Returns -1 to go on, or an
  * exit status. */
@@ -39,10 +93,21 @@ static int parse_args(int argc, char **argv, bool is_lint, struct lint_args *a)
     opterr = 0;
     optind = 1;
     int c;
-    /* "+": stop at the first non-option so a record such as "-all ..."
-     * after "--" is never taken for options. */
-    while ((c = getopt_long(argc, argv, "+", lint_options, NULL)) != -1) {
+    const char *positional[2] = {NULL, NULL};
+    size_t npositional = 0;
+    /* "-": arguments in order, so options may follow the record ("lint
+     * 'v=spf1 -all' --json"); "--" still ends the options for a record that
+     * starts with '-'.  ":": a missing value is told apart from an unknown
+     * option. */
+    while ((c = getopt_long(argc, argv, "-:", lint_options, NULL)) != -1) {
         switch (c) {
+        case 1:
+            if (npositional < 2)
+                positional[npositional] = optarg;
+            npositional++;
+            break;
+        case ':':
+            return cli_usage_error("option '--%s' needs a value", option_name(optopt));
         case OPT_TYPE:
             if (!record_kind_parse(optarg, &a->kind))
                 return cli_usage_error("--type %s: expected spf, dmarc, dkim or dkim-sig", optarg);
@@ -51,19 +116,18 @@ static int parse_args(int argc, char **argv, bool is_lint, struct lint_args *a)
             a->json = true;
             break;
         case OPT_HELP:
-            printf("Usage: authtxt %s [--type spf|dmarc|dkim|dkim-sig] [--json] RECORD|-\n",
-                   is_lint ? "lint" : "explain");
-            if (is_lint)
-                puts("       authtxt lint [--json] --zone FILE\n"
-                     "       authtxt lint [--json] [--spf REC] [--dmarc REC] [--dkim REC]...");
+            fputs(is_lint ? lint_usage : explain_usage, stdout);
             exit(CLI_CLEAN);
+        case OPT_ORIGIN:
+            a->origin = optarg;
+            break;
         case OPT_ZONE:
         case OPT_SPF:
         case OPT_DMARC:
         case OPT_DKIM:
             if (!is_lint)
                 return cli_usage_error("explain takes one record; --%s is for lint",
-                                       lint_options[c - OPT_TYPE].name);
+                                       option_name(c));
             if (c == OPT_ZONE)
                 a->zone = optarg;
             else if (c == OPT_SPF)
@@ -81,8 +145,15 @@ static int parse_args(int argc, char **argv, bool is_lint, struct lint_args *a)
             return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    int rest = argc - optind;
+    for (int i = optind; i < argc; i++) {
+        if (npositional < 2)
+            positional[npositional] = argv[i];
+        npositional++;
+    }
+    size_t rest = npositional;
     bool set_mode = a->spf || a->dmarc || a->ndkim;
+    if (a->origin && !a->zone)
+        return cli_usage_error("--origin is for --zone FILE");
     if (a->zone && (set_mode || rest))
         return cli_usage_error("--zone lints a file; give no record with it");
     if (set_mode && rest)
@@ -92,8 +163,8 @@ static int parse_args(int argc, char **argv, bool is_lint, struct lint_args *a)
             return cli_usage_error("%s needs a record (or - to read it from standard input)",
                                    is_lint ? "lint" : "explain");
         if (rest > 1)
-            return cli_usage_error("one record at a time (quote it: '%s ...')", argv[optind]);
-        a->record = argv[optind];
+            return cli_usage_error("one record at a time (quote it: '%s ...')", positional[0]);
+        a->record = positional[0];
     }
     return -1;
 }
@@ -210,7 +281,7 @@ int cmd_lint(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.zone)
-        return zonelint_run(a.zone, a.json);
+        return zonelint_run(a.zone, a.origin, a.json);
     if (!a.record)
         return lint_set(&a);
 

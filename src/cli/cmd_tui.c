@@ -65,8 +65,15 @@ int cmd_tui(int argc, char **argv)
         o.domain = argv[optind];
     if (o.example && o.load_path)
         return cli_usage_error("--example and --load cannot be given together");
+    /* --save-dns / --dns-file: the editor's resolvers record into, or
+     * answer from, the captures netopts holds; the file is written when
+     * the editor ends. */
+    if (netopts_prepare(&net))
+        return CLI_USAGE;
     o.selectors = net.selectors;
     o.nselectors = net.nselectors;
     o.net = net.resolver;
-    return tui_run(&o);
+    int status = tui_run(&o);
+    int fs = netopts_finish(&net);
+    return fs && status < fs ? fs : status;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../net/capture.h"
 #include "cli.h"
 #include "netopts.h"
 
@@ -45,6 +46,12 @@ int netopts_handle(struct netopts *o, int c, const char *arg)
             return cli_usage_error("--timeout %s: expected milliseconds per try, 1 to 60000",
                                    arg ? arg : "");
         return 1;
+    case NETOPT_SAVE_DNS:
+        o->save_dns = arg;
+        return 1;
+    case NETOPT_DNS_FILE:
+        o->dns_file = arg;
+        return 1;
     case NETOPT_SELECTOR:
         if (o->nselectors == NETOPTS_MAX_SELECTORS)
             return cli_usage_error("at most %d --selector options", NETOPTS_MAX_SELECTORS);
@@ -78,12 +85,63 @@ int netopts_check(const struct netopts *o)
         return cli_usage_error("--doh-insecure and --doh-cafile need --doh");
     if (r->doh_insecure && r->doh_cafile)
         return cli_usage_error("--doh-insecure and --doh-cafile exclude each other");
+    if (o->dns_file && (r->server || r->doh_url))
+        return cli_usage_error("--dns-file answers from a capture file: no --dns or --doh with it");
+    if (o->dns_file && o->save_dns && strcmp(o->dns_file, o->save_dns) == 0)
+        return cli_usage_error("--save-dns and --dns-file name the same file");
     return 0;
+}
+
+int netopts_prepare(struct netopts *o)
+{
+    char err[512] = "";
+    if (o->dns_file && !o->replay) {
+        o->replay = net_capture_load(o->dns_file, err, sizeof err);
+        if (!o->replay) {
+            fputs("authtxt: --dns-file ", stderr);
+            out_safe(stderr, err, strlen(err));
+            fputc('\n', stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (o->save_dns && !o->record && !(o->record = net_capture_new())) {
+        fputs("authtxt: out of memory\n", stderr);
+        return CLI_USAGE;
+    }
+    o->resolver.replay = o->replay;
+    o->resolver.record = o->record;
+    return 0;
+}
+
+int netopts_finish(struct netopts *o)
+{
+    int status = 0;
+    if (o->save_dns && o->record) {
+        char err[512] = "";
+        if (!net_capture_save(o->record, o->save_dns, err, sizeof err)) {
+            fputs("authtxt: --save-dns ", stderr);
+            out_safe(stderr, err, strlen(err));
+            fputc('\n', stderr);
+            status = CLI_USAGE;
+        }
+    }
+    net_capture_free(o->record);
+    net_capture_free(o->replay);
+    o->record = o->replay = NULL;
+    o->resolver.record = NULL;
+    o->resolver.replay = NULL;
+    return status;
 }
 
 struct net_resolver *netopts_resolver(const struct netopts *o)
 {
     char err[256] = "";
+    /* The captures are opened by netopts_prepare, which the commands that
+     * support them call first; any other command says it cannot. */
+    if ((o->save_dns && !o->record) || (o->dns_file && !o->replay)) {
+        cli_usage_error("--save-dns and --dns-file are not supported by this command");
+        return NULL;
+    }
     struct net_resolver *r = net_resolver_new(&o->resolver, err, sizeof err);
     if (!r) {
         fputs("authtxt: ", stderr);

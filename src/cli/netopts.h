@@ -1,6 +1,8 @@
 /* The network options every live command shares (fetch, diff, the TUI):
  * --dns HOST[:PORT], --doh URL, --doh-insecure, --doh-cafile FILE,
- * --timeout MS and --selector S (repeatable).  A command adds
+ * --timeout MS, --selector S (repeatable), and the DNS capture options
+ * --save-dns FILE (write every answer used) and --dns-file FILE (answer
+ * from such a file only, no network).  A command adds
  * NETOPTS_LONG_OPTIONS to its getopt_long table and hands every option it
  * does not know itself to netopts_handle. */
 #ifndef AUTHTXT_CLI_NETOPTS_H
@@ -22,6 +24,8 @@ enum {
     NETOPT_DOH_CAFILE,
     NETOPT_TIMEOUT,
     NETOPT_SELECTOR,
+    NETOPT_SAVE_DNS,
+    NETOPT_DNS_FILE,
 };
 
 #define NETOPTS_LONG_OPTIONS                                                                       \
@@ -29,6 +33,8 @@ enum {
         {"doh-insecure", no_argument, NULL, NETOPT_DOH_INSECURE},                                  \
         {"doh-cafile", required_argument, NULL, NETOPT_DOH_CAFILE},                                \
         {"timeout", required_argument, NULL, NETOPT_TIMEOUT},                                      \
+        {"save-dns", required_argument, NULL, NETOPT_SAVE_DNS},                                    \
+        {"dns-file", required_argument, NULL, NETOPT_DNS_FILE},                                    \
     {                                                                                              \
         "selector", required_argument, NULL, NETOPT_SELECTOR                                       \
     }
@@ -36,12 +42,14 @@ enum {
 /* The usage line of these options, for --help texts. */
 #define NETOPTS_USAGE                                                                              \
     "[--selector S]... [--dns HOST[:PORT] | --doh URL [--doh-insecure | --doh-cafile F]] "         \
-    "[--timeout MS]"
+    "[--timeout MS] [--save-dns FILE | --dns-file FILE]"
 
 struct netopts {
     struct net_resolver_options resolver; /* strings borrowed from argv */
     const char *selectors[NETOPTS_MAX_SELECTORS];
     size_t nselectors;
+    const char *save_dns, *dns_file;     /* from argv */
+    struct net_capture *record, *replay; /* owned; set by netopts_prepare */
 };
 
 void netopts_init(struct netopts *o);
@@ -62,8 +70,20 @@ int netopts_option(struct netopts *o, int c, const char *arg, char *const argv[]
  * or CLI_USAGE after printing why. */
 int netopts_check(const struct netopts *o);
 
+/* Load the --dns-file capture and start the --save-dns one, and point
+ * o->resolver at them (idempotent).  0, or CLI_USAGE after printing why
+ * (the file and what is wrong with it). */
+int netopts_prepare(struct netopts *o);
+
 /* A resolver for these options; NULL after printing why ("authtxt: --dns:
- * ..."). */
+ * ...").  A command that takes --save-dns/--dns-file calls netopts_prepare
+ * first; for any other, those options are refused here. */
 struct net_resolver *netopts_resolver(const struct netopts *o);
+
+/* At the end of a command: write the --save-dns capture (every answer the
+ * command's resolvers delivered) and free the captures.  Returns 0, or
+ * CLI_USAGE after printing why the file could not be written.  Safe to
+ * call when nothing was prepared. */
+int netopts_finish(struct netopts *o);
 
 #endif

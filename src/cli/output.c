@@ -219,13 +219,28 @@ json_t *json_text(const char *text, size_t len)
     return j ? j : json_string("");
 }
 
+/* A message as a JSON string, with any control character, bidi override
+ * or invalid byte it quotes from the input escaped as the text output
+ * shows it (\x1b): a consumer printing `message` to a terminal must be as
+ * safe as one printing our text output. */
+static json_t *json_message(const char *msg)
+{
+    size_t n = strlen(msg);
+    if (!safetext_needs_escape(msg, n))
+        return json_text(msg, n);
+    struct strbuf sb = STRBUF_INIT;
+    safetext_escape(msg, n, &sb, NULL);
+    json_t *j = sb.failed ? json_string("") : json_text(strbuf_cstr(&sb), sb.len);
+    strbuf_free(&sb);
+    return j;
+}
+
 json_t *json_diag(const struct diag *d)
 {
     const struct lint_rule *rule = rule_get(d->rule);
     return json_pack("{s:s, s:s, s:I, s:I, s:o, s:s}", "code", rule->code, "severity",
                      diag_severity_name(d->severity), "start", (json_int_t)d->start, "end",
-                     (json_int_t)d->end, "message", json_text(d->message, strlen(d->message)),
-                     "rfc", rule->ref);
+                     (json_int_t)d->end, "message", json_message(d->message), "rfc", rule->ref);
 }
 
 json_t *json_diag_list(const struct diag_list *diags)

@@ -12,7 +12,9 @@
  * domain come back later in the file, they are analyzed again and its cross
  * rules rerun at the end of the new run.  Memory: one record per kind plus
  * a few dozen bytes per domain (and the texts that do not lie in the file
- * buffer as they are: joined or escaped strings).  The text report lists
+ * buffer as they are: joined or escaped strings; every kept text when the
+ * input comes in several chunks).  The input is read in chunks of 32 MiB
+ * (see zone_stream), so a file or pipe of any size takes about that.  The text report lists
  * the zone's own diagnostics first, so a quick pass of the reader alone
  * comes before the real one; the JSON report needs no such pass.
  *
@@ -35,6 +37,12 @@
 
 #define ZONELINT_MAX_KEYS 16 /* DKIM keys of one domain taken into the cross rules */
 #define ZONELINT_STDOUT_BUF (256u << 10)
+
+/* Items of a streamed array member: "name": [ item, item ] or "name": []. */
+struct json_stream_array {
+    const char *name;
+    size_t count;
+};
 
 /* Where a record's text can be found again, should its domain come back
  * later in the file: as the byte spans of its strings in the file when
@@ -79,7 +87,11 @@ struct zonelint {
     size_t file_len;
     struct zone zone;
     struct record rec;
-    json_t *records_json, *cross_json;
+    struct json_stream_array records_out; /* --json: "records" as written */
+    long line_shift;                      /* file line = line in the chunk buffer + line_shift */
+    long offset_shift; /* file offset = offset in the chunk buffer + offset_shift */
+    bool chunked;      /* the file comes in several chunks: zl->file is the
+                          current one, so kept texts are copied */
     int status;
     size_t ntxt, nchecked;
     bool oom;
@@ -134,45 +146,263 @@ static bool zone_file_alloc(struct zone_file *f, size_t size)
     return f->data != NULL;
 }
 
-/* Read a regular file in one read of its known size (no doubling copies);
- * anything else (a pipe, "-") through cli_read_file.  False after printing
- * why. */
-static bool read_zone_file(const char *path, struct zone_file *f)
+/* The file comes in chunks of at most ZONE_CHUNK bytes (plus the rest of a
+ * record that straddles the end), cut before a line that starts a new
+ * entry with its own owner name or a directive, outside quotes and
+ * parentheses: a chunk is then a zone file of its own once the $ORIGIN and
+ * $TTL in force are written before it.  Memory is the chunk, whatever the
+ * size of the file or pipe; a file that fits one chunk is read at once, as
+ * before, and its report is unchanged. */
+#define ZONE_CHUNK (32u << 20)
+#define ZONE_PREFIX_ROOM 600 /* "$ORIGIN <253 bytes>.\n$TTL <10 digits>\n" */
+
+struct zone_stream {
+    const char *path;
+    int fd;
+    struct zone_file mem; /* ZONE_PREFIX_ROOM bytes, then the data */
+    size_t cap;           /* data bytes mem can hold */
+    size_t len;           /* data bytes held */
+    bool eof;
+    char origin[300]; /* in force after the data consumed so far ("" none) */
+    char ttl[16];
+    size_t lines_done; /* newlines in the data consumed so far */
+    size_t bytes_done; /* data consumed so far */
+    size_t chunk;      /* ZONE_CHUNK, or AUTHTXT_ZONE_CHUNK for the tests */
+};
+
+static char *stream_data(struct zone_stream *zs) { return zs->mem.data + ZONE_PREFIX_ROOM; }
+
+static bool stream_open(struct zone_stream *zs, const char *path, const char *origin)
 {
-    memset(f, 0, sizeof *f);
-    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
-        (uintmax_t)st.st_size > CLI_FILE_MAX) {
-        if (fd >= 0)
-            close(fd);
-        f->data = cli_read_file(path, &f->len); /* says what is wrong, or reads a pipe */
-        return f->data != NULL;
-    }
-    size_t size = (size_t)st.st_size, n = 0;
-    if (!zone_file_alloc(f, size)) {
-        close(fd);
-        fprintf(stderr, "authtxt: out of memory reading %s\n", path);
+    memset(zs, 0, sizeof *zs);
+    zs->path = path;
+    zs->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (zs->fd < 0) {
+        fprintf(stderr, "authtxt: cannot read ");
+        out_safe(stderr, path, strlen(path));
+        fprintf(stderr, ": %s\n", strerror(errno));
         return false;
     }
-    while (n < size) {
-        ssize_t got = read(fd, f->data + n, size - n);
+    /* The tests cut small files into many chunks with this. */
+    zs->chunk = ZONE_CHUNK;
+    const char *env = getenv("AUTHTXT_ZONE_CHUNK");
+    if (env && *env && strlen(env) <= 9) {
+        size_t v = 0;
+        for (const char *p = env; *p >= '0' && *p <= '9'; p++)
+            v = v * 10 + (size_t)(*p - '0');
+        if (v >= 64 && v < ZONE_CHUNK)
+            zs->chunk = v;
+    }
+    struct stat st;
+    size_t want = zs->chunk;
+    if (fstat(zs->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+        (uintmax_t)st.st_size < zs->chunk)
+        want = (size_t)st.st_size + 1; /* one read, no more memory than the file */
+    if (!zone_file_alloc(&zs->mem, ZONE_PREFIX_ROOM + want)) {
+        fprintf(stderr, "authtxt: out of memory reading a zone\n");
+        return false;
+    }
+    zs->cap = want;
+    if (origin) {
+        size_t n = strlen(origin);
+        snprintf(zs->origin, sizeof zs->origin, "%s%s", origin,
+                 n && origin[n - 1] == '.' ? "" : ".");
+    }
+    return true;
+}
+
+static void stream_close(struct zone_stream *zs)
+{
+    if (zs->fd > STDIN_FILENO)
+        close(zs->fd);
+    zone_file_free(&zs->mem);
+}
+
+/* Read until the buffer holds at least `want` bytes or the input ends;
+ * grow the buffer when it is full (a record longer than a chunk).
+ * False after printing why. */
+static bool stream_fill(struct zone_stream *zs, size_t want)
+{
+    while (!zs->eof && zs->len < want) {
+        if (zs->len == zs->cap) {
+            struct zone_file bigger;
+            size_t cap = zs->cap * 2 < want ? want : zs->cap * 2;
+            if (!zone_file_alloc(&bigger, ZONE_PREFIX_ROOM + cap)) {
+                fprintf(stderr, "authtxt: out of memory reading a zone\n");
+                return false;
+            }
+            memcpy(bigger.data + ZONE_PREFIX_ROOM, stream_data(zs), zs->len);
+            zone_file_free(&zs->mem);
+            zs->mem = bigger;
+            zs->cap = cap;
+        }
+        ssize_t got = read(zs->fd, stream_data(zs) + zs->len, zs->cap - zs->len);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            fprintf(stderr, "authtxt: cannot read %s: %s\n", path, strerror(errno));
-            zone_file_free(f);
-            close(fd);
+            fputs("authtxt: cannot read ", stderr);
+            out_safe(stderr, zs->path, strlen(zs->path));
+            fprintf(stderr, ": %s\n", strerror(errno));
             return false;
         }
         if (got == 0)
-            break; /* the file shrank meanwhile: take what is there */
-        n += (size_t)got;
+            zs->eof = true;
+        zs->len += (size_t)got;
     }
-    close(fd);
-    f->data[n] = '\0';
-    f->len = n;
     return true;
+}
+
+static bool word_is(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    if (n < k + 1)
+        return false;
+    for (size_t i = 0; i < k; i++)
+        if ((s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]) != word[i])
+            return false;
+    return s[k] == ' ' || s[k] == '\t';
+}
+
+/* Note a $ORIGIN or $TTL directive at s[0..n) (one line) in the state. */
+static void note_directive(struct zone_stream *zs, const char *s, size_t n)
+{
+    bool is_origin = word_is(s, n, "$ORIGIN"), is_ttl = word_is(s, n, "$TTL");
+    if (!is_origin && !is_ttl)
+        return;
+    size_t i = is_origin ? 7 : 4;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    size_t j = i;
+    while (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != ';' && s[j] != '\r')
+        j++;
+    size_t w = j - i;
+    if (is_ttl) {
+        if (w && w < sizeof zs->ttl)
+            memcpy(zs->ttl, s + i, w), zs->ttl[w] = '\0';
+        return;
+    }
+    char next[sizeof zs->origin];
+    size_t olen = strlen(zs->origin);
+    bool absolute = w && s[j - 1] == '.';
+    /* Too long a name: the reader reports it; the state stays. */
+    if (!w || w + 1 + (absolute ? 0 : olen) >= sizeof next)
+        return;
+    memcpy(next, s + i, w);
+    size_t k = w;
+    if (!absolute) { /* relative to the origin in force (RFC 1035 §5.1) */
+        next[k++] = '.';
+        memcpy(next + k, zs->origin, olen);
+        k += olen;
+    }
+    next[k] = '\0';
+    memcpy(zs->origin, next, k + 1);
+}
+
+/* Where the next chunk ends: the whole data at the end of the input, else
+ * the start of the last line that opens an entry with its own owner (or a
+ * directive) outside quotes and parentheses; 0 when there is none yet. */
+static size_t stream_split(struct zone_stream *zs)
+{
+    if (zs->eof)
+        return zs->len;
+    const char *d = stream_data(zs);
+    size_t cut = 0;
+    int depth = 0;
+    bool quote = false, comment = false;
+    for (size_t i = 0; i < zs->len; i++) {
+        char c = d[i];
+        if (c == '\n') {
+            comment = false;
+            quote = false; /* a string cannot span lines: the reader ends it here too */
+            if (!quote && depth == 0 && i + 1 < zs->len) {
+                char n = d[i + 1];
+                if (n != ' ' && n != '\t' && n != '\n' && n != '\r' && n != ';' && n != '(' &&
+                    n != ')')
+                    cut = i + 1;
+            }
+            continue;
+        }
+        if (comment)
+            continue;
+        if (quote) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                quote = false;
+        } else if (c == '"') {
+            quote = true;
+        } else if (c == ';') {
+            comment = true;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && depth > 0) {
+            depth--;
+        }
+    }
+    return cut;
+}
+
+/* Account for the data [0, n) as read: directives and lines. */
+static void stream_consume(struct zone_stream *zs, size_t n)
+{
+    const char *d = stream_data(zs);
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(d + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - d) : n;
+        if (d[i] == '$')
+            note_directive(zs, d + i, end - i);
+        if (nl)
+            zs->lines_done++;
+        i = end + 1;
+    }
+    memmove(stream_data(zs), d + n, zs->len - n);
+    zs->len -= n;
+    zs->bytes_done += n;
+}
+
+/* --- streamed JSON ----------------------------------------------------------- */
+
+/* The JSON report is written as it is made, never held whole: the document
+ * is {"file", "zone_diagnostics", "records", "cross", "valid"} laid out as
+ * jansson's JSON_INDENT(2) would lay it out, each member or array item
+ * dumped on its own and indented to its depth. */
+static void json_put_indented(json_t *v, int indent)
+{
+    char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
+                                       JSON_ENCODE_ANY)
+                   : NULL;
+    json_decref(v);
+    if (!text) {
+        fputs("null", stdout);
+        return;
+    }
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fwrite(p, 1, n, stdout);
+        if (nl)
+            printf("%*s", indent, "");
+        p += n;
+    }
+    free(text);
+}
+
+static void json_array_item(struct json_stream_array *a, json_t *item)
+{
+    if (a->count++ == 0)
+        printf("  \"%s\": [\n    ", a->name);
+    else
+        fputs(",\n    ", stdout);
+    json_put_indented(item, 4);
+}
+
+static void json_array_end(struct json_stream_array *a, bool last)
+{
+    if (a->count)
+        fputs("\n  ]", stdout);
+    else
+        printf("  \"%s\": []", a->name);
+    fputs(last ? "\n" : ",\n", stdout);
 }
 
 /* --- per-record diagnostics ------------------------------------------------ */
@@ -188,16 +418,45 @@ static void print_at(struct zonelint *zl, const struct diag *d, size_t start, si
     struct diag local = *d;
     local.start = start - line_start;
     local.end = (end > line_end ? line_end : end) - line_start;
-    out_diag_text(stdout, zl->path, zl->file + line_start, line_end - line_start, &local, loc->line,
-                  1);
+    out_diag_text(stdout, zl->path, zl->file + line_start, line_end - line_start, &local,
+                  (size_t)((long)loc->line + zl->line_shift), 1);
+}
+
+/* The reader's messages name lines of the buffer it was given ("the '('
+ * on line 10"); in a later chunk those are moved to the file's lines. */
+static const struct diag *file_lines(const struct zonelint *zl, const struct diag *d,
+                                     struct diag *local)
+{
+    if (zl->line_shift == 0 || !strstr(d->message, "line "))
+        return d;
+    *local = *d;
+    size_t o = 0;
+    for (const char *p = d->message; *p && o + 1 < sizeof local->message;) {
+        if (strncmp(p, "line ", 5) == 0 && p[5] >= '0' && p[5] <= '9') {
+            long v = 0;
+            p += 5;
+            while (*p >= '0' && *p <= '9' && v < 100000000000L)
+                v = v * 10 + (*p++ - '0');
+            int w = snprintf(local->message + o, sizeof local->message - o, "line %ld",
+                             v + zl->line_shift);
+            if (w < 0 || (size_t)w >= sizeof local->message - o)
+                break;
+            o += (size_t)w;
+        } else {
+            local->message[o++] = *p++;
+        }
+    }
+    local->message[o] = '\0';
+    return local;
 }
 
 /* A zone-syntax diagnostic: its span is already in file offsets. */
 static void print_file_diag(struct zonelint *zl, const struct diag *d)
 {
     struct zone_location loc;
+    struct diag local;
     zone_locate(&zl->zone, d->start, &loc);
-    print_at(zl, d, d->start, d->end, &loc);
+    print_at(zl, file_lines(zl, d, &local), d->start, d->end, &loc);
 }
 
 static json_t *json_file_diags(struct zonelint *zl, const struct diag_list *diags)
@@ -205,9 +464,16 @@ static json_t *json_file_diags(struct zonelint *zl, const struct diag_list *diag
     json_t *a = json_array();
     for (size_t i = 0; i < diags->count; i++) {
         struct zone_location loc;
+        struct diag local;
         zone_locate(&zl->zone, diags->items[i].start, &loc);
-        json_t *o = json_diag(&diags->items[i]);
-        json_object_set_new(o, "line", json_integer((json_int_t)loc.line));
+        json_t *o = json_diag(file_lines(zl, &diags->items[i], &local));
+        if (zl->offset_shift) { /* offsets in the file, not in the chunk */
+            json_object_set_new(o, "start",
+                                json_integer((json_int_t)diags->items[i].start + zl->offset_shift));
+            json_object_set_new(o, "end",
+                                json_integer((json_int_t)diags->items[i].end + zl->offset_shift));
+        }
+        json_object_set_new(o, "line", json_integer((json_int_t)loc.line + zl->line_shift));
         json_object_set_new(o, "column", json_integer((json_int_t)loc.column));
         json_array_append_new(a, o);
     }
@@ -221,7 +487,7 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
     if (zl->json) {
         json_t *o = json_object();
         json_object_set_new(o, "name", json_text(zr->owner, zr->owner_len));
-        json_object_set_new(o, "line", json_integer((json_int_t)zr->line));
+        json_object_set_new(o, "line", json_integer((json_int_t)zr->line + zl->line_shift));
         json_object_set_new(o, "type", json_string(record_kind_name(kind)));
         json_object_set_new(o, "record", json_text(zr->text, zr->len));
         json_object_set_new(o, "valid", json_boolean(diag_list_status(diags) < 2));
@@ -231,12 +497,12 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
             struct zone_location loc;
             zone_record_locate(&zl->zone, zr, d->start, &loc);
             json_t *jd = json_diag(d); /* start/end: offsets in "record" */
-            json_object_set_new(jd, "line", json_integer((json_int_t)loc.line));
+            json_object_set_new(jd, "line", json_integer((json_int_t)loc.line + zl->line_shift));
             json_object_set_new(jd, "column", json_integer((json_int_t)loc.column));
             json_array_append_new(a, jd);
         }
         json_object_set_new(o, "diagnostics", a);
-        json_array_append_new(zl->records_json, o);
+        json_array_item(&zl->records_out, o);
         return;
     }
     /* Locate through the record (O(record)), not the whole file. */
@@ -266,7 +532,7 @@ static uint64_t hash_name(const char *s)
 }
 
 /* Append n bytes to the pool; their offset, or UINT32_MAX when out of
- * memory (or past 4 GiB, which a 64 MiB zone file cannot reach). */
+ * memory (or past 4 GiB of kept names and texts: about 8 million domains). */
 static uint32_t pool_add(struct zonelint *zl, const void *bytes, size_t n)
 {
     if (zl->pool_len + n > zl->pool_cap) {
@@ -382,7 +648,7 @@ static bool text_ref_set(struct zonelint *zl, struct text_ref *t, const struct z
 {
     uint32_t spans[2 * TEXT_REF_MAX_SPANS];
     size_t n = 0;
-    bool as_is = zr->nstrings <= TEXT_REF_MAX_SPANS;
+    bool as_is = !zl->chunked && zr->nstrings <= TEXT_REF_MAX_SPANS;
     for (size_t i = 0; as_is && i < zr->nstrings; i++) {
         /* The token's content (quotes dropped) holds the decoded bytes
          * exactly when there was no escape: compare to be sure. */
@@ -535,7 +801,7 @@ static int compare_by_name(const void *a, const void *b)
 
 /* Print (or put in JSON) the cross diagnostics of every domain, in domain
  * order. */
-static void cross_report(struct zonelint *zl)
+static void cross_report(struct zonelint *zl, struct json_stream_array *cross_out)
 {
     size_t n = 0;
     struct by_name *order = malloc((zl->nentries ? zl->nentries : 1) * sizeof *order);
@@ -558,10 +824,9 @@ static void cross_report(struct zonelint *zl)
         const char *domain = order[k].name;
         if (zl->json) {
             struct diag_list list = {.items = e->cross, .count = e->ncross, .cap = e->ncross};
-            json_array_append_new(zl->cross_json,
-                                  json_pack("{s:o, s:o}", "domain",
-                                            json_text(domain, strlen(domain)), "diagnostics",
-                                            json_diag_list(&list)));
+            json_array_item(cross_out,
+                            json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
+                                      "diagnostics", json_diag_list(&list)));
             continue;
         }
         for (size_t i = 0; i < e->ncross; i++) {
@@ -594,19 +859,18 @@ static void zonelint_free(struct zonelint *zl)
 
 /* --- the command ------------------------------------------------------------ */
 
-int zonelint_run(const char *path, bool json)
+int zonelint_run(const char *path, const char *origin, bool json)
 {
-    struct zone_file zf;
-    if (!read_zone_file(path, &zf))
+    struct zone_stream zs;
+    if (!stream_open(&zs, path, origin)) {
+        stream_close(&zs);
         return CLI_USAGE;
-    const char *file = zf.data;
-    size_t len = zf.len;
+    }
     /* One big buffer: the report of a large zone is megabytes of lines. */
     static char stdout_buf[ZONELINT_STDOUT_BUF];
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 
-    struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN, .file = file,
-                          .file_len = len};
+    struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN};
     struct diag_list zdiags, scratch;
     long long now = (long long)time(NULL);
     diag_list_init(&zdiags);
@@ -618,73 +882,137 @@ int zonelint_run(const char *path, bool json)
     record_init(&zl.run.key);
     diag_list_init(&zl.run.cross);
     strbuf_init(&zl.run.text);
-    struct diag_list *reader_diags = &zdiags;
-    if (json) {
-        zl.records_json = json_array();
-        zl.cross_json = json_array();
-    } else {
+    struct json_stream_array cross_out = {"cross", 0};
+    zl.records_out = (struct json_stream_array){"records", 0};
+    json_t *late_zone_diags = NULL; /* --json, several chunks: written last */
+    int zone_status = CLI_CLEAN;
+    bool io_failed = false;
+
+    for (bool first = true;; first = false) {
+        size_t n = 0;
+        for (size_t want = zs.chunk;; want = zs.len + zs.chunk) {
+            if (!stream_fill(&zs, want)) {
+                io_failed = true;
+                break;
+            }
+            if ((n = stream_split(&zs)) > 0 || zs.eof)
+                break;
+        }
+        if (io_failed || (!first && zs.len == 0))
+            break;
+        bool single = first && zs.eof; /* the whole input in one chunk */
+        zl.chunked = zl.chunked || !single;
+        /* What is in force at the chunk's start, written before it. */
+        char prefix[ZONE_PREFIX_ROOM];
+        int plen = 0;
+        long prefix_lines = 0;
+        if (!first) {
+            plen = snprintf(prefix, sizeof prefix, "%s%s%s%s%s%s", zs.origin[0] ? "$ORIGIN " : "",
+                            zs.origin, zs.origin[0] ? "\n" : "", zs.ttl[0] ? "$TTL " : "", zs.ttl,
+                            zs.ttl[0] ? "\n" : "");
+            if (plen < 0 || plen >= (int)sizeof prefix)
+                plen = 0;
+            prefix_lines = (zs.origin[0] != '\0') + (zs.ttl[0] != '\0');
+        }
+        char *buf = stream_data(&zs) - plen;
+        memcpy(buf, prefix, (size_t)plen);
+        zl.file = buf;
+        zl.file_len = (size_t)plen + n;
+        zl.line_shift = (long)zs.lines_done - prefix_lines;
+        zl.offset_shift = (long)zs.bytes_done - plen;
+        const char *chunk_origin = first ? origin : NULL;
+
         /* The zone's own diagnostics come first in the report, but the
          * reader finds them as it goes: a first pass of the reader alone
          * (about a tenth of the work, no memory) collects them. */
-        if (!zone_open(&zl.zone, file, len, NULL, &zdiags)) {
+        diag_list_reset(&zdiags);
+        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &zdiags)) {
             zl.oom = true;
-            goto done;
+            break;
         }
         while (zone_next(&zl.zone, &zdiags))
             ;
-        zl.status = diag_list_status(&zdiags);
-        for (size_t i = 0; i < zdiags.count; i++)
-            print_file_diag(&zl, &zdiags.items[i]);
-        reader_diags = &scratch; /* the same diagnostics again: not wanted */
-    }
-    if (!zone_open(&zl.zone, file, len, NULL, reader_diags)) {
-        zl.oom = true;
-        goto done;
-    }
-    const struct zone_record *zr;
-    while ((zr = zone_next(&zl.zone, reader_diags))) {
-        diag_list_reset(&scratch);
-        zl.ntxt++;
-        enum record_kind kind = zone_kind_record_kind(zr->kind);
-        if (kind == RECORD_UNKNOWN)
-            continue;
-        zl.nchecked++;
-        if (!record_analyze(&zl.rec, kind, zr->text, zr->len, now))
+        zone_status = worst(zone_status, diag_list_status(&zdiags));
+        zl.status = worst(zl.status, zone_status);
+        if (json && single) {
+            fputs("{\n  \"file\": ", stdout);
+            json_put_indented(json_text(path, strlen(path)), 2);
+            fputs(",\n  \"zone_diagnostics\": ", stdout);
+            json_put_indented(json_file_diags(&zl, &zdiags), 2);
+            fputs(",\n", stdout);
+        } else if (json) {
+            if (first) {
+                fputs("{\n  \"file\": ", stdout);
+                json_put_indented(json_text(path, strlen(path)), 2);
+                fputs(",\n", stdout);
+                late_zone_diags = json_array();
+            }
+            json_t *more = json_file_diags(&zl, &zdiags);
+            json_array_extend(late_zone_diags, more);
+            json_decref(more); /* extend copies the items, keeps no array */
+        } else {
+            for (size_t i = 0; i < zdiags.count; i++)
+                print_file_diag(&zl, &zdiags.items[i]);
+        }
+
+        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &scratch)) {
             zl.oom = true;
-        report_record(&zl, zr, kind);
-        if (!run_take(&zl, zr, kind))
+            break;
+        }
+        const struct zone_record *zr;
+        while ((zr = zone_next(&zl.zone, &scratch))) {
+            diag_list_reset(&scratch);
+            zl.ntxt++;
+            enum record_kind kind = zone_kind_record_kind(zr->kind);
+            if (kind == RECORD_UNKNOWN)
+                continue;
+            zl.nchecked++;
+            if (!record_analyze(&zl.rec, kind, zr->text, zr->len, now))
+                zl.oom = true;
+            report_record(&zl, zr, kind);
+            if (!run_take(&zl, zr, kind))
+                zl.oom = true;
+        }
+        if (zl.zone.oom)
             zl.oom = true;
+        if (single || zl.oom)
+            break; /* the buffer stays: kept texts may point into it */
+        stream_consume(&zs, n);
+        if (zs.eof && zs.len == 0)
+            break;
     }
-    if (zl.zone.oom)
-        zl.oom = true;
     run_close(&zl);
-    zl.status = worst(zl.status, diag_list_status(&zdiags));
+    zl.status = worst(zl.status, zone_status);
     diag_list_free(&scratch);
 
     if (json) {
-        cross_report(&zl);
-        json_print(json_pack("{s:o, s:o, s:o, s:o, s:b}", "file", json_text(path, strlen(path)),
-                             "zone_diagnostics", json_file_diags(&zl, &zdiags), "records",
-                             zl.records_json, "cross", zl.cross_json, "valid",
-                             zl.status < CLI_ERRORS));
-        zl.records_json = zl.cross_json = NULL; /* json_print freed them */
+        json_array_end(&zl.records_out, false);
+        cross_report(&zl, &cross_out);
+        json_array_end(&cross_out, false);
+        if (late_zone_diags) {
+            fputs("  \"zone_diagnostics\": ", stdout);
+            json_put_indented(late_zone_diags, 2);
+            late_zone_diags = NULL;
+            fputs(",\n", stdout);
+        }
+        printf("  \"valid\": %s\n}\n", zl.status < CLI_ERRORS && !io_failed ? "true" : "false");
     } else {
-        cross_report(&zl);
+        cross_report(&zl, &cross_out); /* unused in text: only JSON writes items */
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
                zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");
     }
-done:
+    if (io_failed)
+        zl.status = CLI_USAGE;
     if (zl.oom) {
         fprintf(stderr, "authtxt: out of memory linting %s: the report is incomplete\n", path);
         zl.status = CLI_USAGE;
     }
     fflush(stdout);
-    json_decref(zl.records_json);
-    json_decref(zl.cross_json);
+    json_decref(late_zone_diags);
     diag_list_free(&zdiags);
     diag_list_free(&scratch);
     zonelint_free(&zl);
-    zone_file_free(&zf);
+    stream_close(&zs);
     return zl.status;
 }

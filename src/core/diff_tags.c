@@ -416,8 +416,19 @@ bool diff_dmarc_tags(const struct record *before, const struct record *after, st
     const struct dmarc_record *b = after && after->dmarc ? after->dmarc : &empty;
     struct tag_ops ops = {a, b, dmarc_effective, dmarc_describe, names_nocase};
     struct tag_view *va = dmarc_views(a, d, &ops), *vb = dmarc_views(b, d, &ops);
+    size_t first = d->count;
     bool ok = va && vb && tags_diff(before, va, a->count, after, vb, b->count, &ops, d) &&
               dmarc_effect_diff(a, b, d);
+    if (ok && !d->dmarc.before.version && !d->dmarc.after.version) {
+        /* Receivers ignore both records (RFC 9989 §4.10 step 2): no tag
+         * change, and no difference between them, changes what they do.
+         * Judging from the records' usability keeps A -> B and B -> A
+         * the same. */
+        for (size_t i = first; i < d->count; i++)
+            d->changes[i].effect = false;
+        d->dmarc.changed = false;
+        d->effect_changed = false;
+    }
     free(va);
     free(vb);
     dmarc_record_free(&empty);

@@ -470,6 +470,14 @@ static void lint_tags(const struct dkim_key_record *r, struct diag_list *diags)
                      "remove h= or write h=sha256",
                      dkim_snippet(t->value_text, t->value_len, snip));
     }
+    /* RFC 6376 §3.6.1: "Verifiers MUST ignore key records that do not list
+     * an appropriate type" (email, or * for all). */
+    if ((t = tag_of(r, DKIM_KEY_TAG_S)) && r->services &&
+        !(r->services & (DKIM_SERVICE_EMAIL | DKIM_SERVICE_ANY)))
+        diag_add(diags, RULE_DKIM_SERVICE_NOT_EMAIL, t->whole.start, t->whole.end,
+                 "s=%s lists neither email nor *: email verifiers ignore this key, so every "
+                 "signature made with it fails; remove s= or write s=email",
+                 dkim_snippet(t->value_text, t->value_len, snip));
     if ((t = tag_of(r, DKIM_KEY_TAG_G)))
         diag_add(diags, RULE_DKIM_G_OBSOLETE, t->whole.start, t->whole.end,
                  "g= (granularity) was dropped by RFC 6376 and current verifiers ignore it, "

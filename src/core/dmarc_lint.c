@@ -49,6 +49,14 @@ static void lint_version(const struct dmarc_record *r, struct diag_list *diags)
     const char *value = t0->value_text;
     size_t n = t0->value_len;
     size_t vs = n ? t0->value.start : t0->whole.start, ve = n ? t0->value.end : t0->whole.end;
+    if (n > 6 && memcmp(value, "DMARC1", 6) == 0 && dmarc_is_wsp((unsigned char)value[6])) {
+        /* RFC 9989 §4.8: only a dmarc-sep may follow dmarc-version. */
+        diag_add(diags, RULE_DMARC_VERSION, vs, ve,
+                 "v=%s: v=DMARC1 must be followed by ';' or the end, so this is not a DMARC "
+                 "record and receivers ignore it; separate the tags with ';'",
+                 dmarc_snippet(value, n, snip));
+        return;
+    }
     if (!t0->valid) {
         size_t odd = dmarc_first_odd_byte(value, n);
         if (n == 0)
@@ -80,12 +88,11 @@ static void lint_version(const struct dmarc_record *r, struct diag_list *diags)
         return;
     /* "v = DMARC1": the grammar's `equals` allows blanks, prefix matchers
      * do not. */
-    struct diag *d = diag_add(diags, RULE_DMARC_VERSION, t0->whole.start, t0->whole.end,
-                              "blanks around '=' in v=DMARC1: the grammar allows them, but "
-                              "receivers that match the prefix v=DMARC1 ignore the record; write "
-                              "v=DMARC1");
-    if (d)
-        d->severity = DIAG_WARNING;
+    /* An interoperability note, not an error: its own code, so that
+     * dmarc-version keeps one meaning (receivers ignore the record). */
+    diag_add(diags, RULE_DMARC_VERSION_BLANKS, t0->whole.start, t0->whole.end,
+             "blanks around '=' in v=DMARC1: the grammar allows them, but receivers that match "
+             "the prefix v=DMARC1 ignore the record; write v=DMARC1");
 }
 
 /* dmarc-missing-p, dmarc-policy-none, dmarc-sp-weaker, dmarc-testing,
@@ -136,14 +143,29 @@ static void lint_policy(const struct dmarc_record *r, struct diag_list *diags)
     }
     const struct dmarc_tag *t = first_tag(r, DMARC_TAG_T);
     if (t && r->t == DMARC_YORN_Y) {
-        const char *effect =
-            r->p == DMARC_POLICY_REJECT       ? "failing mail is quarantined, not rejected"
-            : r->p == DMARC_POLICY_QUARANTINE ? "failing mail is delivered, not quarantined"
-                                              : "it changes nothing for p=none";
+        /* RFC 9989 §4.7 (t=y): every policy of the record, p and the sp
+         * and np written beside it, is applied one level down. */
+        const struct {
+            const char *name;
+            enum dmarc_policy policy;
+        } pol[] = {{"p", r->p}, {"sp", r->sp}, {"np", r->np}};
+        char effect[160];
+        size_t o = 0;
+        effect[0] = '\0';
+        for (size_t k = 0; k < 3; k++) {
+            if (pol[k].policy != DMARC_POLICY_REJECT && pol[k].policy != DMARC_POLICY_QUARANTINE)
+                continue;
+            int w = snprintf(effect + o, sizeof effect - o, "%s%s=%s acts as %s", o ? ", " : "",
+                             pol[k].name, dmarc_policy_name(pol[k].policy),
+                             pol[k].policy == DMARC_POLICY_REJECT ? "quarantine" : "none");
+            if (w < 0 || (size_t)w >= sizeof effect - o)
+                break;
+            o += (size_t)w;
+        }
         diag_add(diags, RULE_DMARC_TESTING, t->whole.start, t->whole.end,
                  "t=y (testing): receivers apply one level less than written (reject acts as "
                  "quarantine, quarantine as none): %s; remove t=y when reports look clean",
-                 effect);
+                 o ? effect : "every policy here is none, so it changes nothing");
     }
 }
 

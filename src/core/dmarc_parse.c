@@ -58,13 +58,22 @@ static void model_reset(struct dmarc_record *r, size_t len)
     r->ri = -1;
 }
 
+/* After dmarc-version only a dmarc-sep (*WSP ";") or the end may come
+ * (RFC 9989 §4.8): "v=DMARC1 p=reject" is not a DMARC record. */
+static bool version_ends_at(const char *text, size_t len, size_t i)
+{
+    while (i < len && dmarc_is_wsp((unsigned char)text[i]))
+        i++;
+    return i == len || text[i] == ';';
+}
+
 /* What receivers match in practice: the text begins with the bytes
  * "v=DMARC1" followed by a separator (RFC 9989 §4.7: v must be first). */
 static bool version_exact(const char *text, size_t len)
 {
     if (len < 8 || memcmp(text, "v=DMARC1", 8) != 0)
         return false;
-    return len == 8 || text[8] == ';' || dmarc_is_wsp((unsigned char)text[8]);
+    return version_ends_at(text, len, 8);
 }
 
 /* RFC 9989 §4.10 step 2: dmarc-version = "v" equals %s"DMARC1". */
@@ -83,8 +92,7 @@ bool dmarc_text_is_record(const char *text, size_t len)
         i++;
     if (len - i < 6 || memcmp(text + i, "DMARC1", 6) != 0)
         return false;
-    i += 6;
-    return i == len || text[i] == ';' || dmarc_is_wsp((unsigned char)text[i]);
+    return version_ends_at(text, len, i + 6);
 }
 
 static uint32_t name_hash(const char *s, size_t n)
@@ -138,7 +146,6 @@ static void report_problem(const struct dmarc_record *r, const char *text,
     char snip[DMARC_SNIPPET_MAX];
     const char *s = text + p->span.start;
     size_t n = p->span.end - p->span.start;
-    struct diag *d;
     switch (p->kind) {
     case TAGLIST_MISSING_EQUALS: {
         /* "rua:mailto:..." or "p reject": a tag name with the wrong
@@ -186,12 +193,11 @@ static void report_problem(const struct dmarc_record *r, const char *text,
         break;
     }
     case TAGLIST_EMPTY_SPEC:
-        /* Outside the grammar, but receivers skip it: a warning. */
-        d = diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
-                     "an empty tag between two ';' (receivers skip it, the grammar does not "
-                     "allow it); remove one ';'");
-        if (d)
-            d->severity = DIAG_WARNING;
+        /* RFC 9989 §4.8: dmarc-record ends in at most one dmarc-sep, and
+         * no dmarc-tag is empty: ";;" anywhere is outside the grammar. */
+        diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, p->span.end,
+                 "an empty tag between two ';': the grammar allows one ';' between tags and at "
+                 "most one at the end; remove one ';'");
         break;
     case TAGLIST_TOO_MANY_TAGS:
         diag_add(diags, RULE_DMARC_SYNTAX, p->span.start, r->text_len,

@@ -86,7 +86,7 @@ enum record_kind record_detect(const char *text, size_t len)
     size_t n = len - i;
     if (has_prefix_ci(s, n, "dkim-signature:"))
         return RECORD_DKIM_SIG;
-    if (has_prefix_ci(s, n, "v=spf1"))
+    if (spf_text_classify(s, n) != SPF_TEXT_NOT_SPF)
         return RECORD_SPF;
     if (has_prefix_ci(s, n, "v=dmarc1") || has_prefix_ci(s, n, "v = dmarc1"))
         return RECORD_DMARC;

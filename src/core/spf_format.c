@@ -203,7 +203,7 @@ static void put_safe(struct strbuf *out, const char *s)
 {
     char buf[256];
     size_t n = 0;
-    for (; s[n] && n < sizeof buf - 1; n++) {
+    for (; n < sizeof buf - 1 && s[n]; n++) {
         unsigned char c = (unsigned char)s[n];
         buf[n] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
     }

@@ -96,6 +96,12 @@ static bool pass_qualifier(const struct spf_term *t)
     return spf_qualifier_effective(t->qualifier) == SPF_QUALIFIER_PASS;
 }
 
+/* "~" standing alone: a qualifier the parser could not attach. */
+static bool lone_qualifier(const struct spf_term *t)
+{
+    return t->kind == SPF_TERM_BAD && t->whole.end == t->whole.start + 1 && !t->value[0];
+}
+
 static void lint_all(const struct spf_term *t, struct diag_list *diags)
 {
     switch (spf_qualifier_effective(t->qualifier)) {
@@ -399,7 +405,12 @@ void spf_lint(const struct spf_record *r, struct diag_list *diags)
         const struct spf_term *t = &r->terms[i];
         switch (t->kind) {
         case SPF_TERM_ALL:
-            if (i == r->all_index)
+            /* A term that is already a syntax error ("all:foo") makes the
+             * record permerror (RFC 7208 §4.6): it lets no host send, so it
+             * gets no "every host may send".  Nor does an all right after a
+             * lone qualifier ("~ all"), whose qualifier was meant for it. */
+            if (i == r->all_index && !(t->flags & SPF_TERM_ERROR) &&
+                !(i > 0 && lone_qualifier(&r->terms[i - 1])))
                 lint_all(t, diags);
             break;
         case SPF_TERM_PTR:

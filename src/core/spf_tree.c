@@ -292,8 +292,7 @@ bool spf_tree_start_text(struct spf_tree *t, const char *domain, const char *tex
 
 static bool is_spf1(const char *s, size_t n)
 {
-    /* RFC 7208 §4.5: "v=spf1" then a space or the end (any case, §12). */
-    return n >= 6 && spf_eq_nocase(s, 6, "v=spf1") && (n == 6 || s[6] == ' ');
+    return spf_text_classify(s, n) == SPF_TEXT_RECORD; /* RFC 7208 §4.5 */
 }
 
 static bool is_sender_id(const char *s, size_t n)
@@ -528,6 +527,15 @@ static void lint_nodes(const struct spf_tree *t, struct diag_list *diags)
                      "%s publishes %zu v=spf1 records: receivers return permerror; merge them "
                      "into one",
                      dom, found);
+        } else if (n->result == SPF_RESULT_NONE && n->edge == SPF_EDGE_ROOT) {
+            /* RFC 7208 §4.5: no record, result none; receivers then judge
+             * the mail without SPF, and DMARC cannot pass through SPF. */
+            const char *why =
+                n->txt.status == DNS_OK ? "no v=spf1 TXT record" : dns_status_name(n->txt.status);
+            diag_add(diags, RULE_SPF_NOT_FOUND, 0, 0,
+                     "%s publishes no SPF record (%s): receivers get SPF result none for its "
+                     "mail; publish one, at least v=spf1 -all for a domain that sends no mail",
+                     dom, why);
         } else if (n->result == SPF_RESULT_NONE && n->edge != SPF_EDGE_ROOT) {
             const char *why = n->txt.status == DNS_OK ? "no v=spf1 TXT record"
                                                       : dns_status_name(n->txt.status);
@@ -844,11 +852,54 @@ static void lint_netblocks(const struct spf_tree *t, struct diag_list *diags)
     free(v);
 }
 
+/* RFC 7208 §5.2, §6.1: a syntax error in any record that include: or
+ * redirect= reaches makes the whole check_host() evaluation permerror, so
+ * every record below the root is linted and its errors are reported on the
+ * root term that leads to it, with the path in the message.  Counts
+ * (lookups) are the tree's own rules, not each record's. */
+static void lint_subrecords(const struct spf_tree *t, struct diag_list *diags)
+{
+    struct spf_record rec;
+    struct diag_list own;
+    spf_record_init(&rec);
+    diag_list_init(&own);
+    char path[160], dom[SPF_SNIPPET_MAX];
+    for (size_t i = 1; i < t->count; i++) {
+        const struct spf_node *n = &t->nodes[i];
+        if (n->state != SPF_NODE_DONE || n->result != SPF_RESULT_RECORD)
+            continue;
+        const struct dns_txt *txt = &n->txt.records[n->spf_txt];
+        diag_list_reset(&own);
+        if (!spf_parse(&rec, txt->text, txt->len, &own)) {
+            diags->oom = true;
+            break;
+        }
+        spf_lint(&rec, &own);
+        size_t s, e;
+        spf_tree_root_span(t, i, SPF_NONE, &s, &e);
+        path_text(t, i, path, sizeof path);
+        spf_snippet(n->domain, strlen(n->domain), dom);
+        for (size_t k = 0; k < own.count; k++) {
+            const struct diag *d = &own.items[k];
+            if (d->severity != DIAG_ERROR || d->rule == RULE_SPF_LOOKUP_LIMIT)
+                continue;
+            diag_add(diags, d->rule, s, e, "in %s%s (%s): %s", edge_name(n->edge), dom, path,
+                     d->message);
+        }
+        if (own.dropped)
+            diag_add(diags, RULE_SPF_SYNTAX, s, e, "in %s%s (%s): %zu more problems not listed",
+                     edge_name(n->edge), dom, path, own.dropped);
+    }
+    spf_record_free(&rec);
+    diag_list_free(&own);
+}
+
 void spf_tree_lint(const struct spf_tree *t, struct diag_list *diags)
 {
     if (!diags || !t->count)
         return;
     lint_nodes(t, diags);
+    lint_subrecords(t, diags);
     lint_duplicate_includes(t, diags);
     lint_netblocks(t, diags);
     lint_counts(t, diags);

@@ -144,15 +144,11 @@ bool taglist_tokenize(struct taglist *list, const char *text, size_t len, unsign
     for (size_t i = 0; i <= len; i++) {
         if (i < len && text[i] != ';')
             continue;
-        if (!tokenize_spec(list, text, spec_start, i, flags) && i < len) {
-            /* ";;" or a leading ";": an empty tag-spec that is not the
-             * optional trailing one (RFC 6376 §3.2 grammar). */
-            size_t rest = i + 1;
-            while (rest < len && is_fws((unsigned char)text[rest], flags))
-                rest++;
-            if (rest < len)
-                add_problem(list, TAGLIST_EMPTY_SPEC, i, i + 1, (size_t)-1);
-        }
+        /* ";;" (trailing or not) or a leading ";": an empty tag-spec.  Only
+         * the text after the last ';' may be empty: tag-list = tag-spec
+         * *(";" tag-spec) [";"] (RFC 6376 §3.2, RFC 9989 §4.8). */
+        if (!tokenize_spec(list, text, spec_start, i, flags) && i < len)
+            add_problem(list, TAGLIST_EMPTY_SPEC, i, i + 1, (size_t)-1);
         spec_start = i + 1;
     }
     if (list->count > TAGLIST_MAX_TAGS)

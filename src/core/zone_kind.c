@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "authtxt/spf.h"
+
 const char *zone_kind_name(enum zone_kind kind)
 {
     switch (kind) {
@@ -69,7 +71,7 @@ static enum content content_version(const char *text, size_t len)
         i++;
     const char *s = text + i;
     size_t n = len - i;
-    if (has_prefix_ci(s, n, "v=spf1")) /* RFC 7208 §4.5 */
+    if (spf_text_classify(s, n) != SPF_TEXT_NOT_SPF) /* RFC 7208 §4.5 */
         return CONTENT_SPF;
     if (has_prefix_ci(s, n, "spf2.0/")) /* RFC 4406 §3 */
         return CONTENT_SENDER_ID;

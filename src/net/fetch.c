@@ -804,9 +804,7 @@ size_t net_fetch_spf_records(const struct dns_txt_answer *a, size_t *idx, size_t
         return 0;
     for (size_t i = 0; i < a->count; i++) {
         const struct dns_txt *r = &a->records[i];
-        /* RFC 7208 §4.5: "v=spf1" then a space or the end, any case. */
-        if (r->len < 6 || strncasecmp(r->text, "v=spf1", 6) != 0 ||
-            (r->len > 6 && r->text[6] != ' '))
+        if (spf_text_classify(r->text, r->len) != SPF_TEXT_RECORD) /* RFC 7208 §4.5 */
             continue;
         if (n < max)
             idx[n] = i;

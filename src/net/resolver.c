@@ -5,6 +5,8 @@
  * resolver_doh.c; both read answers with resolver_msg.c. */
 #include "resolver_internal.h"
 
+#include "capture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,10 +86,15 @@ static void deliver(struct net_query *q, struct resolver_result *res)
     a.records = &res->rrs;
     a.truncated = res->truncated;
     a.via_tcp = q->via_tcp;
+    a.ttl = res->ttl;
     a.error = res->status >= DNS_TIMEOUT ? res->error : "";
     a.elapsed_ms = q->sent ? resolver_now_ms() - q->start_ms : 0.0;
     if (a.status >= DNS_TIMEOUT && !a.error[0])
         a.error = dns_status_name(a.status);
+    if (q->sent && !r->closing)
+        resolver_cache_put(r->cache, &a);
+    if (r->record && !r->closing && !net_capture_add(r->record, &a))
+        r->record_failed = true;
     q->fn(q->data, &a);
     dns_txt_answer_free(&res->txt);
     dns_answer_free(&res->rrs);
@@ -108,6 +115,7 @@ void resolver_finish_error(struct net_query *q, enum dns_status status, const ch
     struct resolver_result res;
     memset(&res, 0, sizeof res);
     dns_txt_answer_init(&res.txt);
+    res.ttl = -1;
     dns_answer_init(&res.rrs);
     res.status = status;
     snprintf(res.error, sizeof res.error, "%s", error);
@@ -139,9 +147,27 @@ struct net_resolver *net_resolver_new(const struct net_resolver_options *opts, c
     }
     r->timeout_ms = opts->timeout_ms ? opts->timeout_ms : NET_DEFAULT_TIMEOUT_MS;
     r->tries = opts->tries ? opts->tries : NET_DEFAULT_TRIES;
+    r->max_inflight = opts->max_inflight ? opts->max_inflight : NET_MAX_INFLIGHT;
+    if (r->max_inflight > 4096)
+        r->max_inflight = 4096;
+    if (opts->cache && !(r->cache = resolver_cache_new())) {
+        snprintf(err, errlen, "resolver: out of memory");
+        free(r);
+        return NULL;
+    }
     r->curl_due_ms = -1;
-    bool ok = opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
-                            : resolver_ares_init(r, opts->server, err, errlen);
+    r->record = opts->record;
+    r->replay = opts->replay;
+    if (r->replay && (opts->server || opts->doh_url)) {
+        snprintf(err, errlen, "--dns-file answers from a file: no --dns or --doh with it");
+        net_resolver_free(r);
+        return NULL;
+    }
+    if (r->replay)
+        snprintf(r->server_text, sizeof r->server_text, "the capture file");
+    bool ok = r->replay       ? true
+              : opts->doh_url ? resolver_doh_init(r, opts, err, errlen)
+                              : resolver_ares_init(r, opts->server, err, errlen);
     if (!ok) {
         net_resolver_free(r);
         return NULL;
@@ -169,6 +195,7 @@ void net_resolver_free(struct net_resolver *r)
         unlink_query(r, q);
         free_query(q);
     }
+    resolver_cache_free(r->cache);
     free(r);
 }
 
@@ -201,21 +228,110 @@ size_t net_resolver_pending(const struct net_resolver *r) { return r ? r->pendin
 
 size_t net_resolver_sent(const struct net_resolver *r) { return r ? r->sent : 0; }
 
+size_t net_resolver_inflight(const struct net_resolver *r) { return r ? r->inflight : 0; }
+
+size_t net_resolver_cached(const struct net_resolver *r) { return r ? r->cached : 0; }
+
+bool net_resolver_record_failed(const struct net_resolver *r) { return r && r->record_failed; }
+
+/* A query that waits for another one's answer (the cache has the same
+ * name and type in flight) is not ready to go. */
+static bool waits_for_other(const struct net_resolver *r, const struct net_query *q)
+{
+    return resolver_cache_state(r->cache, q->name, q->type) == RESOLVER_CACHE_IN_FLIGHT;
+}
+
 static bool have_waiting(const struct net_resolver *r)
 {
-    if (r->inflight >= NET_MAX_INFLIGHT)
-        return false;
-    for (const struct net_query *q = r->head; q; q = q->next)
-        if (!q->sent && !q->done)
+    for (const struct net_query *q = r->head; q; q = q->next) {
+        if (q->sent || q->done || waits_for_other(r, q))
+            continue;
+        /* A kept answer goes out whatever is on the wire. */
+        if (r->replay || r->inflight < r->max_inflight ||
+            resolver_cache_state(r->cache, q->name, q->type) == RESOLVER_CACHE_DONE)
             return true;
+    }
     return false;
+}
+
+/* --dns-file: the capture's answer, or a DNS error saying the file does
+ * not hold the question (a missing name is not NXDOMAIN: the recording
+ * never asked it). */
+static void answer_from_replay(struct net_resolver *r, struct net_query *q)
+{
+    const struct net_capture_entry *e = net_capture_find(r->replay, q->name, q->type);
+    struct resolver_result res;
+    memset(&res, 0, sizeof res);
+    dns_txt_answer_init(&res.txt);
+    dns_answer_init(&res.rrs);
+    res.ttl = -1;
+    if (!e) {
+        res.status = DNS_ERROR;
+        snprintf(res.error, sizeof res.error, "%.110s %s is not in the capture file %.100s",
+                 q->name, net_qtype_name(q->type), net_capture_path(r->replay));
+    } else {
+        res.status = e->status;
+        res.count = e->count;
+        res.ttl = e->ttl;
+        res.truncated = e->truncated;
+        snprintf(res.error, sizeof res.error, "%s", e->error);
+        for (size_t i = 0; i < e->txt.count; i++) {
+            const struct dns_txt *t = &e->txt.records[i];
+            size_t n = t->nstrings ? t->nstrings : 1, at = 0;
+            const char *strings[64];
+            size_t lengths[64];
+            bool ok = n <= 64;
+            for (size_t k = 0; ok && k < n; k++) {
+                size_t end = t->nstrings ? t->string_ends[k] : t->len;
+                strings[k] = t->text + at;
+                lengths[k] = end - at;
+                at = end;
+            }
+            /* More than 64 strings: one string with the whole text. */
+            if (!ok) {
+                strings[0] = t->text;
+                lengths[0] = t->len;
+                n = 1;
+            }
+            if (!dns_txt_answer_add(&res.txt, strings, lengths, n)) {
+                dns_txt_answer_free(&res.txt);
+                res.status = DNS_ERROR;
+                snprintf(res.error, sizeof res.error, "out of memory");
+                break;
+            }
+        }
+    }
+    res.txt.status = res.status;
+    deliver(q, &res);
+}
+
+/* Answer q from the cache when it holds (name, type); false when not. */
+static bool answer_from_cache(struct net_resolver *r, struct net_query *q)
+{
+    struct resolver_result res;
+    bool via_tcp = false;
+    if (!r->cache || !resolver_cache_get(r->cache, q->name, q->type, &res, &via_tcp))
+        return false;
+    q->via_tcp = via_tcp;
+    r->cached++;
+    deliver(q, &res);
+    return true;
 }
 
 static void send_waiting(struct net_resolver *r)
 {
-    for (struct net_query *q = r->head; q && r->inflight < NET_MAX_INFLIGHT; q = q->next) {
+    for (struct net_query *q = r->head; q; q = q->next) {
         if (q->sent || q->done)
             continue;
+        if (r->replay) {
+            answer_from_replay(r, q);
+            continue;
+        }
+        if (answer_from_cache(r, q) || waits_for_other(r, q))
+            continue;
+        if (r->inflight >= r->max_inflight)
+            continue;
+        resolver_cache_mark_sent(r->cache, q->name, q->type);
         q->sent = true;
         q->start_ms = resolver_now_ms();
         q->deadline_ms = q->start_ms + (double)r->timeout_ms * r->tries;
@@ -271,7 +387,9 @@ size_t net_resolver_fds(struct net_resolver *r, struct pollfd *fds, size_t max, 
     size_t n = 0;
     if (!r)
         return 0;
-    if (r->multi)
+    if (r->replay)
+        n = 0; /* no transport: answers come from the capture */
+    else if (r->multi)
         n = resolver_doh_fds(r, fds, max, &due);
     else
         n = resolver_ares_fds(r, fds, max, &due);
@@ -295,7 +413,9 @@ void net_resolver_process(struct net_resolver *r, const struct pollfd *fds, size
         return;
     if (!fds)
         nfds = 0;
-    if (r->multi)
+    if (r->replay)
+        (void)nfds;
+    else if (r->multi)
         resolver_doh_process(r, fds, nfds);
     else
         resolver_ares_process(r, fds, nfds);

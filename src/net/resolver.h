@@ -31,6 +31,8 @@
 
 enum net_qtype { NET_Q_TXT = 0, NET_Q_A, NET_Q_AAAA, NET_Q_MX, NET_Q_PTR };
 
+struct net_capture; /* capture.h */
+
 /* "TXT", "A", "AAAA", "MX", "PTR". */
 const char *net_qtype_name(enum net_qtype type);
 
@@ -53,6 +55,8 @@ struct net_answer {
                                 tries of 2000 ms", "HTTP 502 from DoH server")
                                 ; "" otherwise */
     double elapsed_ms;       /* from sending to answer */
+    long ttl;                /* smallest TTL of the answer's records (seconds),
+                                -1 when unknown (no records, an error) */
 };
 
 typedef void (*net_answer_fn)(void *data, const struct net_answer *answer);
@@ -65,6 +69,16 @@ struct net_resolver_options {
     bool doh_insecure;        /* do not verify the DoH certificate */
     int timeout_ms;           /* per try; 0: NET_DEFAULT_TIMEOUT_MS */
     int tries;                /* 0: NET_DEFAULT_TRIES */
+    unsigned max_inflight;    /* queries on the wire at once; 0:
+                                 NET_MAX_INFLIGHT (at most 4096) */
+    struct net_capture *record;       /* --save-dns: every answer delivered is
+                                         added (capture.h); borrowed */
+    const struct net_capture *replay; /* --dns-file: answer from this capture
+                                         only, no network; borrowed */
+    bool cache;                       /* answer each (name, type) once for the
+                                         resolver's life, errors included; queries
+                                         for a name already asked wait for that
+                                         answer (many domains in one process) */
 };
 
 struct net_resolver;
@@ -88,6 +102,12 @@ bool net_resolver_query(struct net_resolver *r, const char *name, enum net_qtype
 size_t net_resolver_pending(const struct net_resolver *r);
 /* Queries sent in all (for the progress line and the benchmark). */
 size_t net_resolver_sent(const struct net_resolver *r);
+/* Queries on the wire now, and answers given from the cache so far. */
+size_t net_resolver_inflight(const struct net_resolver *r);
+size_t net_resolver_cached(const struct net_resolver *r);
+/* An answer could not be added to options.record (out of memory): the
+ * capture is incomplete. */
+bool net_resolver_record_failed(const struct net_resolver *r);
 
 /* Event-loop integration.  Fill fds[0..max) with the descriptors to poll
  * now (fd, events) and return how many; *timeout_ms is lowered to when

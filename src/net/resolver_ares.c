@@ -4,7 +4,15 @@
  * we ask again on the TCP channel (ARES_FLAG_USEVC); that is how we know an
  * answer came over TCP.  With --dns there is one server, and
  * ARES_FLAG_NOCHECKRESP hands SERVFAIL/REFUSED answers to us instead of
- * hiding them as ARES_ECONNREFUSED (we check the question ourselves). */
+ * hiding them as ARES_ECONNREFUSED (we check the question ourselves).
+ *
+ * EDNS0 (RFC 6891): every query carries an OPT record advertising a
+ * RESOLVER_EDNS_SIZE-byte UDP payload, the size DNS flag day 2020 settled on
+ * to avoid IP fragmentation, so a 2048- or 4096-bit DKIM key (a 400- to
+ * 750-byte TXT) comes back over UDP instead of falling back to TCP.
+ * ARES_FLAG_EDNS also makes c-ares ask again without EDNS when a server
+ * answers FORMERR.  An answer still truncated over TCP is a DNS error: a
+ * partial record set is never taken for the whole. */
 #include "resolver_internal.h"
 
 #include <arpa/inet.h>
@@ -82,10 +90,12 @@ static bool make_channel(struct net_resolver *r, ares_channel *ch, int flags, co
 {
     struct ares_options o;
     memset(&o, 0, sizeof o);
-    o.flags = flags | ARES_FLAG_NOSEARCH;
+    o.flags = flags | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS;
     o.timeout = r->timeout_ms;
     o.tries = r->tries;
-    int rc = ares_init_options(ch, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+    o.ednspsz = RESOLVER_EDNS_SIZE;
+    int rc = ares_init_options(
+        ch, &o, ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_EDNSPSZ);
     if (rc != ARES_SUCCESS) {
         *ch = NULL;
         snprintf(err, errlen, "resolver: %s", ares_strerror(rc));
@@ -145,7 +155,9 @@ static void send_on(struct net_query *q, ares_channel ch)
 {
     unsigned char *buf = NULL;
     int len = 0;
-    int rc = ares_create_query(q->name, ns_c_in, resolver_qtype_code(q->type), 0, 1, &buf, &len, 0);
+    /* The last argument adds the OPT record (RFC 6891 §6.1.2). */
+    int rc = ares_create_query(q->name, ns_c_in, resolver_qtype_code(q->type), 0, 1, &buf, &len,
+                               RESOLVER_EDNS_SIZE);
     if (rc != ARES_SUCCESS) {
         resolver_finish_error(q, DNS_ERROR,
                               rc == ARES_ENOMEM ? "out of memory" : "cannot build the query");
@@ -213,6 +225,14 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         dns_answer_free(&res.rrs);
         q->via_tcp = true;
         send_on(q, r->tcp);
+        return;
+    }
+    if (res.tc) {
+        /* Truncated over TCP too (RFC 7766 §5 allows no such thing): the
+         * records are not all there, which is not "no record". */
+        dns_txt_answer_free(&res.txt);
+        snprintf(msg, sizeof msg, "answer truncated even over TCP from %s", r->server_text);
+        resolver_finish_error(q, DNS_ERROR, msg);
         return;
     }
     resolver_finish(q, &res);

@@ -216,9 +216,16 @@ static void complete(struct net_query *q, CURLcode code)
         struct resolver_result res;
         resolver_msg_parse(q->body, q->body_len, q->name, resolver_qtype_code(q->type),
                            r->server_text, &res);
-        if (res.tc && res.status == DNS_OK)
-            res.truncated = true;
-        resolver_finish(q, &res);
+        if (res.tc) {
+            /* RFC 8484 §5.2 leaves no fallback for a truncated DoH answer:
+             * the records are not all there, a DNS error (not "no record"). */
+            dns_txt_answer_free(&res.txt);
+            char tmsg[RESOLVER_ERROR_MAX];
+            snprintf(tmsg, sizeof tmsg, "answer truncated (TC) from DoH server %s", r->server_text);
+            resolver_finish_error(q, DNS_ERROR, tmsg);
+        } else {
+            resolver_finish(q, &res);
+        }
     }
     resolver_doh_cancel(q);
 }

@@ -15,6 +15,7 @@
 #define RESOLVER_ERROR_MAX 256       /* room for one error sentence */
 #define RESOLVER_DOH_BODY_MAX 65535u /* RFC 8484 §6: a DNS message */
 #define RESOLVER_CNAME_MAX 16        /* CNAME steps followed in one answer */
+#define RESOLVER_EDNS_SIZE 1232      /* EDNS0 UDP payload we advertise (RFC 6891) */
 
 /* What one answer message says, once parsed. */
 struct resolver_result {
@@ -24,6 +25,7 @@ struct resolver_result {
     struct dns_answer rrs;     /* A/AAAA/MX/PTR records kept (caller frees) */
     bool truncated;            /* cut at NET_MAX_TXT_* */
     bool tc;                   /* the message had the TC bit */
+    long ttl;                  /* smallest TTL of the records read, -1 unknown */
     char error[RESOLVER_ERROR_MAX];
 };
 
@@ -59,6 +61,12 @@ struct net_resolver {
     bool closing;          /* in net_resolver_free: no new queries */
     struct net_query *head, *tail;
     size_t pending, sent, inflight;
+    size_t max_inflight;              /* NET_MAX_INFLIGHT unless the options say */
+    size_t cached;                    /* answers given from the cache */
+    struct resolver_cache *cache;     /* NULL: no cache */
+    struct net_capture *record;       /* borrowed: answers are added to it */
+    const struct net_capture *replay; /* borrowed: the only source of answers */
+    bool record_failed;               /* an answer could not be recorded (OOM) */
     /* c-ares: UDP (truncated answers come back to us) and TCP channels */
     ares_channel udp, tcp;
     bool ares_ready;
@@ -72,6 +80,26 @@ struct net_resolver {
     size_t ncurl_socks, curl_socks_cap;
     double curl_due_ms; /* < 0: no timer */
 };
+
+/* The answer cache (resolver_cache.c), when net_resolver_options.cache
+ * asks for one.  _mark_sent notes that a query for (name, type) went out;
+ * _in_flight says one is out and not back; _put keeps its answer; _get
+ * copies a kept answer into out (caller frees out->txt) and says whether
+ * there was one.  Names compare without case.  Lookups O(1) on average. */
+struct resolver_cache;
+struct resolver_cache *resolver_cache_new(void);
+void resolver_cache_free(struct resolver_cache *c);
+void resolver_cache_mark_sent(struct resolver_cache *c, const char *name, enum net_qtype type);
+enum resolver_cache_state {
+    RESOLVER_CACHE_NONE = 0,
+    RESOLVER_CACHE_IN_FLIGHT,
+    RESOLVER_CACHE_DONE
+};
+enum resolver_cache_state resolver_cache_state(const struct resolver_cache *c, const char *name,
+                                               enum net_qtype type); /* c may be NULL */
+void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a);
+bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum net_qtype type,
+                        struct resolver_result *out, bool *via_tcp);
 
 /* Milliseconds on the monotonic clock. */
 double resolver_now_ms(void);

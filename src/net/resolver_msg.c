@@ -257,6 +257,7 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
     res->count = 0;
     res->truncated = false;
     res->tc = false;
+    res->ttl = -1;
     res->error[0] = '\0';
     dns_txt_answer_init(&res->txt);
     dns_answer_init(&res->rrs);
@@ -335,6 +336,11 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
         rr->type = (int)get16(msg + off);
         rr->class_ = (int)get16(msg + off + 2);
         rr->rdlen = get16(msg + off + 8);
+        /* RFC 1035 §4.1.3: a 32-bit TTL (RFC 2181 §8: the top bit clear). */
+        long ttl = (long)(((unsigned long)get16(msg + off + 4) << 16 | get16(msg + off + 6)) &
+                          0x7fffffffUL);
+        if (res->ttl < 0 || ttl < res->ttl)
+            res->ttl = ttl;
         off += 10;
         if (rr->rdlen > len - off) {
             set_error(res, DNS_ERROR, "malformed answer: record data runs past the message");

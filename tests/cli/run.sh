@@ -1,8 +1,9 @@
 #!/bin/sh
 # Golden tests of the CLI.  Each case is tests/cli/cases/NAME.cmd (the
 # arguments, one per line; a line "<stdin FILE" feeds FILE on standard
-# input), NAME.out (expected standard output) and NAME.status (expected
-# exit status).  A mismatch prints a unified diff.
+# input), NAME.out (expected standard output), NAME.status (expected
+# exit status) and, when present, NAME.err (expected standard error).  A
+# mismatch prints a unified diff.
 set -u
 bin=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +30,10 @@ for cmd in "$here"/cases/*.cmd; do
         echo "FAIL $(basename "$name"): output differs"
         cat "$tmp/diff"
         failed=$((failed + 1))
+    elif [ -e "$name.err" ] && ! diff -u "$name.err" "$tmp/err" > "$tmp/diff" 2>&1; then
+        echo "FAIL $(basename "$name"): standard error differs"
+        cat "$tmp/diff"
+        failed=$((failed + 1))
     elif [ "$status" != "$want_status" ]; then
         echo "FAIL $(basename "$name"): exit status $status, expected $want_status"
         cat "$tmp/err"
@@ -45,5 +50,6 @@ for cmd in "$here"/cases/*json*.cmd; do
     fi
 done
 python3 "$here/contract.py" "$bin" || failed=$((failed + 1))
+"$here/zone_chunks.sh" "$bin" || failed=$((failed + 1))
 echo "cli tests: $((total - failed))/$total golden cases passed"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,12 @@
  *   chain.        a CNAME chain of 20 steps
  *   control.      a TXT with ESC, BEL and a bidi override in it
  * <sel>._domainkey.servfail. and .refused. fail like them.
+ *   edns.         a 1,000-byte TXT: over UDP when the query's EDNS0 OPT
+ *                 record allows it (else TC), REFUSED over TCP, so only a
+ *                 query advertising >= 1,100 bytes gets the record
+ *   alwaystc.     a TXT answer with TC set, over UDP and over TCP alike
+ * UDP answers fit 512 bytes, or the payload size a query's OPT record
+ * advertises (RFC 6891 §6.2.5); larger ones are cut and get TC.
  * Other names under broken. are NXDOMAIN; the apex and other types NODATA.
  * Usage: brokendns [-p PORT] [-o PORTFILE]  (PORT 0: any free port, written
  * to PORTFILE once both sockets are bound).  POSIX sockets and poll only. */
@@ -126,6 +132,16 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
         return 0;
     size_t qend = off + 5;
     unsigned qtype = (unsigned)q[off + 1] << 8 | q[off + 2];
+    /* An OPT pseudo-RR right after the question (RFC 6891 §6.1.2): root
+     * owner, TYPE 41, CLASS = the requestor's UDP payload size. */
+    size_t udp_limit = 512;
+    unsigned arcount = (unsigned)q[10] << 8 | q[11];
+    if (arcount >= 1 && qend + 11 <= qlen && q[qend] == 0 && q[qend + 1] == 0 &&
+        q[qend + 2] == 41) {
+        size_t size = (size_t)q[qend + 3] << 8 | q[qend + 4];
+        if (size > udp_limit)
+            udp_limit = size;
+    }
 
     put(m, q, 2);                          /* ID */
     put16(m, 0x8400 | (q[2] & 0x01) << 8); /* QR AA, RD copied */
@@ -252,6 +268,26 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
             txt_string(m, "x", 1);
         rr_end(m, at);
         ancount = 1;
+    } else if (qtype == 16 && !strcmp(n, "edns.broken")) {
+        if (!udp) {
+            rcode = 5; /* REFUSED over TCP: the test sees a fallback */
+        } else {
+            char s[201];
+            for (int i = 0; i < 5; i++) {
+                snprintf(s, sizeof s, "e%d-", i);
+                memset(s + 3, 'a' + i, 197);
+                size_t at = rr_start(m, NULL, 0, 16);
+                txt_string(m, s, 200);
+                rr_end(m, at);
+            }
+            ancount = 5;
+        }
+    } else if (qtype == 16 && !strcmp(n, "alwaystc.broken")) {
+        size_t at = rr_start(m, NULL, 0, 16);
+        txt_string(m, "v=spf1 -all", 11);
+        rr_end(m, at);
+        ancount = 1;
+        m->b[2] |= 0x02; /* TC, whatever the transport */
     } else if (qtype == 16 && !strcmp(n, "control.broken")) {
         static const char s[] = "v=spf1 \x1b[31mred\x07 \xe2\x80\xae -all";
         size_t at = rr_start(m, NULL, 0, 16);
@@ -260,7 +296,8 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
         ancount = 1;
     } else if (!strcmp(n, "broken") || !strcmp(n, "truncated.broken") ||
                !strcmp(n, "many.broken") || !strcmp(n, "huge.broken") ||
-               !strcmp(n, "overflow.broken") || !strcmp(n, "control.broken")) {
+               !strcmp(n, "overflow.broken") || !strcmp(n, "control.broken") ||
+               !strcmp(n, "edns.broken") || !strcmp(n, "alwaystc.broken")) {
         rcode = 0; /* NODATA */
     } else {
         rcode = 3;
@@ -269,8 +306,8 @@ static int answer(const unsigned char *q, size_t qlen, int udp, struct msg *m)
         return 0;
     m->b[3] = (unsigned char)(m->b[3] | rcode);
     set16(m, 6, ancount);
-    if (udp && m->len > 512) {
-        /* RFC 1035 §4.2.1: cut to the question and set TC. */
+    if (udp && m->len > udp_limit) {
+        /* RFC 1035 §4.2.1, RFC 6891 §7: cut to the question and set TC. */
         m->len = qend;
         m->b[2] |= 0x02;
         set16(m, 6, 0);

@@ -71,6 +71,42 @@ status 0
 has "DMARC  _dmarc.sub.dt.test  (live: _dmarc.dt.test (in force for sub.dt.test))"
 has "(no term changed)"
 
+# DNS failures (issue 11): exit status 4, and never "changes the effect"
+# against a live side that could not be fetched; a slot whose queries
+# worked is still compared.
+broken_start
+rund() { out=$("$BIN" diff "$@" --dns "$BROKEN_SERVER" --timeout 300 2>&1); rc=$?; }
+case="live SPF lookup fails (SERVFAIL)"
+rund servfail.broken --spf "v=spf1 -all" --dmarc "v=DMARC1; p=reject"
+status 4
+has "  - (not known: the DNS query failed)"
+has "=> unknown: a live DNS answer could not be had"
+has "DNS error: servfail.broken TXT: server failure (SERVFAIL)"
+has "DNS failed, so some effects are unknown"
+# the DMARC slot's queries were answered (NXDOMAIN): compared as usual
+has "failing mail from the domain: no DMARC -> reject"
+[ "$(printf '%s\n' "$out" | grep -c "=> changes the effect")" = 1 ] || fail "only DMARC changes (case: $case)"
+
+case="live lookup times out, JSON"
+rund timeout.broken --json --spf "v=spf1 -all"
+status 4
+if ! printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["dns_failed"] is True and d["effect_changed"] is False, d
+r = d["records"][0]
+assert r["effect_unknown"] is True and r["effect_changed"] is False, r
+assert [e["status"] for e in d["dns_errors"]] == ["timeout"], d["dns_errors"]
+'; then
+    fail "JSON on DNS failure (case: $case)"
+fi
+
+case="the draft's include tree cannot be expanded (the server fails for broken.)"
+run dt.test --spf "v=spf1 include:refused.broken -all"
+status 4
+has "DNS error: refused.broken TXT"
+hasnt "=> changes the effect"
+
 case="JSON"
 run dt.test --json --load "$data/dns-changed.zone"
 status 1

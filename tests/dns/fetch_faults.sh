@@ -1,7 +1,7 @@
 #!/bin/bash
 # `authtxt fetch` when DNS fails or the zone is hostile: a timeout, SERVFAIL,
 # REFUSED and a malformed answer from tests/dns/brokendns are reported as
-# data (named, exit status by the lint, never 3) within the time bound; an
+# data (named, exit status 4: the findings are incomplete) within the time bound; an
 # include chain 50 deep and a wildcard that makes every include resolve stop
 # at the tree caps, say so, and stay fast; control characters served by DNS
 # come out escaped (text) and as valid JSON.  Usage: fetch_faults.sh BIN
@@ -26,7 +26,7 @@ fetch() {
 }
 has() { grep -Fq -- "$2" "$scratch/$1.txt" || { fail "$1: expected '$2'"; head -40 "$scratch/$1.txt"; }; }
 
-for n in timeout servfail refused garbage control; do
+for n in timeout servfail refused garbage control alwaystc edns; do
     fetch "$BROKEN_SERVER" "$n.broken"
 done
 has timeout.broken "timeout.broken  DNS error: timeout (temperror)"
@@ -73,7 +73,21 @@ for name, status in (("timeout", "timeout"), ("servfail", "SERVFAIL"),
     check(d["spf"]["tree"]["result"] == "dns-error", f"{full}: tree result")
     check(d["spf"]["status"] == status, f"{full}: spf status {d['spf']['status']}")
     check(d["dmarc"]["status"] == "not-found", f"{full}: dmarc status")
-    check(rc(full) in (0, 1, 2) and rc(full, "rc") in (0, 1, 2), f"{full}: exit status 3")
+    # issue 11: a DNS answer that could not be had is exit status 4
+    check(rc(full) == 4 and rc(full, "rc") == 4, f"{full}: exit status {rc(full)}, not 4")
+
+# Truncated forever (TC over TCP too): a DNS error and status 4, not "no
+# SPF record"; the EDNS0 answer is fetched whole over UDP.
+doc, d = load("alwaystc.broken")
+check([(e["name"], e["status"]) for e in d["dns_errors"]] == [("alwaystc.broken", "error")],
+      f"alwaystc.broken: dns_errors {d['dns_errors']}")
+check("truncated" in d["dns_errors"][0]["message"] if d["dns_errors"] else False,
+      "alwaystc.broken: message names the truncation")
+check(d["spf"]["tree"]["result"] == "dns-error", "alwaystc.broken: tree result")
+check(rc("alwaystc.broken") == 4, f"alwaystc.broken: exit status {rc('alwaystc.broken')}")
+doc, d = load("edns.broken")
+check(d["dns_errors"] == [] and d["spf"]["status"] == "NOERROR", f"edns.broken: {d['dns_errors']}")
+check(rc("edns.broken") != 4, "edns.broken: exit status 4")
 
 doc, d = load("timeout.broken")
 # 2 tries of 200 ms, all queries in parallel: well under 2 s, over 300 ms.

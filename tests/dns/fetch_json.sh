@@ -68,6 +68,32 @@ assert {"spf-void-lookup-limit", "spf-include-no-record", "spf-void-target"} <= 
 assert rc == 2
 '
 
+check "errors of included records (RFC 7208 §5.2)" badinc.fx.test -- '
+s = d["spf"]
+assert rc == 2, rc
+assert s["lint"]["valid"] is False
+diags = s["lint"]["diagnostics"]
+rec = s["records"][0]
+inc = [x for x in diags if x["code"] == "spf-bad-ip4"]
+assert len(inc) == 1, diags
+assert rec[inc[0]["start"]:inc[0]["end"]] == "include:bad1.fx.test", inc
+assert "include:bad1.fx.test" in inc[0]["message"] and "/33" in inc[0]["message"], inc
+red = [x for x in diags if x["code"] == "spf-syntax" and "redirect=bad2.fx.test" in x["message"]]
+assert len(red) == 1, diags
+assert rec[red[0]["start"]:red[0]["end"]] == "redirect=bad2.fx.test", red
+assert "control character" in red[0]["message"] and "\x01" not in red[0]["message"], red
+assert not [x for x in diags if x["code"] == "spf-plus-all"]
+'
+
+check "no SPF record: valid false with a diagnostic" plain.fx.test -- '
+s = d["spf"]
+assert s["records"] == [] and s["lint"]["valid"] is False, s["lint"]
+assert "spf-not-found" in codes(s), codes(s)
+assert [x for x in s["lint"]["diagnostics"] if x["code"] == "spf-not-found"][0]["severity"] == "warning"
+assert d["dns_errors"] == [] and rc == 2, rc  # cross-dmarc-without-auth: p=quarantine inherited
+assert "cross-dmarc-without-auth" in [x["code"] for x in d["cross"]]
+'
+
 check "two SPF records" two.fx.test -- '
 s = d["spf"]
 assert sorted(s["records"]) == ["v=spf1 ip4:192.0.2.1 -all", "v=spf1 ip4:192.0.2.2 -all"]

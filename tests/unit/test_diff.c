@@ -629,10 +629,72 @@ static void test_many_duplicate_terms(void **state)
     free(y);
 }
 
+/* Diff two texts as records of `kind` (as the CLI's diff slots do). */
+static void run_kind(enum record_kind kind, const char *b, const char *a)
+{
+    if (b)
+        assert_true(record_analyze(&before, kind, b, strlen(b), 0));
+    if (a)
+        assert_true(record_analyze(&after, kind, a, strlen(a), 0));
+    assert_true(diff_records(b ? &before : NULL, a ? &after : NULL, &d));
+}
+
+/* The change in effect is symmetric: A -> B changes it exactly when
+ * B -> A does, invalid records (ignored by receivers) and missing ones
+ * included; two records receivers both ignore have the same effect. */
+static void test_effect_symmetric(void **state)
+{
+    (void)state;
+    static const char *const recs[] = {
+        NULL,
+        "v=DMARC1; p=reject",
+        "v=DMARC1; p=none; rua=mailto:d@example.com",
+        "v=DMARC1; p=bogus; rua=mailto:d@example.com",
+        "v=DMARC1; p=bogus",
+        "v=DMARC2; p=reject",
+        "v=DMARC2; p=none; adkim=s",
+        "v=DMARC1 p=reject",
+        "v=DMARC1; p=reject; t=y",
+        "v=DMARC1; p=reject;;",
+        "v=DMARC1; p=reject; p=none",
+        "v=spf1 -all",
+        "v=spf1 all:foo -all",
+        "v=DKIM1; p=",
+    };
+    size_t n = sizeof recs / sizeof *recs;
+    static const enum record_kind kinds[] = {RECORD_UNKNOWN, RECORD_DMARC};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                run_kind(kinds[k], recs[i], recs[j]);
+                bool there = d.effect_changed;
+                run_kind(kinds[k], recs[j], recs[i]);
+                bool back = d.effect_changed;
+                if (there != back) {
+                    print_message("[%s] -> [%s]: %d, back: %d\n", recs[i] ? recs[i] : "(none)",
+                                  recs[j] ? recs[j] : "(none)", there, back);
+                    fail();
+                }
+            }
+    /* Both ignored by receivers: no change in effect, whatever the tags. */
+    run_kind(RECORD_DMARC, "v=DMARC2; p=none", "v=DMARC1 p=reject; adkim=s");
+    assert_false(d.effect_changed);
+    run_kind(RECORD_DMARC, NULL, "v=DMARC2; p=reject");
+    assert_false(d.effect_changed);
+    run_kind(RECORD_DMARC, "p=reject; v=DMARC1", NULL);
+    assert_false(d.effect_changed);
+    /* One ignored, one in force: the effect changes, both ways. */
+    run_kind(RECORD_DMARC, "v=DMARC2; p=reject", "v=DMARC1; p=reject");
+    assert_true(d.effect_changed);
+    run_kind(RECORD_DMARC, "v=DMARC1; p=reject", "v=DMARC2; p=reject");
+    assert_true(d.effect_changed);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(test_effect_symmetric),
         T(test_spf_identical_is_no_change),
         T(test_spf_added_and_removed),
         T(test_spf_requalified),

@@ -313,6 +313,28 @@ static void test_testing_flag(void **state)
     assert_no_rule(&diags, RULE_DKIM_TESTING);
 }
 
+/* RFC 6376 §3.6.1: verifiers ignore a key whose s= lists neither email
+ * nor *. */
+static void test_service_not_email(void **state)
+{
+    (void)state;
+    const char *s = "v=DKIM1; s=tlsrpt; p=";
+    lint(s);
+    assert_span(s, RULE_DKIM_SERVICE_NOT_EMAIL, "s=tlsrpt");
+    assert_message_has(RULE_DKIM_SERVICE_NOT_EMAIL, "ignore");
+    s = "v=DKIM1; s=foo:bar; p=";
+    lint(s);
+    assert_span(s, RULE_DKIM_SERVICE_NOT_EMAIL, "s=foo:bar");
+    lint("v=DKIM1; s=email; p=");
+    assert_no_rule(&diags, RULE_DKIM_SERVICE_NOT_EMAIL);
+    lint("v=DKIM1; s=*; p=");
+    assert_no_rule(&diags, RULE_DKIM_SERVICE_NOT_EMAIL);
+    lint("v=DKIM1; s=tlsrpt:email; p=");
+    assert_no_rule(&diags, RULE_DKIM_SERVICE_NOT_EMAIL);
+    lint("v=DKIM1; p=");
+    assert_no_rule(&diags, RULE_DKIM_SERVICE_NOT_EMAIL);
+}
+
 static void test_h_sha1(void **state)
 {
     (void)state;
@@ -411,6 +433,13 @@ static void test_syntax(void **state)
     s = "v=DKIM1;; p=";
     lint(s);
     assert_span(s, RULE_DKIM_SYNTAX, ";");
+    /* RFC 6376 §3.2: at most one trailing ';' */
+    lint("v=DKIM1; p=;;");
+    assert_rule(&diags, RULE_DKIM_SYNTAX);
+    lint("v=DKIM1; p=; ;");
+    assert_rule(&diags, RULE_DKIM_SYNTAX);
+    lint("v=DKIM1; p=;");
+    assert_no_rule(&diags, RULE_DKIM_SYNTAX);
     s = "\"v=DKIM1; k=rsa; \" \"p=\"";
     lint(s);
     assert_message_has(RULE_DKIM_SYNTAX, "zone-file quotes");
@@ -863,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_testing_flag),
         cmocka_unit_test(test_h_sha1),
+        cmocka_unit_test(test_service_not_email),
         cmocka_unit_test(test_g_obsolete),
         cmocka_unit_test(test_unknown_tag),
         cmocka_unit_test(test_string_split),

@@ -532,6 +532,17 @@ static void test_duplicate_and_syntax(void **state)
     const char *broken = "v=1; a=rsa-sha256;\r\nd=example.com";
     lint(broken);
     assert_span(broken, RULE_DKIMSIG_SYNTAX, "\r\n");
+    /* RFC 6376 §3.2: at most one trailing ';' */
+    strbuf_reset(&s);
+    strbuf_puts(&s, base_sig);
+    strbuf_puts(&s, ";;");
+    lint(s.data);
+    assert_rule(&diags, RULE_DKIMSIG_SYNTAX);
+    strbuf_reset(&s);
+    strbuf_puts(&s, base_sig);
+    strbuf_puts(&s, ";");
+    lint(s.data);
+    assert_no_rule(&diags, RULE_DKIMSIG_SYNTAX);
     lint(base_sig);
     assert_no_rule(&diags, RULE_DKIMSIG_SYNTAX);
     assert_no_rule(&diags, RULE_DKIMSIG_DUPLICATE_TAG);

@@ -47,6 +47,16 @@ static void test_seed_email_protection(void **state)
     assert_false(dmarc_has_rua(&rec));
 }
 
+/* No diagnostic says `part`. */
+static void assert_no_rule_message(const char *part)
+{
+    for (size_t i = 0; i < diags.count; i++)
+        if (strstr(diags.items[i].message, part)) {
+            print_message("unexpected '%s' in: %s\n", part, diags.items[i].message);
+            fail();
+        }
+}
+
 /* ---- dmarc-version -------------------------------------------------------- */
 
 static void test_version(void **state)
@@ -74,8 +84,33 @@ static void test_version(void **state)
     lint("v=DMARC2; p=reject; rua=mailto:d@example.com");
     assert_rule_span(RULE_DMARC_VERSION, "DMARC2");
 
+    /* An interoperability note has its own code, not dmarc-version's. */
     lint("v = DMARC1; p=reject; rua=mailto:d@example.com");
-    assert_severity(RULE_DMARC_VERSION, DIAG_WARNING);
+    assert_no_rule(&diags, RULE_DMARC_VERSION);
+    assert_rule_span(RULE_DMARC_VERSION_BLANKS, "v = DMARC1");
+    assert_severity(RULE_DMARC_VERSION_BLANKS, DIAG_WARNING);
+
+    /* RFC 9989 §4.8: v=DMARC1 is followed by ';' or the end. */
+    lint("v=DMARC1 p=reject; rua=mailto:d@example.com");
+    assert_false(rec.version_ok);
+    assert_rule_span(RULE_DMARC_VERSION, "DMARC1 p=reject");
+    assert_message_has(RULE_DMARC_VERSION, "followed by ';' or the end");
+    assert_severity(RULE_DMARC_VERSION, DIAG_ERROR);
+    lint("v=DMARC1 ; p=reject; rua=mailto:d@example.com");
+    assert_true(rec.version_ok);
+    assert_no_rule(&diags, RULE_DMARC_VERSION);
+    lint("v=DMARC1");
+    assert_true(rec.version_ok);
+
+    /* A first tag other than v: the record is discarded, and said so. */
+    lint("p=reject; v=DMARC1; rua=mailto:d@example.com");
+    assert_false(rec.version_ok);
+    assert_rule_span(RULE_DMARC_VERSION, "v=DMARC1");
+    assert_message_has(RULE_DMARC_VERSION, "first tag");
+    assert_no_rule(&diags, RULE_DMARC_VERSION_BLANKS);
+    lint("p = reject; v = DMARC1");
+    assert_message_has(RULE_DMARC_VERSION, "first tag");
+    assert_no_rule(&diags, RULE_DMARC_VERSION_BLANKS);
 
     lint("");
     assert_rule(&diags, RULE_DMARC_VERSION);
@@ -114,9 +149,17 @@ static void test_syntax(void **state)
     assert_rule_span(RULE_DMARC_SYNTAX, "\xc3\xa4");
     assert_message_has(RULE_DMARC_SYNTAX, "U+00E4");
 
+    /* RFC 9989 §4.8: one ';' between tags, at most one at the end. */
     lint("v=DMARC1;; p=reject; rua=mailto:d@example.com");
     assert_rule_span(RULE_DMARC_SYNTAX, ";");
-    assert_severity(RULE_DMARC_SYNTAX, DIAG_WARNING);
+    assert_severity(RULE_DMARC_SYNTAX, DIAG_ERROR);
+    lint("v=DMARC1; p=reject; rua=mailto:d@example.com;;");
+    assert_rule_at(RULE_DMARC_SYNTAX, 45, 46);
+    assert_severity(RULE_DMARC_SYNTAX, DIAG_ERROR);
+    lint("v=DMARC1; p=reject; rua=mailto:d@example.com; ;  ");
+    assert_rule(&diags, RULE_DMARC_SYNTAX);
+    lint("v=DMARC1; p=reject; rua=mailto:d@example.com; ");
+    assert_no_rule(&diags, RULE_DMARC_SYNTAX);
 
     lint("v=DMARC1; p = reject ;rua=mailto:d@example.com;");
     assert_no_rule(&diags, RULE_DMARC_SYNTAX);
@@ -366,8 +409,18 @@ static void test_testing(void **state)
     (void)state;
     lint("v=DMARC1; p=reject; t=y; rua=mailto:d@example.com");
     assert_rule_span(RULE_DMARC_TESTING, "t=y");
-    assert_message_has(RULE_DMARC_TESTING, "quarantined, not rejected");
+    assert_message_has(RULE_DMARC_TESTING, "p=reject acts as quarantine");
     assert_severity(RULE_DMARC_TESTING, DIAG_INFO);
+    /* p=none with sp/np set: those are applied one level down too. */
+    lint("v=DMARC1; p=none; t=y; sp=reject; np=quarantine; rua=mailto:d@example.com");
+    assert_message_has(RULE_DMARC_TESTING, "sp=reject acts as quarantine");
+    assert_message_has(RULE_DMARC_TESTING, "np=quarantine acts as none");
+    assert_no_rule_message("changes nothing");
+    lint("v=DMARC1; p=none; t=y; rua=mailto:d@example.com");
+    assert_message_has(RULE_DMARC_TESTING, "changes nothing");
+    lint("v=DMARC1; p=quarantine; sp=none; t=y; rua=mailto:d@example.com");
+    assert_message_has(RULE_DMARC_TESTING, "p=quarantine acts as none");
+    assert_no_rule_message("sp=none acts");
     lint("v=DMARC1; p=reject; t=n; rua=mailto:d@example.com");
     assert_no_rule(&diags, RULE_DMARC_TESTING);
 }

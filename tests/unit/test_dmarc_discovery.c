@@ -145,6 +145,11 @@ static void test_text_is_record(void **state)
         {"v = DMARC1;p=none", true},
         {"V=DMARC1", true},
         {"v=DMARC1 ;", true},
+        {"v=DMARC1 \t; p=none", true},
+        /* RFC 9989 §4.8: only a dmarc-sep may follow the version */
+        {"v=DMARC1 p=reject", false},
+        {"v=DMARC1\tp=reject", false},
+        {"v=DMARC1 x", false},
         {"v=DMARC10", false},
         {"v=dmarc1", false},
         {" v=DMARC1", false},

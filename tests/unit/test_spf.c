@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "authtxt/record.h"
 #include "authtxt/spf.h"
 
 static struct spf_record rec, rec2;
@@ -476,6 +477,21 @@ static void test_rule_all_qualifiers(void **state)
     assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
     assert_no_rule(&diags, RULE_SPF_NEUTRAL_ALL);
     assert_no_rule(&diags, RULE_SPF_SOFTFAIL_ALL);
+    /* A term that is a syntax error is only that: the record is permerror
+     * (RFC 7208 §4.6), nobody gets to send. */
+    lint("v=spf1 mx all:foo");
+    assert_span(RULE_SPF_SYNTAX, ":foo");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx +all:foo");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx ~ all");
+    assert_span(RULE_SPF_SYNTAX, "~");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    lint("v=spf1 mx - all");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    /* A syntax error elsewhere does not hide a real +all. */
+    lint("v=spf1 mx a:bad..name all");
+    assert_span(RULE_SPF_PLUS_ALL, "all");
 }
 
 static void test_rule_cidr_everything(void **state)
@@ -1156,9 +1172,45 @@ static void test_fuzz_empty_raw_term_refused(void **state)
     assert_int_equal(rec.text_len, sb.len);
 }
 
+/* The one "is this an SPF record" test (RFC 7208 §4.5), which the tree,
+ * the live fetch, record detection and the zone reader share. */
+static void test_text_classify(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        enum spf_text want;
+    } cases[] = {
+        {"v=spf1", SPF_TEXT_RECORD},
+        {"v=spf1 -all", SPF_TEXT_RECORD},
+        {"V=SPF1 mx -all", SPF_TEXT_RECORD},
+        {"v=spf10 -all", SPF_TEXT_NEAR},
+        {"v=spf1mx -all", SPF_TEXT_NEAR},
+        {"v=spf1\t-all", SPF_TEXT_NEAR},
+        {"v=spf", SPF_TEXT_NOT_SPF},
+        {" v=spf1 -all", SPF_TEXT_NOT_SPF},
+        {"spf2.0/pra -all", SPF_TEXT_NOT_SPF},
+        {"", SPF_TEXT_NOT_SPF},
+        {"v=DMARC1; p=none", SPF_TEXT_NOT_SPF},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        enum spf_text got = spf_text_classify(cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].want) {
+            print_message("'%s': %d, expected %d\n", cases[i].text, got, cases[i].want);
+            fail();
+        }
+    }
+    /* Length-checked: no read past len. */
+    assert_int_equal(spf_text_classify("v=spf1 -all", 5), SPF_TEXT_NOT_SPF);
+    assert_int_equal(spf_text_classify("v=spf1mx", 6), SPF_TEXT_RECORD);
+    /* Detection takes the near misses as SPF, to lint them. */
+    assert_int_equal(record_detect("v=spf10 -all", 12), RECORD_SPF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_classify),
         cmocka_unit_test(test_model_realistic),
         cmocka_unit_test(test_model_cidr_forms),
         cmocka_unit_test(test_model_modifiers),

@@ -686,6 +686,54 @@ static void test_multi_string_answer(void **state)
     assert_string_equal(root->record.terms[1].ip, "192.0.2.5");
 }
 
+/* RFC 7208 §5.2, §6.1: an error in any record the tree reaches makes the
+ * evaluation permerror; it is reported on the root term leading there, and
+ * a clean sub-record adds nothing. */
+static void test_subrecord_errors_reach_the_root(void **state)
+{
+    (void)state;
+    static const struct zone_entry z[] = {
+        {"example.com",
+         SPF_QUERY_TXT,
+         DNS_OK,
+         {"v=spf1 include:a.example.net include:ok.example.net redirect=r.example.net"},
+         0},
+        {"a.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 include:b.example.net -all"}, 0},
+        {"b.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 ip4:192.0.2.1/33 -all"}, 0},
+        {"ok.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 ip4:192.0.2.0/24 ~all"}, 0},
+        {"r.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 a\x01b all:foo -all"}, 0},
+    };
+    ZONE(z);
+    grow("example.com");
+    assert_root_span(RULE_SPF_BAD_IP4, "include:a.example.net");
+    assert_message(RULE_SPF_BAD_IP4, "include:b.example.net");
+    assert_message(RULE_SPF_BAD_IP4, "example.com -> a.example.net -> b.example.net");
+    assert_message(RULE_SPF_BAD_IP4, "/33");
+    assert_root_span(RULE_SPF_SYNTAX, "redirect=r.example.net");
+    assert_message(RULE_SPF_SYNTAX, "control character");
+    assert_message(RULE_SPF_SYNTAX, "redirect=r.example.net");
+    /* all:foo in a sub-record: a syntax error, no "every host may send" */
+    assert_message(RULE_SPF_SYNTAX, "all takes no argument");
+    assert_no_rule(&diags, RULE_SPF_PLUS_ALL);
+    /* Nothing on include:ok.example.net, whose record is clean (its ~all is
+     * a note, not an error). */
+    const char *root = tree.nodes[0].txt.records[0].text;
+    const char *ok = strstr(root, "include:ok");
+    for (size_t i = 0; i < diags.count; i++)
+        assert_false(diags.items[i].start == (size_t)(ok - root) &&
+                     diags.items[i].severity == DIAG_ERROR);
+    /* The clean tree of the same shape gives no error at all. */
+    static const struct zone_entry z2[] = {
+        {"example.com", SPF_QUERY_TXT, DNS_OK, {"v=spf1 include:ok.example.net -all"}, 0},
+        {"ok.example.net", SPF_QUERY_TXT, DNS_OK, {"v=spf1 ip4:192.0.2.0/24 ~all"}, 0},
+    };
+    spf_tree_free(&tree);
+    spf_tree_init(&tree);
+    ZONE(z2);
+    grow("example.com");
+    assert_int_equal(diag_list_max_severity(&diags) < DIAG_ERROR, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_opaque_targets_and_misuse),
         cmocka_unit_test(test_draft_root),
         cmocka_unit_test(test_multi_string_answer),
+        cmocka_unit_test(test_subrecord_errors_reach_the_root),
     };
     return cmocka_run_group_tests_name("spf_tree", tests, setup, teardown);
 }

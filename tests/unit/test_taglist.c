@@ -96,8 +96,20 @@ static void test_empty_specs(void **state)
     assert_int_equal(tl.count, 2);
     assert_int_equal(tl.nproblems, 1);
     assert_int_equal(tl.problems[0].kind, TAGLIST_EMPTY_SPEC);
-    tok("a=b; ; ", 0); /* trailing separators only: allowed */
+    /* RFC 6376 §3.2: at most one trailing ';' */
+    tok("a=b; ", 0);
     assert_int_equal(tl.nproblems, 0);
+    tok("a=b;", 0);
+    assert_int_equal(tl.nproblems, 0);
+    tok("a=b; ; ", 0);
+    assert_int_equal(tl.nproblems, 1);
+    assert_int_equal(tl.problems[0].kind, TAGLIST_EMPTY_SPEC);
+    assert_int_equal(tl.problems[0].span.start, 5);
+    tok("a=b;;", 0);
+    assert_int_equal(tl.nproblems, 1);
+    assert_int_equal(tl.problems[0].span.start, 4);
+    tok(";a=b", 0); /* a leading ';' */
+    assert_int_equal(tl.nproblems, 1);
     tok("", 0);
     assert_int_equal(tl.count, 0);
 }

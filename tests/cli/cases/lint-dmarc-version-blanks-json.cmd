@@ -1,0 +1,3 @@
+lint
+--json
+v = DMARC1; p=reject; rua=mailto:d@example.com

@@ -1,0 +1,2 @@
+lint
+v=DMARC1 p=reject; rua=mailto:d@example.com

@@ -1,0 +1,4 @@
+lint
+--origin
+example.com
+v=spf1 -all

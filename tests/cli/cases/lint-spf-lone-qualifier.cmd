@@ -1,0 +1,2 @@
+lint
+v=spf1 mx ~ all

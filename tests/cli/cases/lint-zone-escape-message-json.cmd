@@ -1,0 +1,4 @@
+lint
+--json
+--zone
+tests/data/zones/escape-type.zone

@@ -1,0 +1,5 @@
+lint
+--origin
+example.com
+--zone
+tests/data/zones/opendkim-sel.txt

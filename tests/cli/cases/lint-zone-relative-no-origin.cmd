@@ -1,0 +1,3 @@
+lint
+--zone
+tests/data/zones/opendkim-sel.txt

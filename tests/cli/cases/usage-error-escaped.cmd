@@ -1,0 +1,2 @@
+lint
+--[2Jtypo

@@ -1,0 +1,3 @@
+lint
+v=spf1 -all
+--version
