@@ -21,6 +21,9 @@ e2e_keys q
 e2e_wait '^Quit'
 e2e_wait 'n Quit without saving'
 e2e_keys Escape
+# A lone Esc is told from the start of a sequence only after a short
+# wait: wait for the too-small screen's own hint to come back.
+e2e_wait 'q to quit'
 e2e_expect_not '^Quit'
 e2e_keys q
 e2e_wait 'n Quit without saving'
