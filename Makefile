@@ -147,7 +147,7 @@ check: deps-test
 
 # Each fuzz target runs this long in `make check` (CI); `make fuzz` alone
 # runs FUZZ_SECONDS (60).
-CHECK_FUZZ_SECONDS ?= 30
+CHECK_FUZZ_SECONDS ?= 15
 
 unit: deps-test $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)
