@@ -113,6 +113,7 @@ shot help
 
 # 5. The lint pane focused, explained.
 e2e_keys Escape
+e2e_wait '─ Compose'
 e2e_keys 1
 e2e_wait 'SPF · '
 e2e_keys l
