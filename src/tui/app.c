@@ -1113,6 +1113,7 @@ static void app_input(void *data)
 static bool app_done(void *data)
 {
     struct app *a = data;
+    testdump_turn(a); /* tests only: after every turn's redraw (testdump.c) */
     return a->quit;
 }
 

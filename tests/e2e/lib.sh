@@ -14,12 +14,54 @@ E2E_BIN=$(readlink -f "${1:?usage: $0 path/to/authtxt}")
 E2E_NAME=$(basename "$0" .sh)
 E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/authtxt-e2e.XXXXXX")
 E2E_STATUS="$E2E_DIR/.status"
-E2E_SOCKET="authtxt-e2e-$$"
 E2E_TIMEOUT=${E2E_TIMEOUT:-10}
+# Every e2e_start gets a tmux server of its own (socket authtxt-e2e-PID-N):
+# reusing one name raced, as `kill-server` returns before the old server
+# has gone and the next start could reach the dying one (recover.sh failed
+# most runs on a loaded machine).  $T always names the current server.
+E2E_STARTS=0
+E2E_SOCKET="authtxt-e2e-$$-0"
 T="tmux -L $E2E_SOCKET -f /dev/null"
 
-e2e_cleanup() {
+# Stop the current server and wait (bounded) until it and the programs its
+# pane ran have gone, so that nothing of one start (a recovery file written
+# on SIGHUP, a save) lands in the next.
+e2e_stop_server() {
+    local pids="" p k kids
+    for p in $($T list-panes -a -F '#{pane_pid}' 2>/dev/null) \
+        $($T display-message -p '#{pid}' 2>/dev/null); do
+        kids=$(pgrep -P "$p" 2>/dev/null)
+        pids="$pids $p $kids"
+        for k in $kids; do pids="$pids $(pgrep -P "$k" 2>/dev/null)"; done
+    done
     $T kill-server 2>/dev/null
+    local end=$((SECONDS + 10))
+    for p in $pids; do
+        while kill -0 "$p" 2>/dev/null; do
+            if ((SECONDS >= end)); then
+                echo "  $E2E_NAME: pid $p still there 10 s after kill-server" >&2
+                break
+            fi
+            sleep 0.02
+        done
+    done
+}
+
+# e2e_pids: the processes the current pane runs (the status wrapper, the
+# program, anything E2E_WRAP put between them), this test's only: never
+# match by name, another test may run the same binary at the same time.
+e2e_pids() {
+    local p k
+    for p in $($T list-panes -a -F '#{pane_pid}' 2>/dev/null); do
+        for k in $(pgrep -P "$p" 2>/dev/null); do
+            echo "$k"
+            pgrep -P "$k" 2>/dev/null
+        done
+    done
+}
+
+e2e_cleanup() {
+    e2e_stop_server
     rm -rf "$E2E_DIR"
 }
 trap e2e_cleanup EXIT
@@ -49,8 +91,11 @@ e2e_fail() {
 e2e_start() {
     local cols=$1 lines=$2
     shift 2
+    e2e_stop_server
     rm -f "$E2E_STATUS" "$E2E_STATUS.tmp"
-    $T kill-server 2>/dev/null
+    E2E_STARTS=$((E2E_STARTS + 1))
+    E2E_SOCKET="authtxt-e2e-$$-$E2E_STARTS"
+    T="tmux -L $E2E_SOCKET -f /dev/null"
     local envs=(-e LANG=C.UTF-8 -e LC_ALL= -e TERM=tmux-256color -e TZ=UTC -e "HOME=$E2E_DIR"
                 -e NO_COLOR= -e "E2E_STATUS=$E2E_STATUS")
     # Overrides go through env(1): tmux sets TERM itself after -e.
