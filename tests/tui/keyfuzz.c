@@ -72,9 +72,9 @@ struct event {
 };
 
 struct session {
-    char *args[8];     /* authtxt arguments (owned) */
+    char *args[8]; /* authtxt arguments (owned) */
     int nargs;
-    char *zone;        /* --load file contents written before start, or NULL */
+    char *zone; /* --load file contents written before start, or NULL */
     int cols, lines;
     struct event ev[MAX_EVENTS];
     size_t nev;
@@ -132,8 +132,8 @@ static void put_key_comment(FILE *f, const char *p, size_t n)
     }
 }
 
-static bool session_write(const struct session *s, size_t nev, const char *path,
-                          const char *why, unsigned long long seed)
+static bool session_write(const struct session *s, size_t nev, const char *path, const char *why,
+                          unsigned long long seed)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -239,6 +239,7 @@ static const char *opt_bin, *opt_cli, *opt_out = "build/keyfuzz/findings";
 static char scratch[512];
 static unsigned long long keys_sent, checks_done, starts_done, saves_checked;
 static bool verbose;
+static unsigned long long refused_starts;
 
 struct runner {
     struct ptydrv drv;
@@ -247,6 +248,7 @@ struct runner {
     int save_no;
     char finding[600]; /* what went wrong, "" none */
     char sig[300];     /* the kind of finding, for dedup and the minimizer */
+    json_t *last_dump; /* the editor's last dump when the finding came */
     bool check_invariants;
 };
 
@@ -257,6 +259,8 @@ static void finding(struct runner *r, const char *sig, const char *fmt, ...)
     if (r->finding[0])
         return;
     snprintf(r->sig, sizeof r->sig, "%s", sig);
+    json_decref(r->last_dump);
+    r->last_dump = r->drv.dump ? json_deep_copy(r->drv.dump) : NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->finding, sizeof r->finding, fmt, ap);
@@ -273,8 +277,9 @@ static void describe_exit(struct runner *r)
     else if (WIFSIGNALED(st))
         finding(r, strsignal(WTERMSIG(st)), "crash: signal %d (%s)", WTERMSIG(st),
                 strsignal(WTERMSIG(st)));
-    else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-    {
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 3 && r->drv.seq == 0)
+        refused_starts++; /* a file refused at start with a message (exit 3) */
+    else if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
         char said[300];
         ptydrv_last_words(&r->drv, said, sizeof said);
         finding(r, "exit status", "exit status %d: the editor ended saying '%s'", WEXITSTATUS(st),
@@ -325,8 +330,8 @@ static bool runner_settle(struct runner *r)
         if (st == PTYDRV_STOPPED) {
             /* ^Z in cbreak mode suspends the editor (the issue wants
              * undo there); note it and go on. */
-            finding(r, "stopped", "stopped by signal %d: %s suspends the editor", r->drv.stop_signal,
-                    r->drv.stop_signal == SIGTSTP ? "Ctrl-Z" : "a key");
+            finding(r, "stopped", "stopped by signal %d: %s suspends the editor",
+                    r->drv.stop_signal, r->drv.stop_signal == SIGTSTP ? "Ctrl-Z" : "a key");
             kill(r->drv.pid, SIGCONT);
             continue;
         }
@@ -364,8 +369,8 @@ static void pane_inner(const char *row, struct strbuf *out, bool *more)
         while (end > start && ((unsigned char)row[end] & 0xc0) == 0x80)
             end--;
         /* term.c's GLYPH_MORE_UP / GLYPH_MORE_DOWN, UTF-8 or ASCII. */
-        if (strncmp(row + end, "\xe2\x96\xb2", 3) == 0 || strncmp(row + end, "\xe2\x96\xbc", 3) == 0 ||
-            row[end] == '^' || row[end] == 'v')
+        if (strncmp(row + end, "\xe2\x96\xb2", 3) == 0 ||
+            strncmp(row + end, "\xe2\x96\xbc", 3) == 0 || row[end] == '^' || row[end] == 'v')
             *more = true;
     }
     strbuf_append(out, row + start, end - start);
@@ -418,8 +423,7 @@ static void check_record_pane(struct runner *r)
         finding(r, "record pane",
                 "record: the Record pane differs from the draft at byte %zu (spaces dropped): "
                 "pane '%.60s' draft '%.60s' (%zu and %zu bytes, %s)",
-                at, sa + from, sb + from, strlen(sa), strlen(sb),
-                more ? "scrolled" : "all shown");
+                at, sa + from, sb + from, strlen(sa), strlen(sb), more ? "scrolled" : "all shown");
     }
     strbuf_free(&shown);
     strbuf_free(&a);
@@ -549,7 +553,8 @@ static void check_lint(struct runner *r)
         const char *row = json_string_value(json_array_get(pane, i));
         const char *code = json_string_value(json_object_get(json_array_get(lint, k), "code"));
         if (row && code && !strstr(row, code)) {
-            finding(r, "lint pane", "lint pane: row %zu shows '%.120s', the list has %s", i, row, code);
+            finding(r, "lint pane", "lint pane: row %zu shows '%.120s', the list has %s", i, row,
+                    code);
             return;
         }
     }
@@ -563,8 +568,10 @@ static void check_lint(struct runner *r)
     codes_join(cli, false, &b);
     const char *sa = a.data ? a.data : "", *sb = b.data ? b.data : "";
     if (strcmp(sa, sb) != 0)
-        finding(r, "lint", "lint: the Lint pane has [%.300s], authtxt lint --type %s has [%.300s] for '%.200s'",
-                sa, kinds[slot], sb, text);
+        finding(
+            r, "lint",
+            "lint: the Lint pane has [%.300s], authtxt lint --type %s has [%.300s] for '%.200s'",
+            sa, kinds[slot], sb, text);
     strbuf_free(&a);
     strbuf_free(&b);
 }
@@ -647,7 +654,8 @@ static bool do_save(struct runner *r)
                 if (!got->len || !want)
                     continue; /* not written (an untouched template may not be) */
                 if (strlen(want) != got->len || memcmp(want, got->text, got->len) != 0)
-                    finding(r, "save", "save: slot %d reads back as '%.200s', the editor held '%.200s'", s,
+                    finding(r, "save",
+                            "save: slot %d reads back as '%.200s', the editor held '%.200s'", s,
                             got->text, want);
             }
             diag_list_free(&diags);
@@ -657,6 +665,18 @@ static bool do_save(struct runner *r)
     }
     json_decref(before);
     return ok;
+}
+
+/* Keys that only move the focus or scroll: Up/Down in both cursor modes,
+ * Home/End, PgUp/PgDn (Left/Right pick a choice in a form: they edit). */
+static bool is_navigation(const char *b, size_t n)
+{
+    static const char *const nav[] = {"\033[A", "\033[B", "\033OA", "\033OB",  "\033[H",
+                                      "\033[F", "\033OH", "\033OF", "\033[5~", "\033[6~"};
+    for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
+        if (strlen(nav[i]) == n && memcmp(nav[i], b, n) == 0)
+            return true;
+    return false;
 }
 
 /* Sets a finding the first time a resize is not acted on until the next
@@ -669,7 +689,7 @@ static bool send_event(struct runner *r, const struct event *e)
     if (e->kind == EV_RESIZE) {
         if (!ptydrv_resize(&r->drv, e->cols, e->lines))
             return runner_settle(r);
-        enum ptydrv_state st = ptydrv_settle(&r->drv, 3000);
+        enum ptydrv_state st = ptydrv_settle(&r->drv, resize_lost_seen && fuzzing ? 500 : 3000);
         if (st == PTYDRV_TIMEOUT) {
             /* Still up, not redrawn: SIGWINCH was lost until the next key.
              * Go on (the next key brings the resize) after saying so once. */
@@ -692,11 +712,26 @@ static bool send_event(struct runner *r, const struct event *e)
         ok = ptydrv_send(&r->drv, e->bytes, e->len);
         keys_sent++;
     }
-    if (!ok) {
-        /* The terminal is gone: the program ended; settle says how. */
-    }
-    if (!runner_settle(r))
+    (void)ok; /* a failed write: the program ended, and settle says how */
+    /* Moving the focus never edits: an arrow key that arrives as ESC [ B
+     * must not run as Esc, '[' (move the term) and 'B'. */
+    bool nav = e->kind == EV_KEY && is_navigation(e->bytes, e->len) && r->drv.dump &&
+               !ptydrv_bool(&r->drv, "raw_editing") && !ptydrv_bool(&r->drv, "field_editing") &&
+               !ptydrv_int(&r->drv, "dialog", 0) && !ptydrv_bool(&r->drv, "help_open");
+    json_t *before = nav ? json_deep_copy(json_object_get(r->drv.dump, "drafts")) : NULL;
+    if (!runner_settle(r)) {
+        json_decref(before);
         return false;
+    }
+    if (before && r->check_invariants &&
+        !json_equal(before, json_object_get(r->drv.dump, "drafts"))) {
+        char name[64] = "";
+        for (size_t i = 0; i < e->len && i < 20; i++)
+            snprintf(name + strlen(name), sizeof name - strlen(name),
+                     e->bytes[i] == 27 ? "ESC" : "%c", e->bytes[i]);
+        finding(r, "navigation edits", "navigation edits: the key %s changed a draft", name);
+    }
+    json_decref(before);
     check_dump(r);
     return true;
 }
@@ -859,17 +894,19 @@ static const char *const builtin_records[] = {
 /* A record to type: from the corpora, mutated half the time. */
 static char *pick_record(void)
 {
-    const char *base = nrecords && rnd(8) ? records[rnd((unsigned)nrecords)]
-                                          : builtin_records[rnd(sizeof builtin_records /
-                                                                sizeof *builtin_records)];
+    const char *base = nrecords && rnd(8)
+                           ? records[rnd((unsigned)nrecords)]
+                           : builtin_records[rnd(sizeof builtin_records / sizeof *builtin_records)];
     size_t n = strlen(base);
     char *r = malloc(n * 2 + 64);
     memcpy(r, base, n + 1);
     if (rnd(2) == 0)
         return r;
-    static const char *junk[] = {"=", ";", ":", ",", ".", "-", "+", "~", "?", "!", "/", " ",
-                                 "\"", "\\", "\xc3\xa9", "\xe4\xbe\x8b", "%{", "}", "mailto:",
-                                 "p=", "rua=", "ip4:", "0", "999999999999", "\t"};
+    static const char *junk[] = {
+        "=",  ";", ":",       ",",  ".",    "-",    "+",        "~",
+        "?",  "!", "/",       " ",  "\"",   "\\",   "\xc3\xa9", "\xe4\xbe\x8b",
+        "%{", "}", "mailto:", "p=", "rua=", "ip4:", "0",        "999999999999",
+        "\t"};
     for (unsigned m = rnd(3) + 1; m-- > 0;) {
         n = strlen(r);
         switch (rnd(5)) {
@@ -914,19 +951,22 @@ static char *pick_record(void)
 /* The key alphabet.                                                      */
 
 static const char *const special_keys[] = {
-    "\033[A", "\033[B", "\033[C", "\033[D",             /* arrows (normal mode) */
-    "\033OA", "\033OB", "\033OC", "\033OD",             /* arrows (keypad mode) */
-    "\033[H", "\033[F", "\033OH", "\033OF",             /* Home End */
-    "\033[5~", "\033[6~", "\033[2~", "\033[3~",         /* PgUp PgDn Ins Del */
-    "\033OP", "\033OQ", "\033OR", "\033OS",             /* F1-F4 */
-    "\033[15~", "\033[17~", "\033[18~", "\033[19~",     /* F5-F8 */
-    "\033[20~", "\033[21~", "\033[23~", "\033[24~",     /* F9-F12 */
-    "\t", "\033[Z", "\r", "\033", "\177", "\b",         /* Tab BTab Enter Esc BSpace */
-    "[", "]", "+", "-", "~", "?", "1", "2", "3", "4", "e", "u", "y", "c", " ",
-    "\032", "\031", "\023", "\017", "\001", "\005", "\025", "\013", "\027", "\014",
-    "\022", "\006", "\002", "\016", "\020", "\030", "\007", "\004",
-    "\033[1;5A", "\033[1;2B", "\033[99~", "\033[", "\033O", "\033[200~", /* odd ones */
-    "q", "n", "d", "\03310", "\033\033",
+    "\033[A",   "\033[B",    "\033[C",    "\033[D",                     /* arrows (normal mode) */
+    "\033OA",   "\033OB",    "\033OC",    "\033OD",                     /* arrows (keypad mode) */
+    "\033[H",   "\033[F",    "\033OH",    "\033OF",                     /* Home End */
+    "\033[5~",  "\033[6~",   "\033[2~",   "\033[3~",                    /* PgUp PgDn Ins Del */
+    "\033OP",   "\033OQ",    "\033OR",    "\033OS",                     /* F1-F4 */
+    "\033[15~", "\033[17~",  "\033[18~",  "\033[19~",                   /* F5-F8 */
+    "\033[20~", "\033[21~",  "\033[23~",  "\033[24~",                   /* F9-F12 */
+    "\t",       "\033[Z",    "\r",        "\033",     "\177",     "\b", /* Tab BTab Enter Esc BSpace
+                                                                         */
+    "[",        "]",         "+",         "-",        "~",        "?",     "1",         "2",
+    "3",        "4",         "e",         "u",        "y",        "c",     " ",         "\032",
+    "\031",     "\023",      "\017",      "\001",     "\005",     "\025",  "\013",      "\027",
+    "\014",     "\022",      "\006",      "\002",     "\016",     "\020",  "\030",      "\007",
+    "\004",     "\033[1;5A", "\033[1;2B", "\033[99~", "\033[",    "\033O", "\033[200~", /* odd ones
+                                                                                         */
+    "q",        "n",         "d",         "\03310",   "\033\033",
 };
 
 static struct event key_event(const char *bytes, size_t len)
@@ -950,8 +990,8 @@ static struct event random_key(void)
         c[0] = (char)(0x20 + rnd(95));
         return key_event(c, 1);
     }
-    static const char *utf8[] = {"\xc3\xa9", "\xe4\xbe\x8b", "\xf0\x9f\x98\x80", "\xc2\xa0",
-                                 "\xe2\x80\xae", "\xcc\x81"};
+    static const char *utf8[] = {"\xc3\xa9", "\xe4\xbe\x8b", "\xf0\x9f\x98\x80",
+                                 "\xc2\xa0", "\xe2\x80\xae", "\xcc\x81"};
     const char *s = utf8[rnd(sizeof utf8 / sizeof *utf8)];
     return key_event(s, strlen(s));
 }
@@ -973,7 +1013,7 @@ static struct event next_char(const char **s)
 /* The fuzzing loop.                                                      */
 
 static const int sizes[][2] = {{100, 30}, {80, 24}, {120, 40}, {200, 60}, {79, 24}, {80, 23},
-                               {60, 20}, {40, 10}, {81, 25}, {132, 43}, {20, 5}, {90, 28}};
+                               {60, 20},  {40, 10}, {81, 25},  {132, 43}, {20, 5},  {90, 28}};
 
 static void random_start(struct session *s)
 {
@@ -992,7 +1032,8 @@ static void random_start(struct session *s)
         break; /* the empty templates */
     default: { /* --load a zone of corpus records (mutated) */
         struct strbuf z = STRBUF_INIT;
-        strbuf_puts(&z, "$ORIGIN example.com.\n$TTL 3600\n@ IN SOA ns1 host 1 7200 900 1209600 300\n");
+        strbuf_puts(&z,
+                    "$ORIGIN example.com.\n$TTL 3600\n@ IN SOA ns1 host 1 7200 900 1209600 300\n");
         strbuf_puts(&z, "; a comment\n@ IN NS ns1\n@ IN MX 10 mail\nmail IN A 192.0.2.25\n");
         const char *owners[] = {"@", "_dmarc", "s1._domainkey"};
         for (int i = 0; i < 3; i++) {
@@ -1076,7 +1117,7 @@ static void random_action(struct session *s, struct ptydrv *d)
 
 static unsigned findings_saved;
 
-static void save_finding(struct session *s, const char *what, const char *sig,
+static void save_finding(struct session *s, const char *what, const char *sig, json_t *dump,
                          unsigned long long seed, int min_s, bool invariants)
 {
     /* One file per signature and run. */
@@ -1096,6 +1137,11 @@ static void save_finding(struct session *s, const char *what, const char *sig,
     mkdir(opt_out, 0755);
     snprintf(path, sizeof path, "%s/finding-%llu-%u.keys", opt_out, seed, findings_saved++);
     session_write(s, s->nev, path, what, seed);
+    if (dump) { /* what the editor showed last, for the diagnosis */
+        char jpath[1100];
+        snprintf(jpath, sizeof jpath, "%.1000s.dump.json", path);
+        json_dump_file(dump, jpath, JSON_INDENT(1));
+    }
     printf("keyfuzz: FINDING %s\n  key log: %s (%zu events, from %zu)\n", what, path, s->nev,
            before);
 }
@@ -1138,16 +1184,19 @@ static int run_fuzz(unsigned long long seed, int seconds, int min_s)
         r.running = false;
         if (r.finding[0]) {
             nfind++;
-            save_finding(s, r.finding, r.sig, seed, min_s, true);
+            save_finding(s, r.finding, r.sig, r.last_dump, seed, min_s, true);
             r.finding[0] = '\0';
+            json_decref(r.last_dump);
+            r.last_dump = NULL;
         }
         session_clear_events(s);
     }
     session_free(s);
     free(s);
     printf("keyfuzz: seed %llu, %d s: %llu keys sent, %llu program starts, %llu checks, "
-           "%llu saves read back, %u findings\n",
-           seed, seconds, keys_sent, starts_done, checks_done, saves_checked, nfind);
+           "%llu saves read back, %llu starts refused with a message, %u findings\n",
+           seed, seconds, keys_sent, starts_done, checks_done, saves_checked, refused_starts,
+           nfind);
     return nfind ? 1 : 0;
 }
 
@@ -1179,10 +1228,9 @@ static int run_replays(char **files, int n)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: keyfuzz --bin AUTHTXT [--cli AUTHTXT] [--seed N] [--seconds N]\n"
-            "               [--corpus PATH]... [--out DIR] [--minimize-seconds N]\n"
-            "       keyfuzz --bin AUTHTXT [--cli AUTHTXT] --replay FILE...\n");
+    fprintf(stderr, "usage: keyfuzz --bin AUTHTXT [--cli AUTHTXT] [--seed N] [--seconds N]\n"
+                    "               [--corpus PATH]... [--out DIR] [--minimize-seconds N]\n"
+                    "       keyfuzz --bin AUTHTXT [--cli AUTHTXT] --replay FILE...\n");
     exit(2);
 }
 
@@ -1261,8 +1309,8 @@ int main(int argc, char **argv)
     if (replays) {
         rc = run_replays(replays, nreplay);
     } else {
-        printf("keyfuzz: %zu corpus records, seed %llu, %d s, binary %s\n", nrecords, seed,
-               seconds, opt_bin);
+        printf("keyfuzz: %zu corpus records, seed %llu, %d s, binary %s\n", nrecords, seed, seconds,
+               opt_bin);
         fflush(stdout);
         rc = run_fuzz(seed, seconds, min_s);
     }

@@ -55,8 +55,8 @@ static void child_exec(const struct ptydrv *d, const char *bin, char *const argv
     _exit(127);
 }
 
-bool ptydrv_start(struct ptydrv *d, const char *bin, char *const argv[], const char *dir,
-                  int cols, int lines)
+bool ptydrv_start(struct ptydrv *d, const char *bin, char *const argv[], const char *dir, int cols,
+                  int lines)
 {
     memset(d, 0, sizeof *d);
     d->master = d->slave = -1;

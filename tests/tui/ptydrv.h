@@ -33,20 +33,20 @@ struct ptydrv {
     char dir[512];     /* scratch dir: HOME, the dump, sanitizer logs */
     char dump_path[600];
     int cols, lines;
-    unsigned long seq;  /* seq of the last dump read */
-    json_t *dump;       /* the last dump (owned), or NULL */
-    int status;         /* waitpid status once exited */
+    unsigned long seq; /* seq of the last dump read */
+    json_t *dump;      /* the last dump (owned), or NULL */
+    int status;        /* waitpid status once exited */
     bool exited;
     int stop_signal;
-    size_t out_bytes;   /* bytes the program wrote to the terminal */
-    char tail[4096];    /* the last bytes it wrote (a ring) */
+    size_t out_bytes; /* bytes the program wrote to the terminal */
+    char tail[4096];  /* the last bytes it wrote (a ring) */
 };
 
 /* Start bin with argv (argv[0] is the program name, NULL-terminated) in
  * dir (which must exist and is the program's HOME and working directory).
  * Returns false with errno set when the pty or fork fails. */
-bool ptydrv_start(struct ptydrv *d, const char *bin, char *const argv[], const char *dir,
-                  int cols, int lines);
+bool ptydrv_start(struct ptydrv *d, const char *bin, char *const argv[], const char *dir, int cols,
+                  int lines);
 /* Write bytes to the program's terminal (all of them, or false). */
 bool ptydrv_send(struct ptydrv *d, const void *bytes, size_t len);
 /* Change the terminal size: the kernel sends SIGWINCH. */
