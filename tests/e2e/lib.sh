@@ -140,6 +140,25 @@ e2e_expect_not() {
 }
 
 e2e_keys() { $T send-keys -t e2e "$@"; }
+
+# e2e_key_until KEY REGEX [PRESSES]: press KEY until the screen matches,
+# one press at a time: each waits (bounded) until the screen has changed,
+# so a loaded machine never gets a burst of presses that overshoots the
+# row looked for (a key every 50 ms did); at most PRESSES (default 30).
+e2e_key_until() {
+    local key=$1 re=$2 max=${3:-30} i before end
+    for ((i = 0; i < max; i++)); do
+        e2e_screen | grep -Eq -- "$re" && return 0
+        before=$(e2e_screen)
+        e2e_keys "$key"
+        end=$((SECONDS + E2E_TIMEOUT))
+        while [ "$(e2e_screen)" = "$before" ]; do
+            ((SECONDS >= end)) && e2e_fail "$key did not change the screen (looking for /$re/)"
+            sleep 0.05
+        done
+    done
+    e2e_screen | grep -Eq -- "$re" || e2e_fail "/$re/ not reached after $max presses of $key"
+}
 e2e_type() { $T send-keys -t e2e -l -- "$1"; }
 # A bracketed paste, as a terminal sends it when text is pasted.
 e2e_paste() {
