@@ -249,6 +249,7 @@ struct runner {
     char finding[600]; /* what went wrong, "" none */
     char sig[300];     /* the kind of finding, for dedup and the minimizer */
     json_t *last_dump; /* the editor's last dump when the finding came */
+    char *san_text;    /* the sanitizer's report of a crash, or NULL */
     bool check_invariants;
 };
 
@@ -271,10 +272,23 @@ static void describe_exit(struct runner *r)
 {
     char rep[512];
     int st = r->drv.status;
-    if (ptydrv_sanitizer_report(&r->drv, rep, sizeof rep))
+    char where[1100];
+    if (ptydrv_sanitizer_report(&r->drv, rep, sizeof rep, where, sizeof where)) {
+        /* Keep the report beside the key log (save_finding). */
+        FILE *f = fopen(where, "r");
+        struct strbuf text = STRBUF_INIT;
+        char chunk[4096];
+        size_t n;
+        while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0 && text.len < (1u << 16))
+            strbuf_append(&text, chunk, n);
+        if (f)
+            fclose(f);
+        free(r->san_text);
+        r->san_text = text.data ? strdup(text.data) : NULL;
+        strbuf_free(&text);
         finding(r, rep, "crash: %s (sanitizer report, exit %d)", rep,
                 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-    else if (WIFSIGNALED(st))
+    } else if (WIFSIGNALED(st))
         finding(r, strsignal(WTERMSIG(st)), "crash: signal %d (%s)", WTERMSIG(st),
                 strsignal(WTERMSIG(st)));
     else if (WIFEXITED(st) && WEXITSTATUS(st) == 3 && r->drv.seq == 0)
@@ -681,7 +695,7 @@ static bool is_navigation(const char *b, size_t n)
 
 /* Sets a finding the first time a resize is not acted on until the next
  * input (the signal came between the loop's last read and its poll). */
-static bool resize_lost_seen, fuzzing;
+static bool resize_lost_seen, fuzzing, replay_show_report;
 
 static bool send_event(struct runner *r, const struct event *e)
 {
@@ -759,6 +773,15 @@ static void replay(struct session *s, size_t nev, bool invariants, char *out, si
         ptydrv_stop(&r.drv);
     snprintf(out, size, "%s", r.finding);
     snprintf(sig, sigsize, "%s", r.sig);
+    if (r.san_text && replay_show_report) {
+        /* The first frames say where: enough to start on the bug. */
+        int frames = 0;
+        for (char *line = strtok(r.san_text, "\n"); line && frames < 8; line = strtok(NULL, "\n"))
+            if (strstr(line, "runtime error") || strstr(line, "ERROR:") || strstr(line, "    #"))
+                printf("  | %s\n", line), frames += strstr(line, "    #") != NULL;
+    }
+    free(r.san_text);
+    json_decref(r.last_dump);
 }
 
 /* Shrink the events of s while the finding's signature stays; at most
@@ -1118,7 +1141,7 @@ static void random_action(struct session *s, struct ptydrv *d)
 static unsigned findings_saved;
 
 static void save_finding(struct session *s, const char *what, const char *sig, json_t *dump,
-                         unsigned long long seed, int min_s, bool invariants)
+                         const char *san_text, unsigned long long seed, int min_s, bool invariants)
 {
     /* One file per signature and run. */
     static char seen[64][200];
@@ -1141,6 +1164,15 @@ static void save_finding(struct session *s, const char *what, const char *sig, j
         char jpath[1100];
         snprintf(jpath, sizeof jpath, "%.1000s.dump.json", path);
         json_dump_file(dump, jpath, JSON_INDENT(1));
+    }
+    if (san_text) {
+        char spath[1100];
+        snprintf(spath, sizeof spath, "%.1000s.san.txt", path);
+        FILE *f = fopen(spath, "w");
+        if (f) {
+            fputs(san_text, f);
+            fclose(f);
+        }
     }
     printf("keyfuzz: FINDING %s\n  key log: %s (%zu events, from %zu)\n", what, path, s->nev,
            before);
@@ -1184,7 +1216,9 @@ static int run_fuzz(unsigned long long seed, int seconds, int min_s)
         r.running = false;
         if (r.finding[0]) {
             nfind++;
-            save_finding(s, r.finding, r.sig, r.last_dump, seed, min_s, true);
+            save_finding(s, r.finding, r.sig, r.last_dump, r.san_text, seed, min_s, true);
+            free(r.san_text);
+            r.san_text = NULL;
             r.finding[0] = '\0';
             json_decref(r.last_dump);
             r.last_dump = NULL;
@@ -1203,6 +1237,7 @@ static int run_fuzz(unsigned long long seed, int seconds, int min_s)
 static int run_replays(char **files, int n)
 {
     int failed = 0;
+    replay_show_report = true;
     for (int i = 0; i < n; i++) {
         struct session *s = calloc(1, sizeof *s);
         if (!session_read(s, files[i])) {

@@ -233,7 +233,8 @@ void ptydrv_stop(struct ptydrv *d)
 }
 
 /* Each sanitizer log file in dir: san.PID. */
-static bool each_report(const struct ptydrv *d, char *out, size_t size, bool remove)
+static bool each_report(const struct ptydrv *d, char *out, size_t size, char *where,
+                        size_t where_size, bool remove)
 {
     DIR *dir = opendir(d->dir);
     if (!dir)
@@ -263,6 +264,8 @@ static bool each_report(const struct ptydrv *d, char *out, size_t size, bool rem
         fclose(f);
         if (out && size)
             snprintf(out, size, "%s", summary[0] ? summary : first[0] ? first : "sanitizer report");
+        if (where && where_size)
+            snprintf(where, where_size, "%s", path);
         found = true;
         break;
     }
@@ -270,12 +273,13 @@ static bool each_report(const struct ptydrv *d, char *out, size_t size, bool rem
     return found;
 }
 
-bool ptydrv_sanitizer_report(const struct ptydrv *d, char *out, size_t size)
+bool ptydrv_sanitizer_report(const struct ptydrv *d, char *out, size_t size, char *where,
+                             size_t where_size)
 {
-    return each_report(d, out, size, false);
+    return each_report(d, out, size, where, where_size, false);
 }
 
-void ptydrv_clear_reports(const struct ptydrv *d) { each_report(d, NULL, 0, true); }
+void ptydrv_clear_reports(const struct ptydrv *d) { each_report(d, NULL, 0, NULL, 0, true); }
 
 void ptydrv_last_words(const struct ptydrv *d, char *out, size_t size)
 {

@@ -58,9 +58,11 @@ enum ptydrv_state ptydrv_settle(struct ptydrv *d, int timeout_ms);
 /* End the program (SIGTERM, then SIGKILL after a bounded wait), reap it,
  * close the pty.  Safe to call twice. */
 void ptydrv_stop(struct ptydrv *d);
-/* After PTYDRV_EXITED: the first line of an AddressSanitizer or UBSan
- * report the program left in dir (summary into out), or false. */
-bool ptydrv_sanitizer_report(const struct ptydrv *d, char *out, size_t size);
+/* After PTYDRV_EXITED: the summary line of an AddressSanitizer or UBSan
+ * report the program left in dir (into out) and the report's path (into
+ * where, may be NULL), or false. */
+bool ptydrv_sanitizer_report(const struct ptydrv *d, char *out, size_t size, char *where,
+                             size_t where_size);
 /* Remove the sanitizer logs of the last run (before a new start). */
 void ptydrv_clear_reports(const struct ptydrv *d);
 
