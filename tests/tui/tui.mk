@@ -32,13 +32,17 @@ $(KEYFUZZ_BIN): tests/tui/keyfuzz.c tests/tui/ptydrv.c tests/tui/ptydrv.h $(LIB)
 keyfuzz-editor:
 	$(MAKE) --no-print-directory CC=clang BUILD=build/asan SAN=1 $(KEYFUZZ_EDITOR)
 
-keyfuzz-replay: deps $(BIN) $(KEYFUZZ_BIN) keyfuzz-editor
-	@if [ -n "$(KEYFUZZ_FINDINGS)" ]; then \
-	    $(KEYFUZZ_BIN) --bin $(KEYFUZZ_EDITOR) --cli $(BIN) --replay $(KEYFUZZ_FINDINGS); fi
+KEYFUZZ_RUN = $(KEYFUZZ_BIN) --bin $(KEYFUZZ_EDITOR) --cli $(BIN)
 
-keyfuzz: keyfuzz-replay
-	$(KEYFUZZ_BIN) --bin $(KEYFUZZ_EDITOR) --cli $(BIN) --seconds $(KEYFUZZ_SECONDS) \
-	    $(KEYFUZZ_CORPUS:%=--corpus %) $(KEYFUZZ_ARGS)
+keyfuzz-replay: deps $(BIN) $(KEYFUZZ_BIN) keyfuzz-editor
+	@if [ -n "$(KEYFUZZ_FINDINGS)" ]; then $(KEYFUZZ_RUN) --replay $(KEYFUZZ_FINDINGS); fi
+
+# The replays and the fuzzing both run; either failing fails the target.
+keyfuzz: deps $(BIN) $(KEYFUZZ_BIN) keyfuzz-editor
+	@rc=0; \
+	if [ -n "$(KEYFUZZ_FINDINGS)" ]; then $(KEYFUZZ_RUN) --replay $(KEYFUZZ_FINDINGS) || rc=1; fi; \
+	$(KEYFUZZ_RUN) --seconds $(KEYFUZZ_SECONDS) $(KEYFUZZ_CORPUS:%=--corpus %) $(KEYFUZZ_ARGS) || rc=1; \
+	exit $$rc
 
 keyfuzz-long:
 	$(MAKE) --no-print-directory keyfuzz KEYFUZZ_SECONDS=$(KEYFUZZ_FUZZ_SECONDS)
