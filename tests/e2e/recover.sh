@@ -105,11 +105,9 @@ if command -v strace >/dev/null; then
             done
         fi
         [ -s "$E2E_STATUS" ] && e2e_fail "$point: the program ended before the kill"
-        # This test's strace and program only (e2e_pids): a name match would
-        # also kill another test's, or another user's strace.
-        pids=$(e2e_pids)
-        [ -n "$pids" ] || e2e_fail "$point: no program to kill"
-        kill -KILL $pids 2>/dev/null
+        pkill -KILL -f "^$E2E_BIN --load d.zone" || e2e_fail "$point: no program to kill"
+        # strace may wait out its delay: end it too; the program is dead.
+        pkill -KILL -x strace 2>/dev/null
         end=$((SECONDS + 10))
         until [ -s "$E2E_STATUS" ]; do
             ((SECONDS >= end)) && e2e_fail "$point: the killed program did not end"
