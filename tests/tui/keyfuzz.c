@@ -12,6 +12,9 @@
  *   record    the Record pane shows the draft's text as the core holds it;
  *   lint      the Lint pane lists what `authtxt lint` says of that text
  *             (same codes), row by row as the pane's list;
+ *   navigation Up/Down/PgUp/PgDn/Home/End outside an editor change no
+ *             draft (an arrow split into ESC, '[', 'A' moved SPF terms);
+ *   resize    a resize is drawn without waiting for a key;
  *   save      Ctrl-S (dialogs answered) writes a file whose drafts, read
  *             back by the core, are the drafts the editor held.
  * A finding's key log (every event since the program started) is saved in
@@ -238,7 +241,6 @@ static bool session_read(struct session *s, const char *path)
 static const char *opt_bin, *opt_cli, *opt_out = "build/keyfuzz/findings";
 static char scratch[512];
 static unsigned long long keys_sent, checks_done, starts_done, saves_checked;
-static bool verbose;
 static unsigned long long refused_starts;
 static bool minimizing; /* replays of the minimizer do not count */
 
@@ -1084,7 +1086,7 @@ static void random_start(struct session *s)
 }
 
 /* Append the events of one random action. */
-static void random_action(struct session *s, struct ptydrv *d)
+static void random_action(struct session *s)
 {
     unsigned a = rnd(100);
     if (a < 30) { /* type a record one key at a time */
@@ -1139,7 +1141,6 @@ static void random_action(struct session *s, struct ptydrv *d)
         const char *q = seqs[rnd(sizeof seqs / sizeof *seqs)];
         session_add(s, key_event(q, strlen(q)));
     }
-    (void)d;
 }
 
 static unsigned findings_saved;
@@ -1204,7 +1205,7 @@ static int run_fuzz(unsigned long long seed, int seconds, int min_s)
         size_t limit = 150 + rnd(250); /* events per program start */
         while (alive && !r.finding[0] && s->nev < limit && now_ms() < end) {
             size_t from = s->nev;
-            random_action(s, &r.drv);
+            random_action(s);
             for (size_t i = from; i < s->nev && r.running && !r.finding[0]; i++) {
                 if (!send_event(&r, &s->ev[i])) {
                     s->nev = i + 1; /* the log ends at what was sent */
@@ -1319,8 +1320,6 @@ int main(int argc, char **argv)
             load_corpus(argv[++i]);
         else if (!strcmp(a, "--out") && has)
             opt_out = argv[++i];
-        else if (!strcmp(a, "-v"))
-            verbose = true;
         else if (!strcmp(a, "--replay")) {
             replays = argv + i + 1;
             nreplay = argc - i - 1;
