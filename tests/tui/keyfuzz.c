@@ -712,11 +712,20 @@ static bool send_event(struct runner *r, const struct event *e)
         if (st == PTYDRV_TIMEOUT) {
             /* Still up, not redrawn: SIGWINCH was lost until the next key.
              * Go on (the next key brings the resize) after saying so once. */
+            /* Where it waits: poll(2) here means the signal came and went. */
+            char wchan[64] = "?", path[64];
+            snprintf(path, sizeof path, "/proc/%ld/wchan", (long)r->drv.pid);
+            FILE *wf = fopen(path, "r");
+            if (wf) {
+                if (!fgets(wchan, sizeof wchan, wf))
+                    snprintf(wchan, sizeof wchan, "?");
+                fclose(wf);
+            }
             if (!resize_lost_seen || !fuzzing)
                 finding(r, "resize lost",
-                        "resize lost: %dx%d was not acted on within 3 s (SIGWINCH while the loop "
-                        "was not in poll waits for the next key)",
-                        e->cols, e->lines);
+                        "resize lost: %dx%d was not drawn within 3 s; the editor waits in %s "
+                        "(SIGWINCH between its last read and poll waits for the next key)",
+                        e->cols, e->lines, wchan);
             resize_lost_seen = true;
             return true;
         }
