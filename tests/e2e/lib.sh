@@ -47,15 +47,17 @@ e2e_stop_server() {
     done
 }
 
-# e2e_pids: the processes the current pane runs (the status wrapper, the
-# program, anything E2E_WRAP put between them), this test's only: never
-# match by name, another test may run the same binary at the same time.
+# e2e_pids: the processes the current pane's wrapper runs (the program,
+# and anything E2E_WRAP put around it), this test's only: never match by
+# name, another test may run the same binary or strace at the same time.
+# Deepest first: `kill -KILL $(e2e_pids)` ends a traced program before its
+# tracer (a tracer killed first lets the program run on for a moment).
 e2e_pids() {
     local p k
     for p in $($T list-panes -a -F '#{pane_pid}' 2>/dev/null); do
         for k in $(pgrep -P "$p" 2>/dev/null); do
-            echo "$k"
             pgrep -P "$k" 2>/dev/null
+            echo "$k"
         done
     done
 }
