@@ -50,6 +50,17 @@ static void put_json_string(FILE *f, const char *s, size_t len)
     fputc('"', f);
 }
 
+/* The exact bytes, as hex: what the driver compares and hands to
+ * `authtxt lint` (the JSON string above is lossy for bytes that are not
+ * UTF-8). */
+static void put_hex(FILE *f, const char *s, size_t len)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++)
+        fprintf(f, "%02x", (unsigned char)s[i]);
+    fputc('"', f);
+}
+
 static void put_cstr(FILE *f, const char *s) { put_json_string(f, s ? s : "", s ? strlen(s) : 0); }
 
 /* The rows of a window as text (wide characters read back as such). */
@@ -141,6 +152,8 @@ void testdump_turn(struct app *a)
     if (r) {
         fputs(",\"record_text\":", f);
         put_json_string(f, r->text ? r->text : "", r->text ? r->len : 0);
+        fputs(",\"record_hex\":", f);
+        put_hex(f, r->text ? r->text : "", r->text ? r->len : 0);
     }
     if (panes && r) {
         fputs(",\"lint\":[", f);
@@ -166,6 +179,13 @@ void testdump_turn(struct app *a)
         if (s)
             fputc(',', f);
         put_json_string(f, d->text && d->len ? d->text : "", d->text ? d->len : 0);
+    }
+    fputs("],\"drafts_hex\":[", f);
+    for (int s = 0; s < DRAFT_COUNT; s++) {
+        const struct record *d = &a->drafts.rec[s];
+        if (s)
+            fputc(',', f);
+        put_hex(f, d->text ? d->text : "", d->text ? d->len : 0);
     }
     fputs("],\"domain\":", f);
     put_cstr(f, a->drafts.domain);

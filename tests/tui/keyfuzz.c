@@ -369,6 +369,16 @@ static bool runner_settle(struct runner *r)
 /* ---------------------------------------------------------------------- */
 /* Invariants.                                                            */
 
+/* A hex field of the dump (testdump.c's exact bytes) decoded; NULL when
+ * absent.  Owned by the caller. */
+static char *dump_bytes(json_t *hex, size_t *len)
+{
+    const char *h = json_string_value(hex);
+    if (!h)
+        return NULL;
+    return unhex(h, len);
+}
+
 /* The text of a pane row inside the frame: drop the border cell at each
  * end; *more is set when a scroll mark replaced the right border. */
 static void pane_inner(const char *row, struct strbuf *out, bool *more)
@@ -453,15 +463,16 @@ static void check_record_pane(struct runner *r)
 #define LINT_CACHE 64
 static struct {
     char *text, *kind;
+    size_t len;
     json_t *codes;
 } lint_cache[LINT_CACHE];
 static unsigned lint_cache_next;
 
-static json_t *cli_lint_codes(const char *kind, const char *text)
+static json_t *cli_lint_codes(const char *kind, const char *text, size_t len)
 {
     for (unsigned i = 0; i < LINT_CACHE; i++)
-        if (lint_cache[i].text && strcmp(lint_cache[i].text, text) == 0 &&
-            strcmp(lint_cache[i].kind, kind) == 0)
+        if (lint_cache[i].text && lint_cache[i].len == len &&
+            memcmp(lint_cache[i].text, text, len) == 0 && strcmp(lint_cache[i].kind, kind) == 0)
             return lint_cache[i].codes;
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0)
@@ -484,7 +495,6 @@ static json_t *cli_lint_codes(const char *kind, const char *text)
     close(in[0]);
     close(out[1]);
     signal(SIGPIPE, SIG_IGN);
-    size_t len = strlen(text);
     for (size_t off = 0; off < len;) {
         ssize_t n = write(in[1], text + off, len - off);
         if (n <= 0)
@@ -517,7 +527,12 @@ static json_t *cli_lint_codes(const char *kind, const char *text)
     free(lint_cache[k].text);
     free(lint_cache[k].kind);
     json_decref(lint_cache[k].codes);
-    lint_cache[k].text = strdup(text);
+    lint_cache[k].text = malloc(len + 1);
+    if (lint_cache[k].text) {
+        memcpy(lint_cache[k].text, text, len);
+        lint_cache[k].text[len] = '\0';
+    }
+    lint_cache[k].len = len;
     lint_cache[k].kind = strdup(kind);
     lint_cache[k].codes = codes;
     return codes;
@@ -578,7 +593,10 @@ static void check_lint(struct runner *r)
     }
     if (!*text)
         return;
-    json_t *cli = cli_lint_codes(kinds[slot], text);
+    size_t raw_len = 0;
+    char *raw = dump_bytes(json_object_get(d->dump, "record_hex"), &raw_len);
+    json_t *cli = cli_lint_codes(kinds[slot], raw ? raw : text, raw ? raw_len : strlen(text));
+    free(raw);
     if (!cli)
         return;
     struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -625,7 +643,7 @@ static bool do_save(struct runner *r)
     if (ptydrv_bool(d, "raw_editing") || ptydrv_bool(d, "field_editing") ||
         ptydrv_int(d, "dialog", 0) || ptydrv_bool(d, "too_small"))
         return true; /* not in a state to save: skip */
-    json_t *before = json_deep_copy(json_object_get(d->dump, "drafts"));
+    json_t *before = json_deep_copy(json_object_get(d->dump, "drafts_hex"));
     char path[700];
     snprintf(path, sizeof path, "%s/save-%d.zone", scratch, ++r->save_no);
     unlink(path);
@@ -668,14 +686,20 @@ static bool do_save(struct runner *r)
             if (!read && zone.len)
                 finding(r, "save", "save: the saved file does not read back as drafts");
             for (int s = 0; read && s < DRAFT_COUNT; s++) {
-                const char *want = json_string_value(json_array_get(before, (size_t)s));
+                size_t want_len = 0;
+                char *want = dump_bytes(json_array_get(before, (size_t)s), &want_len);
                 const struct record *got = &back.rec[s];
-                if (!got->len || !want)
-                    continue; /* not written (an untouched template may not be) */
-                if (strlen(want) != got->len || memcmp(want, got->text, got->len) != 0)
+                if (got->len && want &&
+                    (want_len != got->len || memcmp(want, got->text, got->len) != 0)) {
+                    size_t at = 0;
+                    while (at < want_len && at < got->len && want[at] == got->text[at])
+                        at++;
                     finding(r, "save",
-                            "save: slot %d reads back as '%.200s', the editor held '%.200s'", s,
-                            got->text, want);
+                            "save: slot %d reads back as %zu bytes, the editor held %zu; first "
+                            "difference at byte %zu: file '%.40s' editor '%.40s'",
+                            s, got->len, want_len, at, got->text + at, want + at);
+                }
+                free(want); /* not written (an untouched template may not be): skipped */
             }
             diag_list_free(&diags);
             drafts_free(&back);
