@@ -683,7 +683,9 @@ static bool do_save(struct runner *r)
             diag_list_init(&diags);
             bool read = drafts_from_zone(&back, zone.data ? zone.data : "", zone.len, &diags);
             saves_checked++;
-            if (!read && zone.len)
+            /* A file without TXT records is a save of nothing (untouched
+             * templates are not written): nothing to read back. */
+            if (!read && zone.len && strstr(zone.data, " TXT "))
                 finding(r, "save", "save: the saved file does not read back as drafts");
             for (int s = 0; read && s < DRAFT_COUNT; s++) {
                 size_t want_len = 0;
