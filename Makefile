@@ -142,6 +142,7 @@ check: deps-test
 	$(MAKE) --no-print-directory dns-tools
 	DNS_TOOLS=$(CURDIR)/$(BUILD)/tests $(MAKE) --no-print-directory CC=clang BUILD=build/asan \
 	    SAN=1 cli-tests e2e dns-tests
+	$(MAKE) --no-print-directory keyfuzz
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	@echo "make check: all tests passed"
 
@@ -214,6 +215,7 @@ screenshots: deps-screenshots $(BIN) dns-tools
 # fuzz targets live next to them.
 -include tests/dns/dns.mk
 -include tests/fuzz/fuzz.mk
+-include tests/tui/tui.mk
 
 format:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) $(TUI_SRC) $(NET_SRC) include/authtxt/*.h

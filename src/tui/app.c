@@ -1613,6 +1613,7 @@ static void print_records(struct app *a)
 static bool app_done(void *data)
 {
     struct app *a = data;
+    testdump_turn(a); /* tests only: after every turn's redraw (testdump.c) */
     return a->quit;
 }
 

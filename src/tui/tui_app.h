@@ -560,5 +560,8 @@ int app_span_severity(const struct record *r, size_t start, size_t end);
 void app_explain_doc(struct doc *d, const struct explain *e);
 /* Switch tab. */
 unsigned app_switch_tab(struct app *a, enum tab_id tab);
+/* Tests: with AUTHTXT_TEST_DUMP=FILE, write the panes and drafts there
+ * as JSON after each loop turn (testdump.c); a no-op otherwise. */
+void testdump_turn(struct app *a);
 
 #endif

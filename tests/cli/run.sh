@@ -1,9 +1,9 @@
 #!/bin/sh
 # Golden tests of the CLI.  Each case is tests/cli/cases/NAME.cmd (the
 # arguments, one per line; a line "<stdin FILE" feeds FILE on standard
-# input), NAME.out (expected standard output), NAME.status (expected
-# exit status) and, when present, NAME.err (expected standard error).  A
-# mismatch prints a unified diff.
+# input), NAME.out (expected standard output), NAME.err (expected standard
+# error; without it standard error must be empty) and NAME.status (expected
+# exit status).  A mismatch prints a unified diff.
 set -u
 bin=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,11 +26,14 @@ for cmd in "$here"/cases/*.cmd; do
     TZ=UTC LC_ALL=C.UTF-8 "$bin" "$@" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     status=$?
     want_status=$(cat "$name.status" 2>/dev/null || echo 0)
+    want_err=/dev/null # no NAME.err: standard error must stay empty
+    [ -e "$name.err" ] && want_err=$name.err
     if ! diff -u "$name.out" "$tmp/out" > "$tmp/diff" 2>&1; then
         echo "FAIL $(basename "$name"): output differs"
         cat "$tmp/diff"
         failed=$((failed + 1))
-    elif [ -e "$name.err" ] && ! diff -u "$name.err" "$tmp/err" > "$tmp/diff" 2>&1; then
+    elif ! diff -u --label "$(basename "$name").err" --label stderr "$want_err" "$tmp/err" \
+        > "$tmp/diff" 2>&1; then
         echo "FAIL $(basename "$name"): standard error differs"
         cat "$tmp/diff"
         failed=$((failed + 1))

@@ -23,11 +23,7 @@ e2e_wait '1024-bit RSA key'
 e2e_wait 'W dkim-key-weak'
 
 # Go to p= and paste the key.
-until e2e_screen | grep -q 'DKIM · key p$'; do
-    e2e_keys Down
-    e2e_screen | grep -q 'DKIM · key s$' && e2e_fail 'no p row'
-    sleep 0.05
-done
+e2e_key_until Down 'DKIM · key p$' 12
 e2e_keys Enter
 e2e_wait 'Paste the public key'
 e2e_paste "$PEM"
@@ -51,7 +47,7 @@ e2e_keys Space
 e2e_wait '│ v=DKIM1; k=rsa; p=MIIB'
 
 # A private key is refused, and nothing changes.
-until e2e_screen | grep -q 'DKIM · key p$'; do e2e_keys Up; sleep 0.05; done
+e2e_key_until Up 'DKIM · key p$' 12
 e2e_keys Enter
 e2e_wait 'Paste the public key'
 e2e_paste "$(openssl genpkey -algorithm ed25519 2>/dev/null || printf '%s\n' '-----BEGIN PRIVATE KEY-----' 'MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF' '-----END PRIVATE KEY-----')"

@@ -14,12 +14,56 @@ E2E_BIN=$(readlink -f "${1:?usage: $0 path/to/authtxt}")
 E2E_NAME=$(basename "$0" .sh)
 E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/authtxt-e2e.XXXXXX")
 E2E_STATUS="$E2E_DIR/.status"
-E2E_SOCKET="authtxt-e2e-$$"
 E2E_TIMEOUT=${E2E_TIMEOUT:-10}
+# Every e2e_start gets a tmux server of its own (socket authtxt-e2e-PID-N):
+# reusing one name raced, as `kill-server` returns before the old server
+# has gone and the next start could reach the dying one (recover.sh failed
+# most runs on a loaded machine).  $T always names the current server.
+E2E_STARTS=0
+E2E_SOCKET="authtxt-e2e-$$-0"
 T="tmux -L $E2E_SOCKET -f /dev/null"
 
-e2e_cleanup() {
+# Stop the current server and wait (bounded) until it and the programs its
+# pane ran have gone, so that nothing of one start (a recovery file written
+# on SIGHUP, a save) lands in the next.
+e2e_stop_server() {
+    local pids="" p k kids
+    for p in $($T list-panes -a -F '#{pane_pid}' 2>/dev/null) \
+        $($T display-message -p '#{pid}' 2>/dev/null); do
+        kids=$(pgrep -P "$p" 2>/dev/null)
+        pids="$pids $p $kids"
+        for k in $kids; do pids="$pids $(pgrep -P "$k" 2>/dev/null)"; done
+    done
     $T kill-server 2>/dev/null
+    local end=$((SECONDS + 10))
+    for p in $pids; do
+        while kill -0 "$p" 2>/dev/null; do
+            if ((SECONDS >= end)); then
+                echo "  $E2E_NAME: pid $p still there 10 s after kill-server" >&2
+                break
+            fi
+            sleep 0.02
+        done
+    done
+}
+
+# e2e_pids: the processes the current pane's wrapper runs (the program,
+# and anything E2E_WRAP put around it), this test's only: never match by
+# name, another test may run the same binary or strace at the same time.
+# Deepest first: `kill -KILL $(e2e_pids)` ends a traced program before its
+# tracer (a tracer killed first lets the program run on for a moment).
+e2e_pids() {
+    local p k
+    for p in $($T list-panes -a -F '#{pane_pid}' 2>/dev/null); do
+        for k in $(pgrep -P "$p" 2>/dev/null); do
+            pgrep -P "$k" 2>/dev/null
+            echo "$k"
+        done
+    done
+}
+
+e2e_cleanup() {
+    e2e_stop_server
     rm -rf "$E2E_DIR"
 }
 trap e2e_cleanup EXIT
@@ -49,8 +93,11 @@ e2e_fail() {
 e2e_start() {
     local cols=$1 lines=$2
     shift 2
+    e2e_stop_server
     rm -f "$E2E_STATUS" "$E2E_STATUS.tmp"
-    $T kill-server 2>/dev/null
+    E2E_STARTS=$((E2E_STARTS + 1))
+    E2E_SOCKET="authtxt-e2e-$$-$E2E_STARTS"
+    T="tmux -L $E2E_SOCKET -f /dev/null"
     local envs=(-e LANG=C.UTF-8 -e LC_ALL= -e TERM=tmux-256color -e TZ=UTC -e "HOME=$E2E_DIR"
                 -e NO_COLOR= -e "E2E_STATUS=$E2E_STATUS")
     # Overrides go through env(1): tmux sets TERM itself after -e.
@@ -95,6 +142,25 @@ e2e_expect_not() {
 }
 
 e2e_keys() { $T send-keys -t e2e "$@"; }
+
+# e2e_key_until KEY REGEX [PRESSES]: press KEY until the screen matches,
+# one press at a time: each waits (bounded) until the screen has changed,
+# so a loaded machine never gets a burst of presses that overshoots the
+# row looked for (a key every 50 ms did); at most PRESSES (default 30).
+e2e_key_until() {
+    local key=$1 re=$2 max=${3:-30} i before end
+    for ((i = 0; i < max; i++)); do
+        e2e_screen | grep -Eq -- "$re" && return 0
+        before=$(e2e_screen)
+        e2e_keys "$key"
+        end=$((SECONDS + E2E_TIMEOUT))
+        while [ "$(e2e_screen)" = "$before" ]; do
+            ((SECONDS >= end)) && e2e_fail "$key did not change the screen (looking for /$re/)"
+            sleep 0.05
+        done
+    done
+    e2e_screen | grep -Eq -- "$re" || e2e_fail "/$re/ not reached after $max presses of $key"
+}
 e2e_type() { $T send-keys -t e2e -l -- "$1"; }
 # A bracketed paste, as a terminal sends it when text is pasted.
 e2e_paste() {

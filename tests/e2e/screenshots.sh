@@ -75,7 +75,7 @@ e2e_keys 3
 e2e_wait 'DMARC · p$'
 e2e_keys Right
 e2e_wait '│ v=DMARC1; p=quarantine'
-until e2e_screen | grep -q 'DMARC · add rua$'; do e2e_keys Down; sleep 0.05; done
+e2e_key_until Down 'DMARC · add rua$' 
 e2e_keys Enter
 e2e_wait 'DMARC · add rua editing'
 e2e_type 'reports@dmarc.example.net'
@@ -86,7 +86,7 @@ shot dmarc
 e2e_keys Enter
 e2e_keys 2
 e2e_wait 'DKIM · key '
-until e2e_screen | grep -q 'DKIM · key p$'; do e2e_keys Down; sleep 0.05; done
+e2e_key_until Down 'DKIM · key p$' 
 e2e_keys Enter
 e2e_wait 'Paste the public key'
 e2e_paste "$PEM"

@@ -1,0 +1,4 @@
+lint
+--type
+bogus
+v=spf1 -all
