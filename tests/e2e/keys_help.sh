@@ -58,7 +58,7 @@ e2e_wait 'SPF · lint'
 
 # The neutral qualifier is n on the SPF tab.
 e2e_keys Escape
-e2e_wait 'SPF · '
+e2e_wait 'SPF · (version|term)'
 e2e_keys Down
 e2e_wait 'SPF · term 1/4'
 e2e_keys n

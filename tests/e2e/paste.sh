@@ -22,8 +22,8 @@ e2e_wait 'SPF · raw edit'
 e2e_keys C-e BSpace BSpace BSpace BSpace BSpace BSpace BSpace
 e2e_wait '│ v=spf1 mx -all +│'
 e2e_keys Escape
-e2e_expect_not 'Record: editing as text'
 e2e_wait "│ $spf"
+e2e_expect_not 'Record: editing as text'
 e2e_expect_not '\[modified\]'
 
 # 1b. A terminal without bracketed paste: a long burst of plain keys is a
