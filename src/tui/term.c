@@ -103,6 +103,29 @@ static void on_stop_signal(int sig)
     errno = saved;
 }
 
+/* ncurses' own SIGWINCH handler (it makes the next read return
+ * KEY_RESIZE), which ours calls before waking the loop: a resize that
+ * lands between the loop's last read and its poll() is then acted on at
+ * once, not at the next key. */
+static struct sigaction curses_winch;
+
+static void on_winch_signal(int sig)
+{
+    int saved = errno;
+    if (curses_winch.sa_flags & SA_SIGINFO) {
+        if (curses_winch.sa_sigaction)
+            curses_winch.sa_sigaction(sig, NULL, NULL);
+    } else if (curses_winch.sa_handler != SIG_DFL && curses_winch.sa_handler != SIG_IGN &&
+               curses_winch.sa_handler) {
+        curses_winch.sa_handler(sig);
+    }
+    if (term.wake[1] >= 0) {
+        ssize_t unused = write(term.wake[1], "w", 1);
+        (void)unused;
+    }
+    errno = saved;
+}
+
 static bool wake_pipe_open(void)
 {
     int fds[2];
@@ -315,6 +338,9 @@ bool term_open(bool no_color, bool no_mouse, struct strbuf *why)
     wake_pipe_open();
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
         set_handler(stop_signals[i], on_stop_signal);
+    /* Chain to the handler curses installed, so it still sees the resize. */
+    if (sigaction(SIGWINCH, NULL, &curses_winch) == 0)
+        set_handler(SIGWINCH, on_winch_signal);
     for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
         set_handler(fatal_signals[i], on_fatal_signal);
     return true;
@@ -330,6 +356,7 @@ void term_close(void)
         signal(fatal_signals[i], SIG_DFL);
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
         signal(stop_signals[i], SIG_DFL);
+    sigaction(SIGWINCH, &curses_winch, NULL);
     if (term.mouse_on)
         mousemask(0, NULL);
     if (term.paste_on) {
