@@ -92,7 +92,7 @@ e2e_wait_exit 0
 
 # The file of a session still running (here: a pid that exists) is not
 # offered: that session may still write it.
-running=$($T display-message -p '#{pid}')
+running=$$ # this script: alive until the end (each e2e_start has its own tmux server)
 mkdir -p "$dir"
 live="$dir/recovery-$running-20260101T000000Z.zone"
 printf 'example.org. 300 IN TXT "v=spf1 -all"\n' >"$live"
