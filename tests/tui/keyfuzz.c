@@ -1201,7 +1201,15 @@ static void save_finding(struct session *s, const char *what, const char *sig, j
         minimizing = false;
     }
     char path[1024];
-    mkdir(opt_out, 0755);
+    /* Make the directory and its parents (build/keyfuzz/findings). */
+    snprintf(path, sizeof path, "%s", opt_out);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0755);
+            *p = '/';
+        }
+    mkdir(path, 0755);
     snprintf(path, sizeof path, "%s/finding-%llu-%u.keys", opt_out, seed, findings_saved++);
     session_write(s, s->nev, path, what, seed);
     if (dump) { /* what the editor showed last, for the diagnosis */
