@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authtxt/check_drafts.h"
 #include "authtxt/help.h"
 #include "authtxt/safetext.h"
 #include "authtxt/zone.h"
@@ -96,12 +97,27 @@ static int severity_rank(const struct diag *d) { return (int)d->severity; }
 /* The lint pane's list: errors first, then warnings, then notes; inside a
  * severity, the record's own diagnostics by position, then the
  * cross-record ones. */
+static void spoof_refresh(struct app *a)
+{
+    if (a->spoof_gen == a->drafts_gen + 1)
+        return;
+    diag_list_reset(&a->spoof);
+    if (!check_spoof_drafts(&a->drafts, a->drafts.now, &a->spoof))
+        diag_list_reset(&a->spoof);
+    a->spoof_gen = a->drafts_gen + 1;
+}
+
 static void lint_rebuild(struct app *a)
 {
     const struct record *r = cur_record(a);
-    const struct diag_list *lists[2] = {r ? &r->diags : NULL,
-                                        tab_shows_cross(a) ? &a->drafts.cross : NULL};
-    size_t need = (lists[0] ? lists[0]->count : 0) + (lists[1] ? lists[1]->count : 0);
+    bool cross = tab_shows_cross(a);
+    if (cross)
+        spoof_refresh(a);
+    const struct diag_list *lists[3] = {r ? &r->diags : NULL, cross ? &a->drafts.cross : NULL,
+                                        cross ? &a->spoof : NULL};
+    size_t need = 0;
+    for (int l = 0; l < 3; l++)
+        need += lists[l] ? lists[l]->count : 0;
     if (need > a->lint_cap) {
         const struct diag **p = realloc(a->lint_items, need * sizeof *p);
         if (!p) {
@@ -113,7 +129,7 @@ static void lint_rebuild(struct app *a)
     }
     a->lint_count = 0;
     for (int sev = DIAG_ERROR; sev >= DIAG_INFO; sev--)
-        for (int l = 0; l < 2; l++)
+        for (int l = 0; l < 3; l++)
             for (size_t i = 0; lists[l] && i < lists[l]->count; i++)
                 if (severity_rank(&lists[l]->items[i]) == sev)
                     a->lint_items[a->lint_count++] = &lists[l]->items[i];
@@ -126,8 +142,9 @@ void app_refresh_lint(struct app *a) { lint_rebuild(a); }
 
 static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 {
-    const struct diag_list *c = &a->drafts.cross;
-    return c->count && d >= c->items && d < c->items + c->count;
+    const struct diag_list *c = &a->drafts.cross, *s = &a->spoof;
+    return (c->count && d >= c->items && d < c->items + c->count) ||
+           (s->count && d >= s->items && d < s->items + s->count);
 }
 
 unsigned app_draft_changed(struct app *a)
@@ -1640,6 +1657,7 @@ static void app_free(struct app *a)
     strbuf_free(&a->path);
     strbuf_free(&a->scratch);
     strbuf_free(&a->paste_text);
+    diag_list_free(&a->spoof);
     free(a->queue);
     live_free(a);
 }
@@ -1715,6 +1733,7 @@ int tui_run(const struct tui_options *opts)
     a->started_ms = loop_now_ms();
     strbuf_init(&a->scratch);
     strbuf_init(&a->paste_text);
+    diag_list_init(&a->spoof);
     a->paste_text.limit = 4 * TERM_PASTE_MAX;
     a->print_on_exit = opts->print_on_exit;
     strbuf_init(&a->saved_zone);

@@ -476,6 +476,10 @@ struct app {
     const struct diag **lint_items;
     size_t lint_count, lint_cap;
     size_t lint_cross_from;  /* items from here on are cross-record */
+    /* The drafts' spoofability verdict (check_spoof_drafts), shown with
+     * the cross-record items; computed for drafts_gen spoof_gen - 1. */
+    struct diag_list spoof;
+    unsigned spoof_gen;
     size_t lint_sel;
     int lint_top;
 
