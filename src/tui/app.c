@@ -24,6 +24,7 @@ static const struct tab_ops *const tab_table[TAB_COUNT] = {
     [TAB_DKIM] = &dkim_tab_ops,
     [TAB_DMARC] = &dmarc_tab_ops,
     [TAB_LIVE] = &live_tab_ops,
+    [TAB_CHECK] = &check_tab_ops,
 };
 
 const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab)
@@ -301,7 +302,7 @@ static void draw_frame(WINDOW *w, const char *title, bool focused)
 
 static int tab_worst(struct app *a, enum tab_id t)
 {
-    static const int slot_of[TAB_COUNT] = {DRAFT_SPF, DRAFT_DKIM, DRAFT_DMARC, -1};
+    static const int slot_of[TAB_COUNT] = {DRAFT_SPF, DRAFT_DKIM, DRAFT_DMARC, -1, -1};
     if (slot_of[t] < 0)
         return -1;
     const struct record *r = &a->drafts.rec[slot_of[t]];
@@ -1064,6 +1065,8 @@ static unsigned app_action(struct app *a, enum action act)
         return app_switch_tab(a, TAB_DMARC);
     case ACT_TAB_LIVE:
         return app_switch_tab(a, TAB_LIVE);
+    case ACT_TAB_CHECK:
+        return app_switch_tab(a, TAB_CHECK);
     case ACT_SAVE:
         files_save_flow(a, false);
         return DIRTY_OVERLAY | DIRTY_STATUS;

@@ -238,7 +238,7 @@ bool schema_form_position(struct app *a, struct schema_form *sf, struct strbuf *
 /* ---------------------------------------------------------------------- */
 /* Tabs: a table of operations each.                                      */
 
-enum tab_id { TAB_SPF = 0, TAB_DKIM, TAB_DMARC, TAB_LIVE, TAB_COUNT };
+enum tab_id { TAB_SPF = 0, TAB_DKIM, TAB_DMARC, TAB_LIVE, TAB_CHECK, TAB_COUNT };
 
 /* What the Explain pane shows for the focus: built by the tab. */
 struct explain {
@@ -298,6 +298,7 @@ extern const struct tab_ops spf_tab_ops;
 extern const struct tab_ops dkim_tab_ops;
 extern const struct tab_ops dmarc_tab_ops;
 extern const struct tab_ops live_tab_ops;
+extern const struct tab_ops check_tab_ops;
 
 /* ---------------------------------------------------------------------- */
 /* Dialogs (dialog.c): one at a time, drawn over everything.              */
