@@ -154,12 +154,12 @@ bool check_spoof_drafts(const struct drafts *d, long long now, struct diag_list 
                  * the fix; `check --spoof` gives the whole chain. */
                 struct strbuf msg;
                 strbuf_init(&msg);
-                strbuf_printf(&msg, "forged From: %s (%s) is %s: SPF %s, DMARC %s",
-                              froms[k], check_spoof_scope_name((enum check_spoof_scope)k),
+                strbuf_printf(&msg, "%s: forged From: %s (%s): SPF %s, DMARC %s",
                               v.delivered ? "delivered"
                               : v.disposition == CHECK_DISPOSITION_QUARANTINE
                                   ? "quarantined"
                                   : "not decided",
+                              froms[k], check_spoof_scope_name((enum check_spoof_scope)k),
                               check_spf_result_name(spf.result),
                               check_dmarc_result_name(dmarc.result));
                 if (dmarc.policy_domain[0])
@@ -179,8 +179,8 @@ bool check_spoof_drafts(const struct drafts *d, long long now, struct diag_list 
     }
     if (ok && rejected == CHECK_SPOOF_SCOPES) {
         struct diag *g = diag_add(out, RULE_CROSS_SPOOF_VERDICT, 0, 0,
-                                  "forged mail From: %s, its subdomains and non-existent "
-                                  "subdomains is rejected (the drafts alone, offline)",
+                                  "rejected: forged mail From: %s, its subdomains and "
+                                  "non-existent subdomains (the drafts alone, offline)",
                                   d->domain);
         if (g)
             g->severity = DIAG_INFO;
