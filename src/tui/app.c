@@ -768,6 +768,7 @@ static void app_redraw(void *data)
 {
     struct app *a = data;
     live_pump(a); /* the resolver's descriptors for the next wait */
+    check_tab_pump(a);
     if (a->dirty & DIRTY_LAYOUT) {
         relayout(a);
         a->dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
@@ -813,6 +814,7 @@ static void app_redraw(void *data)
     /* Drawing the Live tab may start queries (the draft's include tree):
      * their descriptors and timeout must be in this turn's poll. */
     live_pump(a);
+    check_tab_pump(a);
 }
 
 /* ---------------------------------------------------------------------- */

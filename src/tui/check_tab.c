@@ -12,9 +12,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "../net/dnssource_net.h"
 #include "authtxt/check.h"
 #include "authtxt/check_drafts.h"
 #include "tui_app.h"
+
+#define CHECK_MAX_FDS 32
+
+/* Live DNS under the drafts (authtxt DOMAIN, --dns, --doh): the answers
+ * the evaluators ask for are fetched through the editor's poll loop; the
+ * cache keeps them for the tab's life, so a draft edit re-runs at once and
+ * only asks for names it has not seen. */
+struct check_net {
+    struct net_resolver *res;
+    struct net_dns_source src;
+    struct pollfd watched[CHECK_MAX_FDS];
+    size_t nwatched;
+    unsigned timer;
+    char error[256];
+};
 
 enum row_id {
     ROW_INFO = 1,
@@ -46,6 +62,10 @@ struct check_tab {
     struct dkim_verify dkim;
     struct message msg;
     char problem[300]; /* why something was not checked */
+    struct app *app;
+    struct check_net *net; /* NULL: offline */
+    bool net_tried;
+    bool waiting;          /* the last run waits on answers in flight */
 };
 
 static void results_free(struct check_tab *t)
@@ -62,17 +82,53 @@ static void results_free(struct check_tab *t)
     t->problem[0] = '\0';
 }
 
-/* Run an evaluator to the end over the drafts (offline: every question is
- * answered at once, so a run needs no second round; bounded anyway). */
-#define RUNS_MAX 64
+/* One pass of every evaluator over the drafts (offline every question is
+ * answered at once).  With live DNS a pass that stops for answers sends
+ * its questions; their answers arrive through the loop (check_tab_pump)
+ * and the next draw runs the pass again over the fuller cache. */
+static bool wants_network(const struct app *a)
+{
+    const struct tui_options *o = &a->opts;
+    return o->domain || o->net.server || o->net.doh_url || o->net.replay;
+}
+
+static struct check_net *net_get(struct app *a, struct check_tab *t)
+{
+    if (t->net || t->net_tried || !wants_network(a))
+        return t->net;
+    t->net_tried = true;
+    struct check_net *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->res = net_resolver_new(&a->opts.net, n->error, sizeof n->error);
+    if (!n->res) {
+        app_message(a, ROLE_WARNING, "Check: no live DNS (%s): the drafts alone", n->error);
+        free(n);
+        return NULL;
+    }
+    net_dns_source_init(&n->src, n->res);
+    t->net = n;
+    return n;
+}
+
+/* The questions of a run that stopped for answers, all sent at once. */
+static void ask(struct check_tab *t, const struct check_needs *needs)
+{
+    if (t->net && needs->count) {
+        net_dns_source_ask(&t->net->src, needs);
+        t->waiting = true;
+    }
+}
 
 static void run_checks(struct app *a, struct check_tab *t)
 {
     results_free(t);
     t->ran = true;
     t->ran_gen = a->drafts_gen;
+    t->waiting = false;
+    struct check_net *net = net_get(a, t);
     struct check_drafts_source src;
-    if (!check_drafts_source_init(&src, &a->drafts, NULL)) {
+    if (!check_drafts_source_init(&src, &a->drafts, net ? &net->src.cache.source : NULL)) {
         snprintf(t->problem, sizeof t->problem, "out of memory");
         check_drafts_source_free(&src);
         return;
@@ -86,10 +142,8 @@ static void run_checks(struct app *a, struct check_tab *t)
             message_free(&t->msg);
         } else if (dkim_verify_init(&t->dkim, &t->msg, now)) {
             t->have_dkim = true;
-            for (int i = 0; i < RUNS_MAX && dkim_verify_run(&t->dkim, &src.source) ==
-                                                CHECK_NEED_ANSWERS;
-                 i++)
-                ;
+            if (dkim_verify_run(&t->dkim, &src.source) == CHECK_NEED_ANSWERS)
+                ask(t, &t->dkim.needs);
         }
     }
     const char *ip = t->input[IN_IP];
@@ -112,10 +166,8 @@ static void run_checks(struct app *a, struct check_tab *t)
             spf_eval_free(&t->spf);
             t->have_spf = false;
         } else {
-            for (int i = 0; i < RUNS_MAX && spf_eval_run(&t->spf, &src.source) ==
-                                                CHECK_NEED_ANSWERS;
-                 i++)
-                ;
+            if (spf_eval_run(&t->spf, &src.source) == CHECK_NEED_ANSWERS)
+                ask(t, &t->spf.needs);
         }
     }
     char from_domain[256] = "", why[200] = "";
@@ -152,13 +204,67 @@ static void run_checks(struct app *a, struct check_tab *t)
             dmarc_eval_free(&t->dmarc);
             t->have_dmarc = false;
         } else {
-            for (int i = 0; i < RUNS_MAX && dmarc_eval_run(&t->dmarc, &src.source) ==
-                                                CHECK_NEED_ANSWERS;
-                 i++)
-                ;
+            if (dmarc_eval_run(&t->dmarc, &src.source) == CHECK_NEED_ANSWERS)
+                ask(t, &t->dmarc.needs);
         }
     }
     check_drafts_source_free(&src);
+}
+
+static void on_answers(struct check_tab *t)
+{
+    /* New answers: the next draw runs the pass again. */
+    t->ran = false;
+    t->app->dirty |= DIRTY_CONTENT | DIRTY_STATUS;
+}
+
+static void on_fd(int fd, short revents, void *data)
+{
+    struct check_tab *t = data;
+    if (!t->net)
+        return;
+    struct pollfd p = {fd, 0, revents};
+    net_resolver_process(t->net->res, &p, 1);
+    on_answers(t);
+}
+
+static void on_timer(void *data)
+{
+    struct check_tab *t = data;
+    if (!t->net)
+        return;
+    t->net->timer = 0;
+    net_resolver_process(t->net->res, NULL, 0);
+    on_answers(t);
+}
+
+void check_tab_pump(struct app *a)
+{
+    struct check_tab *t = a->tab_state[TAB_CHECK];
+    struct check_net *n = t ? t->net : NULL;
+    if (!n)
+        return;
+    struct pollfd now[CHECK_MAX_FDS];
+    int timeout = -1;
+    size_t k = net_resolver_fds(n->res, now, CHECK_MAX_FDS, &timeout);
+    if (k > CHECK_MAX_FDS)
+        k = CHECK_MAX_FDS;
+    for (size_t i = 0; i < n->nwatched; i++) {
+        bool still = false;
+        for (size_t j = 0; j < k; j++)
+            still |= now[j].fd == n->watched[i].fd;
+        if (!still)
+            loop_watch_fd(&a->loop, n->watched[i].fd, 0, NULL, NULL);
+    }
+    for (size_t j = 0; j < k; j++)
+        loop_watch_fd(&a->loop, now[j].fd, now[j].events, on_fd, t);
+    memcpy(n->watched, now, k * sizeof now[0]);
+    n->nwatched = k;
+    if (n->timer)
+        loop_cancel_timer(&a->loop, n->timer);
+    n->timer = 0;
+    if (timeout >= 0)
+        n->timer = loop_set_timer(&a->loop, timeout, on_timer, t);
 }
 
 static bool nothing_filled(const struct check_tab *t)
@@ -221,14 +327,26 @@ static void rebuild(struct app *a, struct check_tab *t)
     struct strbuf *b = &t->buf;
     form_begin(f);
     strbuf_reset(b);
-    strbuf_printf(b, "The drafts of %s, offline", a->drafts.domain);
-    info_row(f, 1, b->data, true);
-    info_row(f, 2, "(other names: not answered offline)", true);
+    if (t->net) {
+        strbuf_printf(b, "The drafts of %s over live DNS", a->drafts.domain);
+        info_row(f, 1, b->data, true);
+        info_row(f, 2, "(names in the drafts: from them; others: from DNS)", true);
+    } else {
+        strbuf_printf(b, "The drafts of %s, offline", a->drafts.domain);
+        info_row(f, 1, b->data, true);
+        info_row(f, 2, "(other names: not answered offline)", true);
+    }
     if (nothing_filled(t)) {
         info_row(f, 3, "Nothing to check yet.", false);
         info_row(f, 4, "Enter on a field fills in the message:", false);
         info_row(f, 5, "IP with MAIL FROM or HELO: SPF;", true);
         info_row(f, 6, "From: DMARC; a pasted message: DKIM.", true);
+    } else if (t->waiting) {
+        form_add(f, FIELD_HEADING, 0, 1, "Result");
+        strbuf_reset(b);
+        strbuf_printf(b, "asking DNS: %zu answers in, %zu in flight", t->net->src.answered,
+                      t->net->src.inflight);
+        info_row(f, 8, b->data, false);
     } else {
         form_add(f, FIELD_HEADING, 0, 1, "Result");
         if (t->have_spf) {
@@ -382,9 +500,9 @@ static void open_form(struct app *a, struct check_tab *t, int focus)
 
 static void *check_tab_create(struct app *a)
 {
-    (void)a;
     struct check_tab *t = calloc(1, sizeof *t);
     if (t) {
+        t->app = a;
         form_init(&t->form);
         strbuf_init(&t->buf);
         strbuf_init(&t->message);
@@ -397,6 +515,17 @@ static void check_tab_destroy(void *st)
 {
     struct check_tab *t = st;
     results_free(t);
+    if (t->net) {
+        /* The loop's watches of our descriptors go with it (the loop is
+         * torn down with the app); the source first, then the resolver. */
+        if (t->net->timer)
+            loop_cancel_timer(&t->app->loop, t->net->timer);
+        for (size_t i = 0; i < t->net->nwatched; i++)
+            loop_watch_fd(&t->app->loop, t->net->watched[i].fd, 0, NULL, NULL);
+        net_dns_source_free(&t->net->src);
+        net_resolver_free(t->net->res);
+        free(t->net);
+    }
     form_free(&t->form);
     strbuf_free(&t->buf);
     strbuf_free(&t->message);

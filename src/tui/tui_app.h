@@ -299,6 +299,9 @@ extern const struct tab_ops dkim_tab_ops;
 extern const struct tab_ops dmarc_tab_ops;
 extern const struct tab_ops live_tab_ops;
 extern const struct tab_ops check_tab_ops;
+/* Before every wait of the loop: the Check tab's resolver descriptors
+ * (live DNS under the drafts), like live_pump.  No-op offline. */
+void check_tab_pump(struct app *a);
 
 /* ---------------------------------------------------------------------- */
 /* Dialogs (dialog.c): one at a time, drawn over everything.              */
