@@ -395,7 +395,7 @@ static void rebuild(struct app *a, struct check_tab *t)
     }
     strbuf_reset(b);
     if (t->message.len)
-        strbuf_printf(b, "Message: %zu bytes pasted (Enter: paste another)", t->message.len);
+        strbuf_printf(b, "Message: %zu bytes (Enter: replace)", t->message.len);
     else
         strbuf_puts(b, "Paste a message (for DKIM)");
     form_add(f, FIELD_BUTTON, ROW_MESSAGE, 0, b->len < 47 ? b->data : "Paste a message");
@@ -478,6 +478,8 @@ static bool paste_done(struct app *a, int choice, void *ctx)
         dialog_set_error(a, "the message is over %u bytes", (unsigned)MESSAGE_MAX);
         return false;
     }
+    /* The parsed message and its signatures borrow the old text. */
+    results_free(t);
     strbuf_reset(&t->message);
     strbuf_append(&t->message, text ? text : "", text ? len : 0);
     t->ran = false;
@@ -637,6 +639,8 @@ static void check_tab_position(struct app *a, void *st, struct strbuf *out)
         strbuf_printf(out, "step %d", fld->sub % 100000 + 1);
     else if (fld && fld->id == ROW_INPUT)
         strbuf_puts(out, input_label[fld->sub % IN_COUNT]);
+    else if (fld && fld->id == ROW_MESSAGE)
+        strbuf_puts(out, "message");
     else
         strbuf_puts(out, "check");
 }

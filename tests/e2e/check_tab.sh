@@ -55,5 +55,23 @@ e2e_wait '│ ~all: matches every sender  \[RFC 7208 §5\.1\]'
 spf_raw_edit 'v=spf1 ip4:203.0.113.0/24 -all' 'v=spf1 ip4:203\.0\.113\.0/24 -all'
 e2e_wait 'SPF +pass \(matched ip4:203\.0\.113\.0/24\)'
 e2e_wait 'DMARC +pass, disposition none'
+# A pasted message: its signature's key is looked up in the drafts
+# (s1._domainkey.example.com, the example's key); this one is not signed
+# by that key, so it does not verify.
+e2e_key_until Up 'Check · message' 40
+e2e_keys Enter
+e2e_wait 'Paste a message'
+e2e_paste 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;
+	h=from:subject; s=s1; bh=sNszhoSMPuyPkJZe6/yem+4zarc0ined1ljTPO1RyjU=;
+	b=oJzun0+R2xFGeXt8DyG7uG5m3M0Q0X/J1yNNwtFsUDXegO1vSTpZDyr0wIKnypWW8EyFAww1Gz1O0LsVcr7GZV4EgW2yuQTnihlW8lkuE8BeEesM4JRjkemGHDkXtP2BJZGNW+kb2RRai0hk2eY296cClV+3wmzlZ9ONQ+1eodI=
+From: news@example.com
+Subject: hello
+
+body
+'
+e2e_keys Enter
+e2e_wait 'Message: [0-9]+ bytes \(Enter: replace\)'
+e2e_wait 'DKIM +fail \(d=example\.com s=s1\)'
+e2e_wait 'DKIM d=example\.com s=s1 ─'
 e2e_keys q
 e2e_pass
