@@ -74,4 +74,7 @@ e2e_wait 'Message: [0-9]+ bytes \(Enter: replace\)'
 e2e_wait 'DKIM +fail \(d=example\.com s=s1\)'
 e2e_wait 'DKIM d=example\.com s=s1 ─'
 e2e_keys q
+e2e_wait 'not saved'
+e2e_keys n
+e2e_wait_exit 0
 e2e_pass
