@@ -313,4 +313,31 @@ void dkim_verify_free(struct dkim_verify *v);
  * l=) and kept between runs.  O(message x distinct body variants). */
 enum check_status dkim_verify_run(struct dkim_verify *v, const struct dns_source *src);
 
+/* ---------------------------------------------------------------------- */
+/* Spoofability (check --spoof): the verdict on one forged message        */
+
+enum check_spoof_scope {
+    CHECK_SPOOF_DOMAIN = 0,  /* From: the domain itself */
+    CHECK_SPOOF_SUBDOMAIN,   /* From: an existing subdomain */
+    CHECK_SPOOF_NONEXISTENT, /* From: a subdomain that does not exist */
+    CHECK_SPOOF_SCOPES,
+};
+
+/* "domain", "subdomain", "nonexistent".  Static. */
+const char *check_spoof_scope_name(enum check_spoof_scope s);
+
+struct check_spoof_verdict {
+    bool delivered; /* the forged message reaches the inbox (unmarked) */
+    enum check_disposition disposition;
+    char reason[1200]; /* "SPF fail (-all); <DMARC reason>" */
+    char fix[400];     /* the smallest change that makes it reject; "" none */
+};
+
+/* What a receiver does with forged mail of this scope, given the finished
+ * SPF and DMARC evaluations of it (no valid DKIM signature): delivered or
+ * not, the disposition (without DMARC an SPF fail is taken as a reject),
+ * why, and the smallest fix.  Pure, O(1). */
+void check_spoof_judge(enum check_spoof_scope scope, const struct spf_eval *spf,
+                       const struct dmarc_eval *dmarc, struct check_spoof_verdict *out);
+
 #endif

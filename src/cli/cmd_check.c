@@ -669,44 +669,12 @@ done:
 /* --spoof                                                                */
 
 struct scope_run {
-    const char *scope;
+    enum check_spoof_scope scope;
     char from_domain[256];
     struct spf_eval spf;
     struct dmarc_eval dmarc;
-    char fix[400];
     char ip[64];
 };
-
-/* The smallest change that makes the receiver reject forged mail of this
- * scope, from what decided it. */
-static void spoof_fix(struct scope_run *s)
-{
-    const struct dmarc_eval *d = &s->dmarc;
-    s->fix[0] = '\0';
-    if (d->result == CHECK_DMARC_FAIL && d->disposition == CHECK_DISPOSITION_REJECT)
-        return;
-    if (d->result == CHECK_DMARC_PASS) {
-        snprintf(s->fix, sizeof s->fix,
-                 "the SPF record of %s authorizes the forger's address (%s): remove that term "
-                 "and end the record with -all",
-                 s->spf.decided_at ? s->spf.decided_at : s->spf.domain,
-                 s->spf.matched ? s->spf.matched : "no term");
-        return;
-    }
-    if (d->result == CHECK_DMARC_NONE || !d->record) {
-        snprintf(s->fix, sizeof s->fix, "publish _dmarc.%s TXT \"v=DMARC1; p=reject\"",
-                 d->org_domain[0] ? d->org_domain : d->domain);
-        return;
-    }
-    bool t_y = strstr(d->reason, "t=y") != NULL;
-    const char *tag = strcmp(s->scope, "domain") == 0      ? "p"
-                      : strcmp(s->scope, "subdomain") == 0 ? "sp"
-                                                           : "np";
-    if (strcmp(d->policy_domain, d->domain) == 0)
-        tag = "p"; /* the author domain's own record: p applies */
-    snprintf(s->fix, sizeof s->fix, "in the record at _dmarc.%s: %s%s=reject", d->policy_domain,
-             t_y ? "remove t=y and set " : "set ", tag);
-}
 
 static int check_spoof(const struct check_args *a)
 {
@@ -761,13 +729,12 @@ static int check_spoof(const struct check_args *a)
     const struct dns_answer *nxa = rn.src->lookup(rn.src, nx, DNS_TYPE_A);
     bool nx_ok = nxa && nxa->status == DNS_NXDOMAIN;
 
-    const char *scopes[3] = {"domain", "subdomain", "nonexistent"};
     const char *froms[3] = {domain, sub[0] ? sub : NULL, nx_ok ? nx : NULL};
     for (int k = 0; k < 3; k++) {
         if (!froms[k])
             continue;
         struct scope_run *s = &runs[nruns++];
-        s->scope = scopes[k];
+        s->scope = (enum check_spoof_scope)k;
         snprintf(s->from_domain, sizeof s->from_domain, "%.255s", froms[k]);
         /* The forger's address: documentation addresses, outside any
          * real authorization (the trace shows if a record authorizes it). */
@@ -812,29 +779,21 @@ static int check_spoof(const struct check_args *a)
     json_t *arr = a->json ? json_array() : NULL;
     for (size_t i = 0; i < nruns; i++) {
         struct scope_run *s = &runs[i];
-        spoof_fix(s);
+        struct check_spoof_verdict v;
+        check_spoof_judge(s->scope, &s->spf, &s->dmarc, &v);
         const struct dmarc_eval *d = &s->dmarc;
-        enum check_disposition disp = d->disposition;
-        bool delivered = d->result == CHECK_DMARC_PASS || d->result == CHECK_DMARC_NONE ||
-                         (d->result == CHECK_DMARC_FAIL && disp == CHECK_DISPOSITION_NONE);
-        /* Without DMARC, an SPF fail is what a receiver may reject on. */
-        if (d->result == CHECK_DMARC_NONE && s->spf.result == CHECK_SPF_FAIL) {
-            delivered = false;
-            disp = CHECK_DISPOSITION_REJECT;
-        }
+        enum check_disposition disp = v.disposition;
+        bool delivered = v.delivered;
         int this_rc = d->result == CHECK_DMARC_TEMPERROR ? CHECK_EXIT_DNS
                       : delivered                        ? CHECK_EXIT_REJECTED
                       : disp == CHECK_DISPOSITION_QUARANTINE ? CHECK_EXIT_MARKED
                                                              : CHECK_EXIT_PASS;
         if (this_rc > rc)
             rc = this_rc;
-        char reason[1200];
-        snprintf(reason, sizeof reason, "SPF %s%s%s%s; %s",
-                 check_spf_result_name(s->spf.result), s->spf.matched ? " (" : "",
-                 s->spf.matched ? s->spf.matched : "", s->spf.matched ? ")" : "", d->reason);
+        const char *reason = v.reason;
         if (arr) {
             json_t *o = json_object();
-            json_object_set_new(o, "scope", json_str(s->scope));
+            json_object_set_new(o, "scope", json_str(check_spoof_scope_name(s->scope)));
             json_object_set_new(o, "from", json_str(s->from_domain));
             json_object_set_new(o, "ip", json_str(s->ip));
             json_object_set_new(o, "spf_result", json_str(check_spf_result_name(s->spf.result)));
@@ -843,23 +802,23 @@ static int check_spoof(const struct check_args *a)
             json_object_set_new(o, "policy_domain", json_str(d->policy_domain));
             json_object_set_new(o, "disposition", json_str(check_disposition_name(disp)));
             json_object_set_new(o, "reason", json_str(reason));
-            json_object_set_new(o, "fix", json_str(s->fix));
+            json_object_set_new(o, "fix", json_str(v.fix));
             json_t *steps = json_object();
             json_object_set_new(steps, "spf", json_steps(&s->spf.trace));
             json_object_set_new(steps, "dmarc", json_steps(&d->trace));
             json_object_set_new(o, "steps", steps);
             json_array_append_new(arr, o);
         } else {
-            printf("Forged mail From: someone@%s (%s), sent from %s\n", s->from_domain, s->scope,
-                   s->ip);
+            printf("Forged mail From: someone@%s (%s), sent from %s\n", s->from_domain,
+                   check_spoof_scope_name(s->scope), s->ip);
             printf("  => %s: ", delivered ? "DELIVERED"
                                : disp == CHECK_DISPOSITION_QUARANTINE ? "quarantined"
                                                                       : "rejected");
             out_safe(stdout, reason, strlen(reason));
             putchar('\n');
-            if (s->fix[0]) {
+            if (v.fix[0]) {
                 printf("  fix: ");
-                out_safe(stdout, s->fix, strlen(s->fix));
+                out_safe(stdout, v.fix, strlen(v.fix));
                 putchar('\n');
             }
         }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authtxt/check_drafts.h"
 #include "authtxt/help.h"
 #include "authtxt/safetext.h"
 #include "authtxt/zone.h"
@@ -23,6 +24,7 @@ static const struct tab_ops *const tab_table[TAB_COUNT] = {
     [TAB_DKIM] = &dkim_tab_ops,
     [TAB_DMARC] = &dmarc_tab_ops,
     [TAB_LIVE] = &live_tab_ops,
+    [TAB_CHECK] = &check_tab_ops,
 };
 
 const struct tab_ops *app_tab_ops(const struct app *a, enum tab_id tab)
@@ -96,12 +98,27 @@ static int severity_rank(const struct diag *d) { return (int)d->severity; }
 /* The lint pane's list: errors first, then warnings, then notes; inside a
  * severity, the record's own diagnostics by position, then the
  * cross-record ones. */
+static void spoof_refresh(struct app *a)
+{
+    if (a->spoof_gen == a->drafts_gen + 1)
+        return;
+    diag_list_reset(&a->spoof);
+    if (!check_spoof_drafts(&a->drafts, a->drafts.now, &a->spoof))
+        diag_list_reset(&a->spoof);
+    a->spoof_gen = a->drafts_gen + 1;
+}
+
 static void lint_rebuild(struct app *a)
 {
     const struct record *r = cur_record(a);
-    const struct diag_list *lists[2] = {r ? &r->diags : NULL,
-                                        tab_shows_cross(a) ? &a->drafts.cross : NULL};
-    size_t need = (lists[0] ? lists[0]->count : 0) + (lists[1] ? lists[1]->count : 0);
+    bool cross = tab_shows_cross(a);
+    if (cross)
+        spoof_refresh(a);
+    const struct diag_list *lists[3] = {r ? &r->diags : NULL, cross ? &a->drafts.cross : NULL,
+                                        cross ? &a->spoof : NULL};
+    size_t need = 0;
+    for (int l = 0; l < 3; l++)
+        need += lists[l] ? lists[l]->count : 0;
     if (need > a->lint_cap) {
         const struct diag **p = realloc(a->lint_items, need * sizeof *p);
         if (!p) {
@@ -113,7 +130,7 @@ static void lint_rebuild(struct app *a)
     }
     a->lint_count = 0;
     for (int sev = DIAG_ERROR; sev >= DIAG_INFO; sev--)
-        for (int l = 0; l < 2; l++)
+        for (int l = 0; l < 3; l++)
             for (size_t i = 0; lists[l] && i < lists[l]->count; i++)
                 if (severity_rank(&lists[l]->items[i]) == sev)
                     a->lint_items[a->lint_count++] = &lists[l]->items[i];
@@ -126,8 +143,9 @@ void app_refresh_lint(struct app *a) { lint_rebuild(a); }
 
 static bool lint_item_is_cross(const struct app *a, const struct diag *d)
 {
-    const struct diag_list *c = &a->drafts.cross;
-    return c->count && d >= c->items && d < c->items + c->count;
+    const struct diag_list *c = &a->drafts.cross, *s = &a->spoof;
+    return (c->count && d >= c->items && d < c->items + c->count) ||
+           (s->count && d >= s->items && d < s->items + s->count);
 }
 
 unsigned app_draft_changed(struct app *a)
@@ -284,7 +302,7 @@ static void draw_frame(WINDOW *w, const char *title, bool focused)
 
 static int tab_worst(struct app *a, enum tab_id t)
 {
-    static const int slot_of[TAB_COUNT] = {DRAFT_SPF, DRAFT_DKIM, DRAFT_DMARC, -1};
+    static const int slot_of[TAB_COUNT] = {DRAFT_SPF, DRAFT_DKIM, DRAFT_DMARC, -1, -1};
     if (slot_of[t] < 0)
         return -1;
     const struct record *r = &a->drafts.rec[slot_of[t]];
@@ -750,6 +768,7 @@ static void app_redraw(void *data)
 {
     struct app *a = data;
     live_pump(a); /* the resolver's descriptors for the next wait */
+    check_tab_pump(a);
     if (a->dirty & DIRTY_LAYOUT) {
         relayout(a);
         a->dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
@@ -795,6 +814,7 @@ static void app_redraw(void *data)
     /* Drawing the Live tab may start queries (the draft's include tree):
      * their descriptors and timeout must be in this turn's poll. */
     live_pump(a);
+    check_tab_pump(a);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1047,6 +1067,8 @@ static unsigned app_action(struct app *a, enum action act)
         return app_switch_tab(a, TAB_DMARC);
     case ACT_TAB_LIVE:
         return app_switch_tab(a, TAB_LIVE);
+    case ACT_TAB_CHECK:
+        return app_switch_tab(a, TAB_CHECK);
     case ACT_SAVE:
         files_save_flow(a, false);
         return DIRTY_OVERLAY | DIRTY_STATUS;
@@ -1640,6 +1662,7 @@ static void app_free(struct app *a)
     strbuf_free(&a->path);
     strbuf_free(&a->scratch);
     strbuf_free(&a->paste_text);
+    diag_list_free(&a->spoof);
     free(a->queue);
     live_free(a);
 }
@@ -1715,6 +1738,7 @@ int tui_run(const struct tui_options *opts)
     a->started_ms = loop_now_ms();
     strbuf_init(&a->scratch);
     strbuf_init(&a->paste_text);
+    diag_list_init(&a->spoof);
     a->paste_text.limit = 4 * TERM_PASTE_MAX;
     a->print_on_exit = opts->print_on_exit;
     strbuf_init(&a->saved_zone);

@@ -134,6 +134,7 @@ static const struct key_binding bindings[] = {
     {KEYMAP_GLOBAL, '2', false, ACT_TAB_DKIM, "2", "DKIM tab", NULL, NULL},
     {KEYMAP_GLOBAL, '3', false, ACT_TAB_DMARC, "3", "DMARC tab", NULL, NULL},
     {KEYMAP_GLOBAL, '4', false, ACT_TAB_LIVE, "4", "Live tab", NULL, NULL},
+    {KEYMAP_GLOBAL, '5', false, ACT_TAB_CHECK, "5", "Check tab (receiver simulation)", NULL, NULL},
     {KEYMAP_GLOBAL, CTRL('S'), false, ACT_SAVE, "^S", "Save the drafts as a zone file", "^S", "Save"},
     {KEYMAP_GLOBAL, CTRL('O'), false, ACT_OPEN, "^O", "Open a zone file", NULL, NULL},
     {KEYMAP_GLOBAL, KEY_F(2), true, ACT_EDIT_DOMAIN, "F2", "Edit the domain (title bar)", NULL, NULL},

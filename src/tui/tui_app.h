@@ -238,7 +238,7 @@ bool schema_form_position(struct app *a, struct schema_form *sf, struct strbuf *
 /* ---------------------------------------------------------------------- */
 /* Tabs: a table of operations each.                                      */
 
-enum tab_id { TAB_SPF = 0, TAB_DKIM, TAB_DMARC, TAB_LIVE, TAB_COUNT };
+enum tab_id { TAB_SPF = 0, TAB_DKIM, TAB_DMARC, TAB_LIVE, TAB_CHECK, TAB_COUNT };
 
 /* What the Explain pane shows for the focus: built by the tab. */
 struct explain {
@@ -298,6 +298,10 @@ extern const struct tab_ops spf_tab_ops;
 extern const struct tab_ops dkim_tab_ops;
 extern const struct tab_ops dmarc_tab_ops;
 extern const struct tab_ops live_tab_ops;
+extern const struct tab_ops check_tab_ops;
+/* Before every wait of the loop: the Check tab's resolver descriptors
+ * (live DNS under the drafts), like live_pump.  No-op offline. */
+void check_tab_pump(struct app *a);
 
 /* ---------------------------------------------------------------------- */
 /* Dialogs (dialog.c): one at a time, drawn over everything.              */
@@ -476,6 +480,10 @@ struct app {
     const struct diag **lint_items;
     size_t lint_count, lint_cap;
     size_t lint_cross_from;  /* items from here on are cross-record */
+    /* The drafts' spoofability verdict (check_spoof_drafts), shown with
+     * the cross-record items; computed for drafts_gen spoof_gen - 1. */
+    struct diag_list spoof;
+    unsigned spoof_gen;
     size_t lint_sel;
     int lint_top;
 

@@ -19,6 +19,7 @@ enum action {
     ACT_TAB_DKIM,
     ACT_TAB_DMARC,
     ACT_TAB_LIVE,
+    ACT_TAB_CHECK,
     ACT_SAVE,
     ACT_OPEN,
     ACT_FETCH,

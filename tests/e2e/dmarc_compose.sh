@@ -55,7 +55,9 @@ until e2e_screen | grep -q 'DMARC · sp$'; do
 done
 e2e_keys Right
 e2e_wait '│ v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@example\.com; adkim=s; fo=d +│'
-e2e_wait 'Lint: 1 note'
+e2e_wait 'Lint: 2 notes'
+# The drafts' own check --spoof verdict: forged mail is rejected everywhere.
+e2e_wait 'cross-spoof-verdict .*rejected: forged mail'
 e2e_expect_not 'dmarc-sp-weaker'
 
 e2e_keys q

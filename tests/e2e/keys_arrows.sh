@@ -16,7 +16,7 @@ e2e_expect_not '\[modified\]'
 
 # After a resize the windows are new: the first arrow still moves.
 e2e_resize 120 36
-e2e_wait '^ authtxt .{100,}Live'
+e2e_wait '^ authtxt .{100,}Check'
 e2e_keys Down
 e2e_wait 'SPF · term 2/4'
 e2e_keys Up
@@ -29,7 +29,7 @@ e2e_expect_not '\[modified\]'
 e2e_keys e
 e2e_wait 'Record: editing as text'
 e2e_resize 100 30
-e2e_wait '^ authtxt .{80,}Live'
+e2e_wait '^ authtxt .{80,}Check'
 e2e_keys Left Left
 e2e_type 'X'
 e2e_wait '│ v=spf1 mx include:_spf.google.com ip4:192.0.2.0/24 ~aXll'
@@ -42,7 +42,7 @@ e2e_expect_not '\[modified\]'
 e2e_keys 3
 e2e_wait 'DMARC · '
 e2e_resize 110 32
-e2e_wait '^ authtxt .{90,}Live'
+e2e_wait '^ authtxt .{90,}Check'
 before=$(e2e_screen | grep -o 'DMARC · [a-z]*' | tail -1)
 e2e_keys Down
 end=$((SECONDS + E2E_TIMEOUT))

@@ -52,7 +52,7 @@ e2e_wait 'DNS lookups 2/10'
 e2e_wait 'Lint: '
 small=$(e2e_screen | grep -c '')
 e2e_resize 140 45
-e2e_wait '^ authtxt .{100,}Live'
+e2e_wait '^ authtxt .{100,}Check'
 rows=$(e2e_screen | awk '/Lint: /{l=NR} END{print NR-l}')
 [ "$rows" -gt 8 ] || e2e_fail "the lint pane did not grow ($rows rows)"
 e2e_resize 100 30

@@ -68,7 +68,7 @@ e2e_keys Enter
 e2e_wait 'copied the zone line'
 # resizes, the too-small screen
 e2e_resize 120 40
-e2e_wait '^ authtxt .{100,}Live'
+e2e_wait '^ authtxt .{100,}Check'
 e2e_resize 50 12
 e2e_wait 'terminal too small'
 e2e_resize 100 30
