@@ -61,9 +61,9 @@ static void find_line(const char *text, size_t len, size_t at, size_t *start, si
     *start = s, *end = e, *number = n;
 }
 
-/* Write a number in decimal (fprintf's machinery costs more than the line
+/* Append a number in decimal (printf's machinery costs more than the line
  * it writes when a zone has 100,000 diagnostics). */
-static void out_size(FILE *f, size_t v)
+static void sb_size(struct strbuf *sb, size_t v)
 {
     char buf[24];
     size_t i = sizeof buf;
@@ -71,26 +71,34 @@ static void out_size(FILE *f, size_t v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    fwrite(buf + i, 1, sizeof buf - i, f);
+    strbuf_append(sb, buf + i, sizeof buf - i);
 }
 
-/* Write n copies of c (a caret's indent or underline) in a few fwrites. */
-static void out_repeat(FILE *f, char c, size_t n)
+/* Append n copies of c (a caret's indent or underline). */
+static void sb_repeat(struct strbuf *sb, char c, size_t n)
 {
     char run[128];
     memset(run, c, n < sizeof run ? n : sizeof run);
     while (n) {
         size_t k = n < sizeof run ? n : sizeof run;
-        fwrite(run, 1, k, f);
+        strbuf_append(sb, run, k);
         n -= k;
     }
+}
+
+void out_safe_sb(struct strbuf *sb, const char *text, size_t len)
+{
+    if (printable_ascii_prefix(text, len) == len)
+        strbuf_append(sb, text, len);
+    else
+        safetext_escape(text, len, sb, NULL);
 }
 
 /* Show at most this many columns of a long line around the span. */
 #define OUT_WINDOW 100
 
-void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
-                   const struct diag *d, size_t base_line, size_t base_column)
+void out_diag_format(struct strbuf *out, const char *origin, const char *text, size_t len,
+                     const struct diag *d, size_t base_line, size_t base_column)
 {
     const struct lint_rule *rule = rule_get(d->rule);
     size_t start = d->start > len ? len : d->start;
@@ -106,9 +114,12 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     size_t *cols = plain ? NULL : malloc((le - ls + 1) * sizeof *cols);
     struct strbuf shown = STRBUF_INIT;
     if (!plain && !cols) {
-        fprintf(f, "%s: %s: ", origin, diag_severity_name(d->severity));
-        out_safe(f, d->message, strlen(d->message));
-        fputc('\n', f);
+        strbuf_puts(out, origin);
+        strbuf_puts(out, ": ");
+        strbuf_puts(out, diag_severity_name(d->severity));
+        strbuf_puts(out, ": ");
+        out_safe_sb(out, d->message, strlen(d->message));
+        strbuf_putc(out, '\n');
         return;
     }
     if (!plain)
@@ -118,24 +129,24 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     size_t column = (line == 1 ? base_column : 1) + (start - ls);
 
     /* Messages quote parts of the record: they are untrusted text too. */
-    fputs(origin, f);
-    fputc(':', f);
-    out_size(f, base_line + line - 1);
-    fputc(':', f);
-    out_size(f, column);
-    fputs(": ", f);
-    fputs(diag_severity_name(d->severity), f);
-    fputs(": ", f);
-    out_safe(f, d->message, strlen(d->message));
-    fputs(" [", f);
-    fputs(rule->code, f);
-    fputc(']', f);
+    strbuf_puts(out, origin);
+    strbuf_putc(out, ':');
+    sb_size(out, base_line + line - 1);
+    strbuf_putc(out, ':');
+    sb_size(out, column);
+    strbuf_puts(out, ": ");
+    strbuf_puts(out, diag_severity_name(d->severity));
+    strbuf_puts(out, ": ");
+    out_safe_sb(out, d->message, strlen(d->message));
+    strbuf_puts(out, " [");
+    strbuf_puts(out, rule->code);
+    strbuf_putc(out, ']');
     if (rule->ref[0]) {
-        fputs(" (", f);
-        fputs(rule->ref, f);
-        fputc(')', f);
+        strbuf_puts(out, " (");
+        strbuf_puts(out, rule->ref);
+        strbuf_putc(out, ')');
     }
-    fputc('\n', f);
+    strbuf_putc(out, '\n');
 
     /* Window the line so the span is visible even in a 2,000-byte record. */
     size_t total = plain ? le - ls : cols[le - ls];
@@ -170,16 +181,27 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
         i += n;
         col++;
     }
-    fprintf(f, "  %s", from ? "..." : "");
-    fwrite(s + byte_from, 1, byte_to - byte_from, f);
-    fprintf(f, "%s\n  %s", byte_to < shown_len ? "..." : "", from ? "   " : "");
-    out_repeat(f, ' ', c0 > from ? c0 - from : 0);
-    fputc('^', f);
+    strbuf_puts(out, from ? "  ..." : "  ");
+    strbuf_append(out, s + byte_from, byte_to - byte_from);
+    strbuf_puts(out, byte_to < shown_len ? "...\n  " : "\n  ");
+    if (from)
+        strbuf_puts(out, "   ");
+    sb_repeat(out, ' ', c0 > from ? c0 - from : 0);
+    strbuf_putc(out, '^');
     size_t stop = c1 < from + OUT_WINDOW ? c1 : from + OUT_WINDOW;
-    out_repeat(f, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
-    fputc('\n', f);
+    sb_repeat(out, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
+    strbuf_putc(out, '\n');
     free(cols);
     strbuf_free(&shown);
+}
+
+void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
+                   const struct diag *d, size_t base_line, size_t base_column)
+{
+    struct strbuf sb = STRBUF_INIT;
+    out_diag_format(&sb, origin, text, len, d, base_line, base_column);
+    fwrite(strbuf_cstr(&sb), 1, sb.len, f);
+    strbuf_free(&sb);
 }
 
 void out_summary_text(FILE *f, const struct diag_list *diags)
