@@ -96,6 +96,9 @@ struct zonelint {
     struct strbuf out; /* text report not yet written (see out_flush) */
     size_t ntxt, nchecked;
     bool oom;
+    bool hold; /* text: zl->out holds the chunk's record report (not flushed) */
+    struct strbuf held; /* the hold's buffer while not in zl->out (see hold_buffer) */
+    size_t held_map;    /* bytes of its anonymous mapping; 0: malloc'd by strbuf */
 
     struct domain_run run;
     struct domain_entry *entries;
@@ -411,6 +414,12 @@ static void json_array_end(struct json_stream_array *a, bool last)
 /* The text report is made in zl->out and written in blocks of about this
  * size: stdio's per-call cost is most of the cost of a 3-line report. */
 #define ZONELINT_OUT_BLOCK (1u << 20)
+/* The text report lists a chunk's zone diagnostics before its records, but
+ * the reader finds them as it goes: the records' report is held in zl->out
+ * until the chunk is read, up to this much (a 60,000-record zone with a
+ * problem in most records makes 15 MB).  Past it, the rest of the chunk's
+ * records are reported by a second reading (see report_rest). */
+#define ZONELINT_HOLD_MAX (64u << 20)
 
 static void out_flush(struct zonelint *zl)
 {
@@ -434,7 +443,7 @@ static void print_at(struct zonelint *zl, const struct diag *d, size_t start, si
     local.end = (end > line_end ? line_end : end) - line_start;
     out_diag_format(&zl->out, zl->path, zl->file + line_start, line_end - line_start, &local,
                     (size_t)((long)loc->line + zl->line_shift), 1);
-    if (zl->out.len >= ZONELINT_OUT_BLOCK)
+    if (!zl->hold && zl->out.len >= ZONELINT_OUT_BLOCK)
         out_flush(zl);
 }
 
@@ -892,8 +901,136 @@ static void zonelint_free(struct zonelint *zl)
     diag_list_free(&zl->run.cross);
     strbuf_free(&zl->run.text);
     strbuf_free(&zl->out);
+    if (zl->held_map)
+        munmap(zl->held.data, zl->held_map);
+    else
+        strbuf_free(&zl->held);
     record_free(&zl->rec);
     zone_free(&zl->zone);
+}
+
+/* --- one chunk ---------------------------------------------------------------- */
+
+/* Analyze one record of the zone, give it to its domain's run and, when
+ * `report`, report its diagnostics. */
+static void lint_record(struct zonelint *zl, const struct zone_record *zr, long long now,
+                        bool report)
+{
+    zl->ntxt++;
+    enum record_kind kind = zone_kind_record_kind(zr->kind);
+    if (kind == RECORD_UNKNOWN)
+        return;
+    zl->nchecked++;
+    if (!record_analyze(&zl->rec, kind, zr->text, zr->len, now))
+        zl->oom = true;
+    if (report)
+        report_record(zl, zr, kind);
+    else
+        zl->status = worst(zl->status, diag_list_status(&zl->rec.diags));
+    if (!run_take(zl, zr, kind))
+        zl->oom = true;
+}
+
+/* The held report grew past ZONELINT_HOLD_MAX: report the chunk's records
+ * from number `from` on (0-based, in reading order) with a second reading
+ * of the chunk, written as it is made.  The domains' runs already have
+ * these records. */
+static bool report_rest(struct zonelint *zl, const char *origin, struct diag_list *scratch,
+                        size_t from, long long now)
+{
+    if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, scratch))
+        return false;
+    const struct zone_record *zr;
+    for (size_t i = 0; (zr = zone_next(&zl->zone, scratch)) != NULL; i++) {
+        diag_list_reset(scratch);
+        enum record_kind kind = zone_kind_record_kind(zr->kind);
+        if (i < from || kind == RECORD_UNKNOWN)
+            continue;
+        if (!record_analyze(&zl->rec, kind, zr->text, zr->len, now))
+            zl->oom = true;
+        report_record(zl, zr, kind);
+    }
+    return !zl->zone.oom;
+}
+
+/* Make zl->held an empty buffer for the hold.  An anonymous mapping of the
+ * whole ZONELINT_HOLD_MAX, asking for huge pages: only the pages written
+ * are memory, a few huge-page faults instead of thousands, and no copy as
+ * it grows.  Else a strbuf that grows (and, should it fail, the hold
+ * overflows into report_rest at once). */
+static void hold_buffer(struct zonelint *zl)
+{
+    size_t limit = ZONELINT_HOLD_MAX + 4 * ZONELINT_OUT_BLOCK;
+    if (!zl->held_map && !zl->held.data) {
+        size_t size = limit + (2u << 20);
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+            (void)madvise(p, size, MADV_HUGEPAGE); /* a hint */
+#endif
+            zl->held_map = size;
+            zl->held.data = p;
+            zl->held.cap = size; /* above the limit: strbuf never reallocs it */
+        }
+    }
+    zl->held.limit = limit;
+    zl->held.len = 0;
+    zl->held.failed = false;
+    if (zl->held.data)
+        zl->held.data[0] = '\0';
+}
+
+/* Text report of one chunk in one reading: the records' report is held
+ * while the reader collects the zone's own diagnostics, which are printed
+ * first.  False when out of memory. */
+static bool lint_chunk_text(struct zonelint *zl, const char *origin, struct diag_list *zdiags,
+                            struct diag_list *scratch, long long now, int *zone_status)
+{
+    diag_list_reset(zdiags);
+    if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, zdiags)) {
+        zl->oom = true;
+        return false;
+    }
+    out_flush(zl);
+    hold_buffer(zl);
+    struct strbuf normal = zl->out; /* zl->out is the hold while the chunk is read */
+    zl->out = zl->held;
+    zl->hold = true;
+    size_t index = 0, overflow_at = SIZE_MAX;
+    const struct zone_record *zr;
+    for (; (zr = zone_next(&zl->zone, zdiags)) != NULL; index++) {
+        if (overflow_at != SIZE_MAX) {
+            lint_record(zl, zr, now, false);
+            continue;
+        }
+        size_t before = zl->out.len;
+        lint_record(zl, zr, now, true);
+        if (zl->out.failed || zl->out.len > ZONELINT_HOLD_MAX) {
+            /* Drop this record's lines: the second reading writes them. */
+            zl->out.len = before;
+            zl->out.failed = false;
+            if (zl->out.data)
+                zl->out.data[before] = '\0';
+            overflow_at = index;
+        }
+    }
+    if (zl->zone.oom)
+        zl->oom = true;
+    zl->hold = false;
+    *zone_status = worst(*zone_status, diag_list_status(zdiags));
+    zl->status = worst(zl->status, *zone_status);
+    /* The zone's diagnostics, then the held report after them. */
+    zl->held = zl->out;
+    zl->out = normal;
+    for (size_t i = 0; i < zdiags->count; i++)
+        print_file_diag(zl, &zdiags->items[i]);
+    out_flush(zl);
+    if (zl->held.len)
+        fwrite(strbuf_cstr(&zl->held), 1, zl->held.len, stdout);
+    zl->held.len = 0;
+    if (overflow_at != SIZE_MAX && !zl->oom && !report_rest(zl, origin, scratch, overflow_at, now))
+        zl->oom = true;
+    return !zl->oom;
 }
 
 /* --- the command ------------------------------------------------------------ */
@@ -922,6 +1059,7 @@ int zonelint_run(const char *path, const char *origin, bool json)
     diag_list_init(&zl.run.cross);
     strbuf_init(&zl.run.text);
     strbuf_init(&zl.out);
+    strbuf_init(&zl.held);
     zl.out.limit = 4 * ZONELINT_OUT_BLOCK; /* flushed at one block: one diagnostic past it */
     /* Only the diagnostics are read here: no term view. */
     zl.rec.skip_terms = zl.run.spf.skip_terms = zl.run.dmarc.skip_terms = zl.run.key.skip_terms =
@@ -966,56 +1104,48 @@ int zonelint_run(const char *path, const char *origin, bool json)
         zl.offset_shift = (long)zs.bytes_done - plen;
         const char *chunk_origin = first ? origin : NULL;
 
-        /* The zone's own diagnostics come first in the report, but the
-         * reader finds them as it goes: a first pass of the reader alone
-         * (about a tenth of the work, no memory) collects them. */
-        diag_list_reset(&zdiags);
-        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &zdiags)) {
-            zl.oom = true;
-            break;
-        }
-        while (zone_next(&zl.zone, &zdiags))
-            ;
-        zone_status = worst(zone_status, diag_list_status(&zdiags));
-        zl.status = worst(zl.status, zone_status);
-        if (json && single) {
-            fputs("{\n  \"file\": ", stdout);
-            json_put_indented(json_text(path, strlen(path)), 2);
-            fputs(",\n  \"zone_diagnostics\": ", stdout);
-            json_put_indented(json_file_diags(&zl, &zdiags), 2);
-            fputs(",\n", stdout);
-        } else if (json) {
-            if (first) {
+        if (!json) {
+            if (!lint_chunk_text(&zl, chunk_origin, &zdiags, &scratch, now, &zone_status))
+                break;
+        } else {
+            /* The zone's own diagnostics come first in the report, but the
+             * reader finds them as it goes: a first pass of the reader alone
+             * (about a tenth of the work, no memory) collects them. */
+            diag_list_reset(&zdiags);
+            if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &zdiags)) {
+                zl.oom = true;
+                break;
+            }
+            while (zone_next(&zl.zone, &zdiags))
+                ;
+            zone_status = worst(zone_status, diag_list_status(&zdiags));
+            zl.status = worst(zl.status, zone_status);
+            if (single) {
                 fputs("{\n  \"file\": ", stdout);
                 json_put_indented(json_text(path, strlen(path)), 2);
+                fputs(",\n  \"zone_diagnostics\": ", stdout);
+                json_put_indented(json_file_diags(&zl, &zdiags), 2);
                 fputs(",\n", stdout);
-                late_zone_diags = json_array();
+            } else {
+                if (first) {
+                    fputs("{\n  \"file\": ", stdout);
+                    json_put_indented(json_text(path, strlen(path)), 2);
+                    fputs(",\n", stdout);
+                    late_zone_diags = json_array();
+                }
+                json_t *more = json_file_diags(&zl, &zdiags);
+                json_array_extend(late_zone_diags, more);
+                json_decref(more); /* extend copies the items, keeps no array */
             }
-            json_t *more = json_file_diags(&zl, &zdiags);
-            json_array_extend(late_zone_diags, more);
-            json_decref(more); /* extend copies the items, keeps no array */
-        } else {
-            for (size_t i = 0; i < zdiags.count; i++)
-                print_file_diag(&zl, &zdiags.items[i]);
-        }
-
-        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &scratch)) {
-            zl.oom = true;
-            break;
-        }
-        const struct zone_record *zr;
-        while ((zr = zone_next(&zl.zone, &scratch))) {
-            diag_list_reset(&scratch);
-            zl.ntxt++;
-            enum record_kind kind = zone_kind_record_kind(zr->kind);
-            if (kind == RECORD_UNKNOWN)
-                continue;
-            zl.nchecked++;
-            if (!record_analyze(&zl.rec, kind, zr->text, zr->len, now))
+            if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &scratch)) {
                 zl.oom = true;
-            report_record(&zl, zr, kind);
-            if (!run_take(&zl, zr, kind))
-                zl.oom = true;
+                break;
+            }
+            const struct zone_record *zr;
+            while ((zr = zone_next(&zl.zone, &scratch))) {
+                diag_list_reset(&scratch);
+                lint_record(&zl, zr, now, true);
+            }
         }
         if (zl.zone.oom)
             zl.oom = true;
