@@ -99,6 +99,7 @@ struct zonelint {
     bool hold; /* text: zl->out holds the chunk's record report (not flushed) */
     struct strbuf held; /* the hold's buffer while not in zl->out (see hold_buffer) */
     size_t held_map;    /* bytes of its anonymous mapping; 0: malloc'd by strbuf */
+    size_t hold_max;    /* ZONELINT_HOLD_MAX, or AUTHTXT_ZONE_HOLD for the tests */
 
     struct domain_run run;
     struct domain_entry *entries;
@@ -1005,7 +1006,7 @@ static bool lint_chunk_text(struct zonelint *zl, const char *origin, struct diag
         }
         size_t before = zl->out.len;
         lint_record(zl, zr, now, true);
-        if (zl->out.failed || zl->out.len > ZONELINT_HOLD_MAX) {
+        if (zl->out.failed || zl->out.len > zl->hold_max) {
             /* Drop this record's lines: the second reading writes them. */
             zl->out.len = before;
             zl->out.failed = false;
@@ -1047,6 +1048,16 @@ int zonelint_run(const char *path, const char *origin, bool json)
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 
     struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN};
+    /* The tests make the hold overflow (report_rest) with this. */
+    zl.hold_max = ZONELINT_HOLD_MAX;
+    const char *hold_env = getenv("AUTHTXT_ZONE_HOLD");
+    if (hold_env && *hold_env && strlen(hold_env) <= 9) {
+        size_t v = 0;
+        for (const char *p = hold_env; *p >= '0' && *p <= '9'; p++)
+            v = v * 10 + (size_t)(*p - '0');
+        if (v < ZONELINT_HOLD_MAX)
+            zl.hold_max = v;
+    }
     struct diag_list zdiags, scratch;
     long long now = (long long)time(NULL);
     diag_list_init(&zdiags);
