@@ -61,9 +61,37 @@ static void find_line(const char *text, size_t len, size_t at, size_t *start, si
     *start = s, *end = e, *number = n;
 }
 
-/* Append a number in decimal (printf's machinery costs more than the line
- * it writes when a zone has 100,000 diagnostics). */
-static void sb_size(struct strbuf *sb, size_t v)
+/* A diagnostic's lines are put together here and appended to the output
+ * buffer in one piece: a few dozen strbuf appends a diagnostic cost more
+ * than the formatting. */
+struct line_builder {
+    struct strbuf *out;
+    size_t n;
+    char buf[1024];
+};
+
+static void lb_flush(struct line_builder *b)
+{
+    strbuf_append(b->out, b->buf, b->n);
+    b->n = 0;
+}
+
+static void lb_put(struct line_builder *b, const char *s, size_t n)
+{
+    if (b->n + n > sizeof b->buf) {
+        lb_flush(b);
+        if (n > sizeof b->buf) {
+            strbuf_append(b->out, s, n);
+            return;
+        }
+    }
+    memcpy(b->buf + b->n, s, n);
+    b->n += n;
+}
+
+static void lb_puts(struct line_builder *b, const char *s) { lb_put(b, s, strlen(s)); }
+
+static void lb_size(struct line_builder *b, size_t v)
 {
     char buf[24];
     size_t i = sizeof buf;
@@ -71,19 +99,30 @@ static void sb_size(struct strbuf *sb, size_t v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    strbuf_append(sb, buf + i, sizeof buf - i);
+    lb_put(b, buf + i, sizeof buf - i);
 }
 
-/* Append n copies of c (a caret's indent or underline). */
-static void sb_repeat(struct strbuf *sb, char c, size_t n)
+static void lb_repeat(struct line_builder *b, char c, size_t n)
 {
-    char run[128];
-    memset(run, c, n < sizeof run ? n : sizeof run);
     while (n) {
-        size_t k = n < sizeof run ? n : sizeof run;
-        strbuf_append(sb, run, k);
+        if (b->n == sizeof b->buf)
+            lb_flush(b);
+        size_t k = sizeof b->buf - b->n < n ? sizeof b->buf - b->n : n;
+        memset(b->buf + b->n, c, k);
+        b->n += k;
         n -= k;
     }
+}
+
+/* Untrusted text: as is when printable ASCII, else escaped. */
+static void lb_safe(struct line_builder *b, const char *text, size_t len)
+{
+    if (printable_ascii_prefix(text, len) == len) {
+        lb_put(b, text, len);
+        return;
+    }
+    lb_flush(b);
+    safetext_escape(text, len, b->out, NULL);
 }
 
 void out_safe_sb(struct strbuf *sb, const char *text, size_t len)
@@ -129,24 +168,27 @@ void out_diag_format(struct strbuf *out, const char *origin, const char *text, s
     size_t column = (line == 1 ? base_column : 1) + (start - ls);
 
     /* Messages quote parts of the record: they are untrusted text too. */
-    strbuf_puts(out, origin);
-    strbuf_putc(out, ':');
-    sb_size(out, base_line + line - 1);
-    strbuf_putc(out, ':');
-    sb_size(out, column);
-    strbuf_puts(out, ": ");
-    strbuf_puts(out, diag_severity_name(d->severity));
-    strbuf_puts(out, ": ");
-    out_safe_sb(out, d->message, strlen(d->message));
-    strbuf_puts(out, " [");
-    strbuf_puts(out, rule->code);
-    strbuf_putc(out, ']');
+    struct line_builder lb;
+    lb.out = out;
+    lb.n = 0;
+    lb_puts(&lb, origin);
+    lb_put(&lb, ":", 1);
+    lb_size(&lb, base_line + line - 1);
+    lb_put(&lb, ":", 1);
+    lb_size(&lb, column);
+    lb_put(&lb, ": ", 2);
+    lb_puts(&lb, diag_severity_name(d->severity));
+    lb_put(&lb, ": ", 2);
+    lb_safe(&lb, d->message, strlen(d->message));
+    lb_put(&lb, " [", 2);
+    lb_puts(&lb, rule->code);
+    lb_put(&lb, "]", 1);
     if (rule->ref[0]) {
-        strbuf_puts(out, " (");
-        strbuf_puts(out, rule->ref);
-        strbuf_putc(out, ')');
+        lb_put(&lb, " (", 2);
+        lb_puts(&lb, rule->ref);
+        lb_put(&lb, ")", 1);
     }
-    strbuf_putc(out, '\n');
+    lb_put(&lb, "\n", 1);
 
     /* Window the line so the span is visible even in a 2,000-byte record. */
     size_t total = plain ? le - ls : cols[le - ls];
@@ -181,16 +223,17 @@ void out_diag_format(struct strbuf *out, const char *origin, const char *text, s
         i += n;
         col++;
     }
-    strbuf_puts(out, from ? "  ..." : "  ");
-    strbuf_append(out, s + byte_from, byte_to - byte_from);
-    strbuf_puts(out, byte_to < shown_len ? "...\n  " : "\n  ");
+    lb_puts(&lb, from ? "  ..." : "  ");
+    lb_put(&lb, s + byte_from, byte_to - byte_from);
+    lb_puts(&lb, byte_to < shown_len ? "...\n  " : "\n  ");
     if (from)
-        strbuf_puts(out, "   ");
-    sb_repeat(out, ' ', c0 > from ? c0 - from : 0);
-    strbuf_putc(out, '^');
+        lb_put(&lb, "   ", 3);
+    lb_repeat(&lb, ' ', c0 > from ? c0 - from : 0);
+    lb_put(&lb, "^", 1);
     size_t stop = c1 < from + OUT_WINDOW ? c1 : from + OUT_WINDOW;
-    sb_repeat(out, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
-    strbuf_putc(out, '\n');
+    lb_repeat(&lb, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
+    lb_put(&lb, "\n", 1);
+    lb_flush(&lb);
     free(cols);
     strbuf_free(&shown);
 }
