@@ -11,7 +11,7 @@
  * the records' report is held (up to 64 MiB) while the chunk is read once;
  * the JSON report puts a quick pass of the reader alone first.
  *
- * 60,000 records (tests/bench/bench_zone.sh): about 2.5 us a record, a
+ * 60,000 records (tests/bench/bench_zone.sh): about 2.5-3 us a record, a
  * third of it DKIM key decoding. */
 #include <errno.h>
 #include <fcntl.h>
