@@ -51,6 +51,10 @@ struct record {
     size_t len;
     struct term_list terms;
     struct diag_list diags; /* parse + lint, sorted by position */
+    /* Set by the caller: record_analyze leaves `terms` empty.  For callers
+     * that read only the diagnostics (lint --zone: the term view is a
+     * tenth of the analysis there). */
+    bool skip_terms;
     /* The typed model of `kind`, owned; the others are NULL.  Kept after
      * re-analysis so memory is reused. */
     struct spf_record *spf;

@@ -54,9 +54,14 @@ char *cli_read_file(const char *path, size_t *len);
  * shifted by base_line when the record sits in a file. */
 void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
                    const struct diag *d, size_t base_line, size_t base_column);
+/* The same appended to a buffer: a report of many diagnostics is written
+ * in large blocks rather than a few dozen small writes each. */
+void out_diag_format(struct strbuf *out, const char *origin, const char *text, size_t len,
+                     const struct diag *d, size_t base_line, size_t base_column);
 void out_summary_text(FILE *f, const struct diag_list *diags);
-/* Print untrusted text safely (escaped). */
+/* Print untrusted text safely (escaped); _sb appends it to a buffer. */
 void out_safe(FILE *f, const char *text, size_t len);
+void out_safe_sb(struct strbuf *sb, const char *text, size_t len);
 
 /* JSON builders (jansson).  Strings are made valid UTF-8 (bad bytes become
  * U+FFFD) so hostile input can never make the output invalid. */

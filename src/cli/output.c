@@ -61,9 +61,37 @@ static void find_line(const char *text, size_t len, size_t at, size_t *start, si
     *start = s, *end = e, *number = n;
 }
 
-/* Write a number in decimal (fprintf's machinery costs more than the line
- * it writes when a zone has 100,000 diagnostics). */
-static void out_size(FILE *f, size_t v)
+/* A diagnostic's lines are put together here and appended to the output
+ * buffer in one piece: a few dozen strbuf appends a diagnostic cost more
+ * than the formatting. */
+struct line_builder {
+    struct strbuf *out;
+    size_t n;
+    char buf[1024];
+};
+
+static void lb_flush(struct line_builder *b)
+{
+    strbuf_append(b->out, b->buf, b->n);
+    b->n = 0;
+}
+
+static void lb_put(struct line_builder *b, const char *s, size_t n)
+{
+    if (b->n + n > sizeof b->buf) {
+        lb_flush(b);
+        if (n > sizeof b->buf) {
+            strbuf_append(b->out, s, n);
+            return;
+        }
+    }
+    memcpy(b->buf + b->n, s, n);
+    b->n += n;
+}
+
+static void lb_puts(struct line_builder *b, const char *s) { lb_put(b, s, strlen(s)); }
+
+static void lb_size(struct line_builder *b, size_t v)
 {
     char buf[24];
     size_t i = sizeof buf;
@@ -71,26 +99,45 @@ static void out_size(FILE *f, size_t v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    fwrite(buf + i, 1, sizeof buf - i, f);
+    lb_put(b, buf + i, sizeof buf - i);
 }
 
-/* Write n copies of c (a caret's indent or underline) in a few fwrites. */
-static void out_repeat(FILE *f, char c, size_t n)
+static void lb_repeat(struct line_builder *b, char c, size_t n)
 {
-    char run[128];
-    memset(run, c, n < sizeof run ? n : sizeof run);
     while (n) {
-        size_t k = n < sizeof run ? n : sizeof run;
-        fwrite(run, 1, k, f);
+        if (b->n == sizeof b->buf)
+            lb_flush(b);
+        size_t k = sizeof b->buf - b->n < n ? sizeof b->buf - b->n : n;
+        memset(b->buf + b->n, c, k);
+        b->n += k;
         n -= k;
     }
+}
+
+/* Untrusted text: as is when printable ASCII, else escaped. */
+static void lb_safe(struct line_builder *b, const char *text, size_t len)
+{
+    if (printable_ascii_prefix(text, len) == len) {
+        lb_put(b, text, len);
+        return;
+    }
+    lb_flush(b);
+    safetext_escape(text, len, b->out, NULL);
+}
+
+void out_safe_sb(struct strbuf *sb, const char *text, size_t len)
+{
+    if (printable_ascii_prefix(text, len) == len)
+        strbuf_append(sb, text, len);
+    else
+        safetext_escape(text, len, sb, NULL);
 }
 
 /* Show at most this many columns of a long line around the span. */
 #define OUT_WINDOW 100
 
-void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
-                   const struct diag *d, size_t base_line, size_t base_column)
+void out_diag_format(struct strbuf *out, const char *origin, const char *text, size_t len,
+                     const struct diag *d, size_t base_line, size_t base_column)
 {
     const struct lint_rule *rule = rule_get(d->rule);
     size_t start = d->start > len ? len : d->start;
@@ -106,9 +153,12 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     size_t *cols = plain ? NULL : malloc((le - ls + 1) * sizeof *cols);
     struct strbuf shown = STRBUF_INIT;
     if (!plain && !cols) {
-        fprintf(f, "%s: %s: ", origin, diag_severity_name(d->severity));
-        out_safe(f, d->message, strlen(d->message));
-        fputc('\n', f);
+        strbuf_puts(out, origin);
+        strbuf_puts(out, ": ");
+        strbuf_puts(out, diag_severity_name(d->severity));
+        strbuf_puts(out, ": ");
+        out_safe_sb(out, d->message, strlen(d->message));
+        strbuf_putc(out, '\n');
         return;
     }
     if (!plain)
@@ -118,24 +168,27 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
     size_t column = (line == 1 ? base_column : 1) + (start - ls);
 
     /* Messages quote parts of the record: they are untrusted text too. */
-    fputs(origin, f);
-    fputc(':', f);
-    out_size(f, base_line + line - 1);
-    fputc(':', f);
-    out_size(f, column);
-    fputs(": ", f);
-    fputs(diag_severity_name(d->severity), f);
-    fputs(": ", f);
-    out_safe(f, d->message, strlen(d->message));
-    fputs(" [", f);
-    fputs(rule->code, f);
-    fputc(']', f);
+    struct line_builder lb;
+    lb.out = out;
+    lb.n = 0;
+    lb_puts(&lb, origin);
+    lb_put(&lb, ":", 1);
+    lb_size(&lb, base_line + line - 1);
+    lb_put(&lb, ":", 1);
+    lb_size(&lb, column);
+    lb_put(&lb, ": ", 2);
+    lb_puts(&lb, diag_severity_name(d->severity));
+    lb_put(&lb, ": ", 2);
+    lb_safe(&lb, d->message, strlen(d->message));
+    lb_put(&lb, " [", 2);
+    lb_puts(&lb, rule->code);
+    lb_put(&lb, "]", 1);
     if (rule->ref[0]) {
-        fputs(" (", f);
-        fputs(rule->ref, f);
-        fputc(')', f);
+        lb_put(&lb, " (", 2);
+        lb_puts(&lb, rule->ref);
+        lb_put(&lb, ")", 1);
     }
-    fputc('\n', f);
+    lb_put(&lb, "\n", 1);
 
     /* Window the line so the span is visible even in a 2,000-byte record. */
     size_t total = plain ? le - ls : cols[le - ls];
@@ -170,16 +223,28 @@ void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
         i += n;
         col++;
     }
-    fprintf(f, "  %s", from ? "..." : "");
-    fwrite(s + byte_from, 1, byte_to - byte_from, f);
-    fprintf(f, "%s\n  %s", byte_to < shown_len ? "..." : "", from ? "   " : "");
-    out_repeat(f, ' ', c0 > from ? c0 - from : 0);
-    fputc('^', f);
+    lb_puts(&lb, from ? "  ..." : "  ");
+    lb_put(&lb, s + byte_from, byte_to - byte_from);
+    lb_puts(&lb, byte_to < shown_len ? "...\n  " : "\n  ");
+    if (from)
+        lb_put(&lb, "   ", 3);
+    lb_repeat(&lb, ' ', c0 > from ? c0 - from : 0);
+    lb_put(&lb, "^", 1);
     size_t stop = c1 < from + OUT_WINDOW ? c1 : from + OUT_WINDOW;
-    out_repeat(f, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
-    fputc('\n', f);
+    lb_repeat(&lb, '~', stop > c0 + 1 ? stop - (c0 + 1) : 0);
+    lb_put(&lb, "\n", 1);
+    lb_flush(&lb);
     free(cols);
     strbuf_free(&shown);
+}
+
+void out_diag_text(FILE *f, const char *origin, const char *text, size_t len,
+                   const struct diag *d, size_t base_line, size_t base_column)
+{
+    struct strbuf sb = STRBUF_INIT;
+    out_diag_format(&sb, origin, text, len, d, base_line, base_column);
+    fwrite(strbuf_cstr(&sb), 1, sb.len, f);
+    strbuf_free(&sb);
 }
 
 void out_summary_text(FILE *f, const struct diag_list *diags)

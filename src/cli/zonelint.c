@@ -2,24 +2,17 @@
  * file, diagnostics located as file:line:column, then the cross-record
  * rules per domain.
  *
- * The streaming reader (zone_open/zone_next) and one analysis per record:
- * the file is never held as a table of records, and the records the cross
- * rules need (a domain's first SPF,
- * its first DMARC record and its first usable DKIM key) are kept while the
- * domain's records are adjacent, as they are in a zone written by hand or by
- * a tool.  When a domain's run ends, its cross rules run and the domain is
- * remembered in a hash with references to those records' texts; should the
- * domain come back later in the file, they are analyzed again and its cross
- * rules rerun at the end of the new run.  Memory: one record per kind plus
- * a few dozen bytes per domain (and the texts that do not lie in the file
- * buffer as they are: joined or escaped strings; every kept text when the
- * input comes in several chunks).  The input is read in chunks of 32 MiB
- * (see zone_stream), so a file or pipe of any size takes about that.  The text report lists
- * the zone's own diagnostics first, so a quick pass of the reader alone
- * comes before the real one; the JSON report needs no such pass.
+ * This file reads the input, calls the core and prints.  The streaming
+ * reader (zone_open/zone_next) and one analysis per record (terms skipped):
+ * the file is never held as a table of records.  The grouping per domain
+ * and the cross rules are the core's (zone_audit.h).  The input is read in
+ * chunks of 32 MiB (see zone_stream), so a file or pipe of any size takes
+ * about that.  The text report lists a chunk's zone diagnostics first:
+ * the records' report is held (up to 64 MiB) while the chunk is read once;
+ * the JSON report puts a quick pass of the reader alone first.
  *
- * 60,000 records (tests/bench/bench_zone.sh): about 3 us a record, a
- * third of it DKIM key decoding; the old two-analyses version took 9 us. */
+ * 60,000 records (tests/bench/bench_zone.sh): about 2.5-3 us a record, a
+ * third of it DKIM key decoding. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -30,12 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "authtxt/dkim.h"
 #include "authtxt/zone.h"
+#include "authtxt/zone_audit.h"
 #include "cli.h"
 #include "zonelint.h"
 
-#define ZONELINT_MAX_KEYS 16 /* DKIM keys of one domain taken into the cross rules */
 #define ZONELINT_STDOUT_BUF (256u << 10)
 
 /* Items of a streamed array member: "name": [ item, item ] or "name": []. */
@@ -44,41 +36,6 @@ struct json_stream_array {
     size_t count;
 };
 
-/* Where a record's text can be found again, should its domain come back
- * later in the file: as the byte spans of its strings in the file when
- * they hold the text as is (no escape: the usual case, 8 bytes a string),
- * else as a copy.  Both live in zonelint.pool. */
-struct text_ref {
-    uint32_t at;     /* pool offset of the spans (uint32 start, len pairs) or the copy */
-    uint32_t len;    /* the joined text's length */
-    uint16_t nspans; /* 0: a copy */
-    bool set;
-};
-
-/* A domain seen in the file, with the result of its cross rules.  Kept
- * small: a zone has one per domain. */
-struct domain_entry {
-    uint32_t name;  /* pool offset of the NUL-terminated domain */
-    uint32_t nkeys; /* DKIM keys counted, at most ZONELINT_MAX_KEYS */
-    struct text_ref spf, dmarc, key;
-    struct diag *cross; /* the cross rules' diagnostics (malloc'd), ncross of them */
-    uint32_t ncross;
-};
-
-struct hash_slot {
-    uint32_t tag;   /* low 32 bits of the domain's hash */
-    uint32_t index; /* entry index + 1; 0: empty */
-};
-
-/* The domain whose records are being read: its kept analyses. */
-struct domain_run {
-    bool active;
-    size_t entry; /* index in zonelint.entries */
-    struct record spf, dmarc, key;
-    bool have_spf, have_dmarc, have_key;
-    struct diag_list cross; /* scratch for cross_lint */
-    struct strbuf text;     /* scratch for a text joined again */
-};
 
 struct zonelint {
     const char *path;
@@ -90,19 +47,16 @@ struct zonelint {
     struct json_stream_array records_out; /* --json: "records" as written */
     long line_shift;                      /* file line = line in the chunk buffer + line_shift */
     long offset_shift; /* file offset = offset in the chunk buffer + offset_shift */
-    bool chunked;      /* the file comes in several chunks: zl->file is the
-                          current one, so kept texts are copied */
     int status;
+    struct strbuf out; /* text report not yet written (see out_flush) */
     size_t ntxt, nchecked;
     bool oom;
+    bool hold; /* text: zl->out holds the chunk's record report (not flushed) */
+    struct strbuf held; /* the hold's buffer while not in zl->out (see hold_buffer) */
+    size_t held_map;    /* bytes of its anonymous mapping; 0: malloc'd by strbuf */
+    size_t hold_max;    /* ZONELINT_HOLD_MAX, or AUTHTXT_ZONE_HOLD for the tests */
 
-    struct domain_run run;
-    struct domain_entry *entries;
-    size_t nentries, entries_cap;
-    struct hash_slot *hash; /* open addressing, linear probing */
-    size_t hash_cap;
-    char *pool; /* domain names, string spans and copied texts */
-    size_t pool_len, pool_cap;
+    struct zone_audit *audit; /* the domains and their cross rules (core) */
 };
 
 static int worst(int a, int b) { return a > b ? a : b; }
@@ -407,6 +361,25 @@ static void json_array_end(struct json_stream_array *a, bool last)
 
 /* --- per-record diagnostics ------------------------------------------------ */
 
+/* The text report is made in zl->out and written in blocks of about this
+ * size: stdio's per-call cost is most of the cost of a 3-line report. */
+#define ZONELINT_OUT_BLOCK (1u << 20)
+/* The text report lists a chunk's zone diagnostics before its records, but
+ * the reader finds them as it goes: the records' report is held in zl->out
+ * until the chunk is read, up to this much (a 60,000-record zone with a
+ * problem in most records makes 15 MB).  Past it, the rest of the chunk's
+ * records are reported by a second reading (see report_rest). */
+#define ZONELINT_HOLD_MAX (64u << 20)
+
+static void out_flush(struct zonelint *zl)
+{
+    if (zl->out.failed)
+        zl->oom = true;
+    if (zl->out.len)
+        fwrite(strbuf_cstr(&zl->out), 1, zl->out.len, stdout);
+    strbuf_reset(&zl->out);
+}
+
 /* Print a diagnostic d whose span is [start, end) in file offsets, at a
  * known location (line, column of start). */
 static void print_at(struct zonelint *zl, const struct diag *d, size_t start, size_t end,
@@ -418,8 +391,10 @@ static void print_at(struct zonelint *zl, const struct diag *d, size_t start, si
     struct diag local = *d;
     local.start = start - line_start;
     local.end = (end > line_end ? line_end : end) - line_start;
-    out_diag_text(stdout, zl->path, zl->file + line_start, line_end - line_start, &local,
-                  (size_t)((long)loc->line + zl->line_shift), 1);
+    out_diag_format(&zl->out, zl->path, zl->file + line_start, line_end - line_start, &local,
+                    (size_t)((long)loc->line + zl->line_shift), 1);
+    if (!zl->hold && zl->out.len >= ZONELINT_OUT_BLOCK)
+        out_flush(zl);
 }
 
 /* The reader's messages name lines of the buffer it was given ("the '('
@@ -505,298 +480,28 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
         json_array_item(&zl->records_out, o);
         return;
     }
-    /* Locate through the record (O(record)), not the whole file. */
+    /* Locate through the record, not the whole file, and in one forward
+     * pass: the diagnostics come sorted by start, so each one's line and
+     * column follow from the previous one's (as zone_record_locate counts
+     * them: from the record's start and line). */
+    size_t at = zr->start, line = zr->line, line_start = zr->start;
     for (size_t i = 0; i < diags->count; i++) {
         const struct diag *d = &diags->items[i];
-        struct zone_location loc;
         size_t fs, fe;
         zone_record_file_span(&zl->zone, zr, d->start, d->end, &fs, &fe);
-        zone_record_locate(&zl->zone, zr, d->start, &loc);
+        if (fs < at) /* not sorted after all: count again from the start */
+            at = zr->start, line = zr->line, line_start = zr->start;
+        while (at < fs) {
+            const char *nl = memchr(zl->file + at, '\n', fs - at);
+            if (!nl)
+                break;
+            line++;
+            at = line_start = (size_t)(nl - zl->file) + 1;
+        }
+        at = fs;
+        struct zone_location loc = {fs, line, fs - line_start + 1};
         print_at(zl, d, fs, fe, &loc);
     }
-}
-
-/* --- domains: the hash and the adjacent run --------------------------------- */
-
-static uint64_t hash_name(const char *s)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    /* FNV's low bits vary little between "d1.example" and "d2.example":
-     * mix the high bits in before masking. */
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93u;
-    h ^= h >> 32;
-    return h;
-}
-
-/* Append n bytes to the pool; their offset, or UINT32_MAX when out of
- * memory (or past 4 GiB of kept names and texts: about 8 million domains). */
-static uint32_t pool_add(struct zonelint *zl, const void *bytes, size_t n)
-{
-    if (zl->pool_len + n > zl->pool_cap) {
-        size_t cap = zl->pool_cap ? zl->pool_cap : 64u << 10;
-        while (cap < zl->pool_len + n)
-            cap *= 2;
-        if (cap >= UINT32_MAX)
-            return UINT32_MAX;
-        char *p = realloc(zl->pool, cap);
-        if (!p)
-            return UINT32_MAX;
-        zl->pool = p;
-        zl->pool_cap = cap;
-    }
-    uint32_t at = (uint32_t)zl->pool_len;
-    if (n)
-        memcpy(zl->pool + at, bytes, n);
-    zl->pool_len += n;
-    return at;
-}
-
-static const char *entry_domain(const struct zonelint *zl, const struct domain_entry *e)
-{
-    return zl->pool + e->name;
-}
-
-/* The slot of `domain` (hash h) in the hash: its entry, or the empty slot
- * for it.  The tag (the low 32 bits of h) spares most visits to the
- * entries, and lets the table grow without reading them. */
-static struct hash_slot *hash_find(struct zonelint *zl, const char *domain, uint64_t h)
-{
-    size_t mask = zl->hash_cap - 1;
-    uint32_t tag = (uint32_t)h;
-    for (size_t i = tag & mask;; i = (i + 1) & mask) {
-        struct hash_slot *slot = &zl->hash[i];
-        if (slot->index == 0 ||
-            (slot->tag == tag &&
-             strcmp(entry_domain(zl, &zl->entries[slot->index - 1]), domain) == 0))
-            return slot;
-    }
-}
-
-/* Keep the load factor at most 1/2: double and re-insert (from the tags
- * alone: no entry is read).  False on OOM. */
-static bool hash_grow(struct zonelint *zl)
-{
-    if (zl->hash_cap && (zl->nentries + 1) * 2 <= zl->hash_cap)
-        return true;
-    if (zl->nentries >= UINT32_MAX / 4)
-        return false;
-    size_t cap = zl->hash_cap ? zl->hash_cap * 2 : 1024;
-    struct hash_slot *old = zl->hash;
-    size_t old_cap = zl->hash_cap;
-    /* malloc + memset, not calloc: calloc's fresh pages are the shared
-     * zero page, and the first write to each then faults a second time. */
-    zl->hash = malloc(cap * sizeof *zl->hash);
-    if (!zl->hash) {
-        zl->hash = old;
-        return false;
-    }
-    memset(zl->hash, 0, cap * sizeof *zl->hash);
-    zl->hash_cap = cap;
-    size_t mask = cap - 1;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (!old[i].index)
-            continue;
-        size_t k = old[i].tag & mask;
-        while (zl->hash[k].index)
-            k = (k + 1) & mask;
-        zl->hash[k] = old[i];
-    }
-    free(old);
-    return true;
-}
-
-/* The entry of `domain`, created when new (*is_new tells).  SIZE_MAX on
- * OOM.  O(length of the name), amortized. */
-static size_t entry_find_or_add(struct zonelint *zl, const char *domain, bool *is_new)
-{
-    *is_new = false;
-    if (!hash_grow(zl))
-        return SIZE_MAX;
-    uint64_t h = hash_name(domain);
-    struct hash_slot *slot = hash_find(zl, domain, h);
-    if (slot->index)
-        return slot->index - 1;
-    if (zl->nentries == zl->entries_cap) {
-        size_t cap = zl->entries_cap ? zl->entries_cap * 2 : 1024;
-        struct domain_entry *p = realloc(zl->entries, cap * sizeof *p);
-        if (!p)
-            return SIZE_MAX;
-        zl->entries = p;
-        zl->entries_cap = cap;
-    }
-    uint32_t name = pool_add(zl, domain, strlen(domain) + 1);
-    if (name == UINT32_MAX)
-        return SIZE_MAX;
-    struct domain_entry *e = &zl->entries[zl->nentries];
-    memset(e, 0, sizeof *e);
-    e->name = name;
-    slot->tag = (uint32_t)h;
-    slot->index = (uint32_t)++zl->nentries;
-    *is_new = true;
-    return zl->nentries - 1;
-}
-
-/* Strings that lie in the file as they are decoded are remembered by
- * their spans; past this many strings the text is copied instead. */
-#define TEXT_REF_MAX_SPANS 8
-
-/* Remember a record's text for a later re-analysis.  False on OOM. */
-static bool text_ref_set(struct zonelint *zl, struct text_ref *t, const struct zone_record *zr)
-{
-    uint32_t spans[2 * TEXT_REF_MAX_SPANS];
-    size_t n = 0;
-    bool as_is = !zl->chunked && zr->nstrings <= TEXT_REF_MAX_SPANS;
-    for (size_t i = 0; as_is && i < zr->nstrings; i++) {
-        /* The token's content (quotes dropped) holds the decoded bytes
-         * exactly when there was no escape: compare to be sure. */
-        const struct zone_string *str = &zr->strings[i];
-        size_t from = str->file_start, to = str->file_end;
-        if (to - from >= 2 && zl->file[from] == '"' && zl->file[to - 1] == '"')
-            from++, to--;
-        if (to - from != str->len || to > zl->file_len ||
-            memcmp(zl->file + from, zr->text + str->start, str->len) != 0) {
-            as_is = false;
-            break;
-        }
-        spans[n++] = (uint32_t)from;
-        spans[n++] = str->len;
-    }
-    uint32_t at = as_is ? pool_add(zl, spans, n * sizeof *spans) : pool_add(zl, zr->text, zr->len);
-    if (at == UINT32_MAX || zr->len > UINT32_MAX)
-        return false;
-    *t = (struct text_ref){at, (uint32_t)zr->len, as_is ? (uint16_t)(n / 2) : 0, true};
-    return true;
-}
-
-/* Analyze a remembered text again into r. */
-static bool text_ref_analyze(struct zonelint *zl, const struct text_ref *t, struct record *r,
-                             enum record_kind kind)
-{
-    const char *text = zl->pool + t->at;
-    if (t->nspans) {
-        strbuf_reset(&zl->run.text);
-        for (size_t i = 0; i < t->nspans; i++) {
-            uint32_t span[2];
-            memcpy(span, zl->pool + t->at + i * sizeof span, sizeof span);
-            strbuf_append(&zl->run.text, zl->file + span[0], span[1]);
-        }
-        if (zl->run.text.failed)
-            return false;
-        text = strbuf_cstr(&zl->run.text);
-    }
-    return record_analyze(r, kind, text, t->len, 0);
-}
-
-/* What cross.c counts as a usable key (cross_lint's have_key). */
-static bool key_usable(const struct record *r)
-{
-    return r->kind == RECORD_DKIM_KEY && r->len && r->dkim_key &&
-           dkim_key_is_usable(r->dkim_key);
-}
-
-static void swap_records(struct record *a, struct record *b)
-{
-    struct record t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* The run of the current domain ends: run its cross rules and keep what
- * they say in its entry. */
-static void run_close(struct zonelint *zl)
-{
-    struct domain_run *run = &zl->run;
-    if (!run->active)
-        return;
-    run->active = false;
-    struct domain_entry *e = &zl->entries[run->entry];
-    const struct record *keys[1] = {&run->key};
-    diag_list_reset(&run->cross);
-    cross_lint(entry_domain(zl, e), run->have_spf ? &run->spf : NULL,
-               run->have_dmarc ? &run->dmarc : NULL, keys, run->have_key ? 1 : 0, &run->cross);
-    free(e->cross);
-    e->cross = NULL;
-    e->ncross = 0;
-    if (run->cross.oom)
-        zl->oom = true;
-    if (!run->cross.count)
-        return;
-    e->cross = malloc(run->cross.count * sizeof *e->cross);
-    if (!e->cross) {
-        zl->oom = true;
-        return;
-    }
-    memcpy(e->cross, run->cross.items, run->cross.count * sizeof *e->cross);
-    e->ncross = (uint32_t)run->cross.count;
-}
-
-/* A run of `domain` starts: a new entry, or one seen before whose kept
- * records are analyzed again from their texts. */
-static bool run_open(struct zonelint *zl, const char *domain)
-{
-    struct domain_run *run = &zl->run;
-    bool is_new;
-    size_t i = entry_find_or_add(zl, domain, &is_new);
-    if (i == SIZE_MAX)
-        return false;
-    run->active = true;
-    run->entry = i;
-    run->have_spf = run->have_dmarc = run->have_key = false;
-    if (is_new)
-        return true;
-    const struct domain_entry *e = &zl->entries[i];
-    run->have_spf = e->spf.set;
-    run->have_dmarc = e->dmarc.set;
-    run->have_key = e->key.set;
-    return (!e->spf.set || text_ref_analyze(zl, &e->spf, &run->spf, RECORD_SPF)) &&
-           (!e->dmarc.set || text_ref_analyze(zl, &e->dmarc, &run->dmarc, RECORD_DMARC)) &&
-           (!e->key.set || text_ref_analyze(zl, &e->key, &run->key, RECORD_DKIM_KEY));
-}
-
-/* Give the record just analyzed (zl->rec) to the current run when the cross
- * rules need it: the first SPF and DMARC record of the domain, and its first
- * usable key among the first ZONELINT_MAX_KEYS keys.  The analysis is moved,
- * not copied; zl->rec gets the run's old buffers to reuse. */
-static bool run_take(struct zonelint *zl, const struct zone_record *zr, enum record_kind kind)
-{
-    struct domain_run *run = &zl->run;
-    if (!run->active || strcmp(entry_domain(zl, &zl->entries[run->entry]), zr->domain) != 0) {
-        run_close(zl);
-        if (!run_open(zl, zr->domain))
-            return false;
-    }
-    struct domain_entry *e = &zl->entries[run->entry];
-    struct record *keep = NULL;
-    struct text_ref *ref = NULL;
-    bool *have = NULL;
-    if (kind == RECORD_SPF && !run->have_spf) {
-        keep = &run->spf, ref = &e->spf, have = &run->have_spf;
-    } else if (kind == RECORD_DMARC && !run->have_dmarc) {
-        keep = &run->dmarc, ref = &e->dmarc, have = &run->have_dmarc;
-    } else if (kind == RECORD_DKIM_KEY && e->nkeys < ZONELINT_MAX_KEYS) {
-        e->nkeys++;
-        if (!run->have_key && key_usable(&zl->rec))
-            keep = &run->key, ref = &e->key, have = &run->have_key;
-    }
-    if (!keep)
-        return true;
-    swap_records(keep, &zl->rec);
-    *have = true;
-    return text_ref_set(zl, ref, zr);
-}
-
-/* qsort has no context argument: sort (name, entry) pairs instead. */
-struct by_name {
-    const char *name;
-    const struct domain_entry *entry;
-};
-
-static int compare_by_name(const void *a, const void *b)
-{
-    return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
 }
 
 /* Print (or put in JSON) the cross diagnostics of every domain, in domain
@@ -804,57 +509,180 @@ static int compare_by_name(const void *a, const void *b)
 static void cross_report(struct zonelint *zl, struct json_stream_array *cross_out)
 {
     size_t n = 0;
-    struct by_name *order = malloc((zl->nentries ? zl->nentries : 1) * sizeof *order);
-    if (!order) {
+    const struct zone_audit_domain *doms = zl->audit ? zone_audit_finish(zl->audit, &n) : NULL;
+    if (zl->audit && (!doms || zone_audit_oom(zl->audit)))
         zl->oom = true;
-        return;
-    }
-    for (size_t i = 0; i < zl->nentries; i++) {
-        const struct domain_entry *e = &zl->entries[i];
-        for (size_t k = 0; k < e->ncross; k++)
-            zl->status = worst(zl->status, e->cross[k].severity == DIAG_ERROR     ? CLI_ERRORS
-                                           : e->cross[k].severity == DIAG_WARNING ? CLI_WARNINGS
-                                                                                  : CLI_CLEAN);
-        if (e->ncross)
-            order[n++] = (struct by_name){entry_domain(zl, e), e};
-    }
-    qsort(order, n, sizeof *order, compare_by_name);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < doms[k].count; i++)
+            zl->status = worst(zl->status, doms[k].diags[i].severity == DIAG_ERROR ? CLI_ERRORS
+                                           : doms[k].diags[i].severity == DIAG_WARNING
+                                               ? CLI_WARNINGS
+                                               : CLI_CLEAN);
     for (size_t k = 0; k < n; k++) {
-        const struct domain_entry *e = order[k].entry;
-        const char *domain = order[k].name;
+        const struct zone_audit_domain *e = &doms[k];
+        const char *domain = e->domain;
         if (zl->json) {
-            struct diag_list list = {.items = e->cross, .count = e->ncross, .cap = e->ncross};
+            struct diag_list list = {
+                .items = (struct diag *)e->diags, .count = e->count, .cap = e->count};
             json_array_item(cross_out,
                             json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
                                       "diagnostics", json_diag_list(&list)));
             continue;
         }
-        for (size_t i = 0; i < e->ncross; i++) {
-            const struct diag *d = &e->cross[i];
-            printf("%s: domain ", zl->path);
-            out_safe(stdout, domain, strlen(domain));
-            printf(": %s: ", diag_severity_name(d->severity));
-            out_safe(stdout, d->message, strlen(d->message));
-            printf(" [%s] (%s)\n", rule_get(d->rule)->code, rule_get(d->rule)->ref);
+        for (size_t i = 0; i < e->count; i++) {
+            const struct diag *d = &e->diags[i];
+            strbuf_puts(&zl->out, zl->path);
+            strbuf_puts(&zl->out, ": domain ");
+            out_safe_sb(&zl->out, domain, strlen(domain));
+            strbuf_puts(&zl->out, ": ");
+            strbuf_puts(&zl->out, diag_severity_name(d->severity));
+            strbuf_puts(&zl->out, ": ");
+            out_safe_sb(&zl->out, d->message, strlen(d->message));
+            strbuf_puts(&zl->out, " [");
+            strbuf_puts(&zl->out, rule_get(d->rule)->code);
+            strbuf_puts(&zl->out, "] (");
+            strbuf_puts(&zl->out, rule_get(d->rule)->ref);
+            strbuf_puts(&zl->out, ")\n");
+            if (zl->out.len >= ZONELINT_OUT_BLOCK)
+                out_flush(zl);
         }
     }
-    free(order);
 }
 
 static void zonelint_free(struct zonelint *zl)
 {
-    for (size_t i = 0; i < zl->nentries; i++)
-        free(zl->entries[i].cross);
-    free(zl->entries);
-    free(zl->hash);
-    free(zl->pool);
-    record_free(&zl->run.spf);
-    record_free(&zl->run.dmarc);
-    record_free(&zl->run.key);
-    diag_list_free(&zl->run.cross);
-    strbuf_free(&zl->run.text);
+    zone_audit_free(zl->audit);
+    strbuf_free(&zl->out);
+    if (zl->held_map)
+        munmap(zl->held.data, zl->held_map);
+    else
+        strbuf_free(&zl->held);
     record_free(&zl->rec);
     zone_free(&zl->zone);
+}
+
+/* --- one chunk ---------------------------------------------------------------- */
+
+/* Analyze one record of the zone, give it to its domain's run and, when
+ * `report`, report its diagnostics. */
+static void lint_record(struct zonelint *zl, const struct zone_record *zr, long long now,
+                        bool report)
+{
+    zl->ntxt++;
+    enum record_kind kind = zone_kind_record_kind(zr->kind);
+    if (kind == RECORD_UNKNOWN)
+        return;
+    zl->nchecked++;
+    if (!record_analyze(&zl->rec, kind, zr->text, zr->len, now))
+        zl->oom = true;
+    if (report)
+        report_record(zl, zr, kind);
+    else
+        zl->status = worst(zl->status, diag_list_status(&zl->rec.diags));
+    if (!zone_audit_add(zl->audit, &zl->zone, zr, &zl->rec))
+        zl->oom = true;
+}
+
+/* The held report grew past ZONELINT_HOLD_MAX: report the chunk's records
+ * from number `from` on (0-based, in reading order) with a second reading
+ * of the chunk, written as it is made.  The domains' runs already have
+ * these records. */
+static bool report_rest(struct zonelint *zl, const char *origin, struct diag_list *scratch,
+                        size_t from, long long now)
+{
+    if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, scratch))
+        return false;
+    const struct zone_record *zr;
+    for (size_t i = 0; (zr = zone_next(&zl->zone, scratch)) != NULL; i++) {
+        diag_list_reset(scratch);
+        enum record_kind kind = zone_kind_record_kind(zr->kind);
+        if (i < from || kind == RECORD_UNKNOWN)
+            continue;
+        if (!record_analyze(&zl->rec, kind, zr->text, zr->len, now))
+            zl->oom = true;
+        report_record(zl, zr, kind);
+    }
+    return !zl->zone.oom;
+}
+
+/* Make zl->held an empty buffer for the hold.  An anonymous mapping of the
+ * whole ZONELINT_HOLD_MAX, asking for huge pages: only the pages written
+ * are memory, a few huge-page faults instead of thousands, and no copy as
+ * it grows.  Else a strbuf that grows (and, should it fail, the hold
+ * overflows into report_rest at once). */
+static void hold_buffer(struct zonelint *zl)
+{
+    size_t limit = ZONELINT_HOLD_MAX + 4 * ZONELINT_OUT_BLOCK;
+    if (!zl->held_map && !zl->held.data) {
+        size_t size = limit + (2u << 20);
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+            (void)madvise(p, size, MADV_HUGEPAGE); /* a hint */
+#endif
+            zl->held_map = size;
+            zl->held.data = p;
+            zl->held.cap = size; /* above the limit: strbuf never reallocs it */
+        }
+    }
+    zl->held.limit = limit;
+    zl->held.len = 0;
+    zl->held.failed = false;
+    if (zl->held.data)
+        zl->held.data[0] = '\0';
+}
+
+/* Text report of one chunk in one reading: the records' report is held
+ * while the reader collects the zone's own diagnostics, which are printed
+ * first.  False when out of memory. */
+static bool lint_chunk_text(struct zonelint *zl, const char *origin, struct diag_list *zdiags,
+                            struct diag_list *scratch, long long now, int *zone_status)
+{
+    diag_list_reset(zdiags);
+    if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, zdiags)) {
+        zl->oom = true;
+        return false;
+    }
+    out_flush(zl);
+    hold_buffer(zl);
+    struct strbuf normal = zl->out; /* zl->out is the hold while the chunk is read */
+    zl->out = zl->held;
+    zl->hold = true;
+    size_t index = 0, overflow_at = SIZE_MAX;
+    const struct zone_record *zr;
+    for (; (zr = zone_next(&zl->zone, zdiags)) != NULL; index++) {
+        if (overflow_at != SIZE_MAX) {
+            lint_record(zl, zr, now, false);
+            continue;
+        }
+        size_t before = zl->out.len;
+        lint_record(zl, zr, now, true);
+        if (zl->out.failed || zl->out.len > zl->hold_max) {
+            /* Drop this record's lines: the second reading writes them. */
+            zl->out.len = before;
+            zl->out.failed = false;
+            if (zl->out.data)
+                zl->out.data[before] = '\0';
+            overflow_at = index;
+        }
+    }
+    if (zl->zone.oom)
+        zl->oom = true;
+    zl->hold = false;
+    *zone_status = worst(*zone_status, diag_list_status(zdiags));
+    zl->status = worst(zl->status, *zone_status);
+    /* The zone's diagnostics, then the held report after them. */
+    zl->held = zl->out;
+    zl->out = normal;
+    for (size_t i = 0; i < zdiags->count; i++)
+        print_file_diag(zl, &zdiags->items[i]);
+    out_flush(zl);
+    if (zl->held.len)
+        fwrite(strbuf_cstr(&zl->held), 1, zl->held.len, stdout);
+    zl->held.len = 0;
+    if (overflow_at != SIZE_MAX && !zl->oom && !report_rest(zl, origin, scratch, overflow_at, now))
+        zl->oom = true;
+    return !zl->oom;
 }
 
 /* --- the command ------------------------------------------------------------ */
@@ -871,17 +699,27 @@ int zonelint_run(const char *path, const char *origin, bool json)
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 
     struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN};
+    /* The tests make the hold overflow (report_rest) with this. */
+    zl.hold_max = ZONELINT_HOLD_MAX;
+    const char *hold_env = getenv("AUTHTXT_ZONE_HOLD");
+    if (hold_env && *hold_env && strlen(hold_env) <= 9) {
+        size_t v = 0;
+        for (const char *p = hold_env; *p >= '0' && *p <= '9'; p++)
+            v = v * 10 + (size_t)(*p - '0');
+        if (v < ZONELINT_HOLD_MAX)
+            zl.hold_max = v;
+    }
     struct diag_list zdiags, scratch;
     long long now = (long long)time(NULL);
     diag_list_init(&zdiags);
     diag_list_init(&scratch);
     zone_init(&zl.zone);
     record_init(&zl.rec);
-    record_init(&zl.run.spf);
-    record_init(&zl.run.dmarc);
-    record_init(&zl.run.key);
-    diag_list_init(&zl.run.cross);
-    strbuf_init(&zl.run.text);
+    strbuf_init(&zl.out);
+    strbuf_init(&zl.held);
+    zl.out.limit = 4 * ZONELINT_OUT_BLOCK; /* flushed at one block: one diagnostic past it */
+    /* Only the diagnostics are read here: no term view. */
+    zl.rec.skip_terms = true;
     struct json_stream_array cross_out = {"cross", 0};
     zl.records_out = (struct json_stream_array){"records", 0};
     json_t *late_zone_diags = NULL; /* --json, several chunks: written last */
@@ -901,7 +739,12 @@ int zonelint_run(const char *path, const char *origin, bool json)
         if (io_failed || (!first && zs.len == 0))
             break;
         bool single = first && zs.eof; /* the whole input in one chunk */
-        zl.chunked = zl.chunked || !single;
+        /* The core keeps references into the buffer only when it holds
+         * the whole input. */
+        if (!zl.audit && !(zl.audit = zone_audit_new(single))) {
+            zl.oom = true;
+            break;
+        }
         /* What is in force at the chunk's start, written before it. */
         char prefix[ZONE_PREFIX_ROOM];
         int plen = 0;
@@ -922,56 +765,48 @@ int zonelint_run(const char *path, const char *origin, bool json)
         zl.offset_shift = (long)zs.bytes_done - plen;
         const char *chunk_origin = first ? origin : NULL;
 
-        /* The zone's own diagnostics come first in the report, but the
-         * reader finds them as it goes: a first pass of the reader alone
-         * (about a tenth of the work, no memory) collects them. */
-        diag_list_reset(&zdiags);
-        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &zdiags)) {
-            zl.oom = true;
-            break;
-        }
-        while (zone_next(&zl.zone, &zdiags))
-            ;
-        zone_status = worst(zone_status, diag_list_status(&zdiags));
-        zl.status = worst(zl.status, zone_status);
-        if (json && single) {
-            fputs("{\n  \"file\": ", stdout);
-            json_put_indented(json_text(path, strlen(path)), 2);
-            fputs(",\n  \"zone_diagnostics\": ", stdout);
-            json_put_indented(json_file_diags(&zl, &zdiags), 2);
-            fputs(",\n", stdout);
-        } else if (json) {
-            if (first) {
+        if (!json) {
+            if (!lint_chunk_text(&zl, chunk_origin, &zdiags, &scratch, now, &zone_status))
+                break;
+        } else {
+            /* The zone's own diagnostics come first in the report, but the
+             * reader finds them as it goes: a first pass of the reader alone
+             * (about a tenth of the work, no memory) collects them. */
+            diag_list_reset(&zdiags);
+            if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &zdiags)) {
+                zl.oom = true;
+                break;
+            }
+            while (zone_next(&zl.zone, &zdiags))
+                ;
+            zone_status = worst(zone_status, diag_list_status(&zdiags));
+            zl.status = worst(zl.status, zone_status);
+            if (single) {
                 fputs("{\n  \"file\": ", stdout);
                 json_put_indented(json_text(path, strlen(path)), 2);
+                fputs(",\n  \"zone_diagnostics\": ", stdout);
+                json_put_indented(json_file_diags(&zl, &zdiags), 2);
                 fputs(",\n", stdout);
-                late_zone_diags = json_array();
+            } else {
+                if (first) {
+                    fputs("{\n  \"file\": ", stdout);
+                    json_put_indented(json_text(path, strlen(path)), 2);
+                    fputs(",\n", stdout);
+                    late_zone_diags = json_array();
+                }
+                json_t *more = json_file_diags(&zl, &zdiags);
+                json_array_extend(late_zone_diags, more);
+                json_decref(more); /* extend copies the items, keeps no array */
             }
-            json_t *more = json_file_diags(&zl, &zdiags);
-            json_array_extend(late_zone_diags, more);
-            json_decref(more); /* extend copies the items, keeps no array */
-        } else {
-            for (size_t i = 0; i < zdiags.count; i++)
-                print_file_diag(&zl, &zdiags.items[i]);
-        }
-
-        if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &scratch)) {
-            zl.oom = true;
-            break;
-        }
-        const struct zone_record *zr;
-        while ((zr = zone_next(&zl.zone, &scratch))) {
-            diag_list_reset(&scratch);
-            zl.ntxt++;
-            enum record_kind kind = zone_kind_record_kind(zr->kind);
-            if (kind == RECORD_UNKNOWN)
-                continue;
-            zl.nchecked++;
-            if (!record_analyze(&zl.rec, kind, zr->text, zr->len, now))
+            if (!zone_open(&zl.zone, zl.file, zl.file_len, chunk_origin, &scratch)) {
                 zl.oom = true;
-            report_record(&zl, zr, kind);
-            if (!run_take(&zl, zr, kind))
-                zl.oom = true;
+                break;
+            }
+            const struct zone_record *zr;
+            while ((zr = zone_next(&zl.zone, &scratch))) {
+                diag_list_reset(&scratch);
+                lint_record(&zl, zr, now, true);
+            }
         }
         if (zl.zone.oom)
             zl.oom = true;
@@ -981,7 +816,6 @@ int zonelint_run(const char *path, const char *origin, bool json)
         if (zs.eof && zs.len == 0)
             break;
     }
-    run_close(&zl);
     zl.status = worst(zl.status, zone_status);
     diag_list_free(&scratch);
 
@@ -998,6 +832,7 @@ int zonelint_run(const char *path, const char *origin, bool json)
         printf("  \"valid\": %s\n}\n", zl.status < CLI_ERRORS && !io_failed ? "true" : "false");
     } else {
         cross_report(&zl, &cross_out); /* unused in text: only JSON writes items */
+        out_flush(&zl);
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
                zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");

@@ -208,19 +208,23 @@ static void lint_and_terms(struct record *r, long long now)
     switch (r->kind) {
     case RECORD_SPF:
         spf_lint(r->spf, &r->diags);
-        spf_terms(r->spf, &r->terms);
+        if (!r->skip_terms)
+            spf_terms(r->spf, &r->terms);
         break;
     case RECORD_DMARC:
         dmarc_lint(r->dmarc, &r->diags);
-        dmarc_terms(r->dmarc, &r->terms);
+        if (!r->skip_terms)
+            dmarc_terms(r->dmarc, &r->terms);
         break;
     case RECORD_DKIM_KEY:
         dkim_key_lint(r->dkim_key, &r->diags);
-        dkim_key_terms(r->dkim_key, &r->terms);
+        if (!r->skip_terms)
+            dkim_key_terms(r->dkim_key, &r->terms);
         break;
     case RECORD_DKIM_SIG:
         dkim_sig_lint(r->dkim_sig, now, &r->diags);
-        dkim_sig_terms(r->dkim_sig, &r->terms);
+        if (!r->skip_terms)
+            dkim_sig_terms(r->dkim_sig, &r->terms);
         break;
     case RECORD_UNKNOWN:
         break;
