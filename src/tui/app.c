@@ -95,9 +95,8 @@ void app_update_modified(struct app *a)
 
 static int severity_rank(const struct diag *d) { return (int)d->severity; }
 
-/* The lint pane's list: errors first, then warnings, then notes; inside a
- * severity, the record's own diagnostics by position, then the
- * cross-record ones. */
+/* The drafts' spoof verdict (cross-spoof-verdict), recomputed only when
+ * the drafts changed since the last time. */
 static void spoof_refresh(struct app *a)
 {
     if (a->spoof_gen == a->drafts_gen + 1)
@@ -108,6 +107,9 @@ static void spoof_refresh(struct app *a)
     a->spoof_gen = a->drafts_gen + 1;
 }
 
+/* The lint pane's list: errors first, then warnings, then notes; inside a
+ * severity, the record's own diagnostics by position, then the
+ * cross-record ones (the three drafts together, then the spoof verdict). */
 static void lint_rebuild(struct app *a)
 {
     const struct record *r = cur_record(a);
@@ -134,14 +136,13 @@ static void lint_rebuild(struct app *a)
             for (size_t i = 0; lists[l] && i < lists[l]->count; i++)
                 if (severity_rank(&lists[l]->items[i]) == sev)
                     a->lint_items[a->lint_count++] = &lists[l]->items[i];
-    a->lint_cross_from = (size_t)-1;
     if (a->lint_sel >= a->lint_count)
         a->lint_sel = a->lint_count ? a->lint_count - 1 : 0;
 }
 
 void app_refresh_lint(struct app *a) { lint_rebuild(a); }
 
-static bool lint_item_is_cross(const struct app *a, const struct diag *d)
+bool app_lint_item_is_cross(const struct app *a, const struct diag *d)
 {
     const struct diag_list *c = &a->drafts.cross, *s = &a->spoof;
     return (c->count && d >= c->items && d < c->items + c->count) ||
@@ -438,7 +439,7 @@ static void explain_diag_doc(struct app *a, struct doc *d, const struct diag *di
     doc_addf(d, term_attr(role), "%s %s", diag_severity_name(diag->severity), rule->code);
     doc_add(d, term_attr(ROLE_NORMAL), diag->message);
     doc_add_field(d, term_attr(ROLE_LABEL), "RFC", term_attr(ROLE_NORMAL), rule->ref);
-    if (lint_item_is_cross(a, diag))
+    if (app_lint_item_is_cross(a, diag))
         doc_add(d, term_attr(ROLE_DIM), "About the three records together.");
     else
         doc_addf(d, term_attr(ROLE_DIM), "Enter: go to the field it is about.");
@@ -534,7 +535,7 @@ static void draw_record(struct app *a)
     bool has_focus = a->focus == FOCUS_COMPOSE && ops->focus_span &&
                      ops->focus_span(a, cur_state(a), &fstart, &fend) && fend > fstart;
     if (a->focus == FOCUS_LINT && a->lint_sel < a->lint_count &&
-        !lint_item_is_cross(a, a->lint_items[a->lint_sel])) {
+        !app_lint_item_is_cross(a, a->lint_items[a->lint_sel])) {
         const struct diag *d = a->lint_items[a->lint_sel];
         fstart = d->start;
         fend = d->end > d->start ? d->end : d->start + 1;
@@ -646,7 +647,7 @@ static void draw_lint(struct app *a)
         x += draw_str(w, 1 + row, x, cols - x + 2, code, sel ? base : term_attr(role)) + 1;
         if (cw < 22)
             x += 22 - cw;
-        if (lint_item_is_cross(a, d) && x + 6 < cols)
+        if (app_lint_item_is_cross(a, d) && x + 6 < cols)
             x += draw_str(w, 1 + row, x, 6, "[all] ", sel ? base : term_attr(ROLE_DIM));
         if (x < cols + 2)
             draw_str(w, 1 + row, x, cols + 2 - x, d->message, base);
@@ -867,7 +868,7 @@ static unsigned lint_action(struct app *a, enum action act)
             return 0;
         const struct diag *d = a->lint_items[a->lint_sel];
         unsigned dirty = DIRTY_ALL & ~DIRTY_LAYOUT;
-        if (lint_item_is_cross(a, d)) {
+        if (app_lint_item_is_cross(a, d)) {
             enum rule_id rule = d->rule;
             app_switch_tab(a, cross_rule_tab(rule));
             a->focus = FOCUS_COMPOSE;
@@ -1431,6 +1432,10 @@ static unsigned handle_paste(struct app *a, const char *text, size_t len, bool c
                         LINEEDIT_MAX);
         a->raw_pending = true;
         return DIRTY_RECORD | DIRTY_STATUS;
+    }
+    if (a->domain_editing) { /* the title bar's domain field: a name is one line */
+        lineedit_paste(&a->domain_edit, text, len);
+        return DIRTY_TABS | DIRTY_STATUS;
     }
     const struct tab_ops *ops = cur_ops(a);
     if (a->focus == FOCUS_COMPOSE && ops->editing && ops->editing(cur_state(a)) && ops->key)

@@ -161,8 +161,7 @@ void testdump_turn(struct app *a)
             const struct diag *d = a->lint_items[i];
             fprintf(f, "%s{\"code\":", i ? "," : "");
             put_cstr(f, rule_get(d->rule)->code);
-            const struct diag_list *c = &a->drafts.cross;
-            bool cross = c->count && d >= c->items && d < c->items + c->count;
+            bool cross = app_lint_item_is_cross(a, d);
             fprintf(f, ",\"cross\":%s}", cross ? "true" : "false");
         }
         fprintf(f, "],\"lint_top\":%d", a->lint_top);

@@ -479,7 +479,6 @@ struct app {
      * cross-record ones on the draft tabs). */
     const struct diag **lint_items;
     size_t lint_count, lint_cap;
-    size_t lint_cross_from;  /* items from here on are cross-record */
     /* The drafts' spoofability verdict (check_spoof_drafts), shown with
      * the cross-record items; computed for drafts_gen spoof_gen - 1. */
     struct diag_list spoof;
@@ -552,6 +551,9 @@ const char *app_why_text(const struct diag_list *why, const char *fallback);
 int live_draft_lookups(struct app *a, bool *complete);
 /* The Lint pane's list again (the record shown changed or was freed). */
 void app_refresh_lint(struct app *a);
+/* Is a Lint pane item about the drafts together (the cross rules, the
+ * spoof verdict) rather than the record shown? */
+bool app_lint_item_is_cross(const struct app *a, const struct diag *d);
 /* All tabs re-read the drafts (after a load). */
 void app_reload_tabs(struct app *a);
 /* DKIM tab keys g and m (dkim_keys.c): open their dialogs. */
