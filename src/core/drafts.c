@@ -622,19 +622,55 @@ void drafts_to_zone(const struct drafts *d, struct strbuf *out)
         strbuf_free(&owners[i]);
 }
 
-/* Which draft slot a zone record fills, or DRAFT_COUNT for none. */
-static enum draft_slot zone_slot(const struct zone_record *zr)
+/* Which draft slot a zone record fills, and the domain (and DKIM selector)
+ * it is for.  The owner name decides first: any text at _dmarc.<d> is d's
+ * DMARC draft and any text at <s>._domainkey.<d> its DKIM draft of
+ * selector s, even when the text is of another kind, so a broken draft
+ * saved there reopens with its diagnostics instead of being dropped.  At
+ * other names an SPF record, or a text that starts "v=spf" (a broken one),
+ * is the SPF draft.  DRAFT_COUNT: no draft.  domain and selector receive
+ * lowercase names without the final dot (truncated names give no slot). */
+static enum draft_slot zone_slot(const struct zone_record *zr, char *domain, size_t dsize,
+                                 char *selector, size_t ssize)
 {
-    switch (zr->kind) {
-    case ZONE_KIND_SPF:
-        return DRAFT_SPF;
-    case ZONE_KIND_DMARC:
+    static const char dmarc[] = "_dmarc.", dkim[] = "._domainkey.";
+    const char *o = zr->owner_lc;
+    size_t n = strlen(o);
+    if (n && o[n - 1] == '.')
+        n--;
+    selector[0] = '\0';
+    if (n > sizeof dmarc - 1 && strncmp(o, dmarc, sizeof dmarc - 1) == 0) {
+        size_t dl = n - (sizeof dmarc - 1);
+        if (dl >= dsize)
+            return DRAFT_COUNT;
+        memcpy(domain, o + sizeof dmarc - 1, dl);
+        domain[dl] = '\0';
         return DRAFT_DMARC;
-    case ZONE_KIND_DKIM_KEY:
-        return DRAFT_DKIM;
-    default:
-        return DRAFT_COUNT;
     }
+    for (size_t i = 1; i + sizeof dkim - 1 < n; i++) {
+        if (strncmp(o + i, dkim, sizeof dkim - 1) != 0)
+            continue;
+        size_t dl = n - i - (sizeof dkim - 1);
+        if (i >= ssize || dl >= dsize)
+            return DRAFT_COUNT;
+        memcpy(selector, o, i);
+        selector[i] = '\0';
+        memcpy(domain, o + i + sizeof dkim - 1, dl);
+        domain[dl] = '\0';
+        return DRAFT_DKIM;
+    }
+    bool spf = zr->kind == ZONE_KIND_SPF && !zr->owner_mismatch;
+    if (!spf && zr->kind == ZONE_KIND_OTHER && zr->len >= 5) {
+        static const char prefix[] = "v=spf";
+        spf = true;
+        for (size_t i = 0; i < 5 && spf; i++)
+            spf = (zr->text[i] | 0x20) == prefix[i] || zr->text[i] == prefix[i];
+    }
+    if (!spf || n >= dsize)
+        return DRAFT_COUNT;
+    memcpy(domain, o, n);
+    domain[n] = '\0';
+    return DRAFT_SPF;
 }
 
 bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct diag_list *diags)
@@ -650,20 +686,22 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
     drafts_dkim_reset(d);
     for (size_t i = 0; i < z.count; i++) {
         const struct zone_record *zr = &z.records[i];
-        enum draft_slot slot = zone_slot(zr);
-        if (slot == DRAFT_COUNT || zr->owner_mismatch)
+        char rdomain[DRAFTS_NAME_MAX + 2], rselector[DRAFTS_SELECTOR_MAX + 2];
+        enum draft_slot slot =
+            zone_slot(zr, rdomain, sizeof rdomain, rselector, sizeof rselector);
+        if (slot == DRAFT_COUNT)
             continue;
         if (!found) {
-            if (!set_name(d->domain, sizeof d->domain, zr->domain, DRAFTS_NAME_MAX, true))
+            if (!set_name(d->domain, sizeof d->domain, rdomain, DRAFTS_NAME_MAX, true))
                 continue;
             d->ttl = zr->ttl;
             found = true;
-        } else if (strcmp(zr->domain, d->domain) != 0) {
+        } else if (strcmp(rdomain, d->domain) != 0) {
             if (!other)
                 diag_add(diags, RULE_ZONE_OTHER_DOMAIN, zr->start, zr->end,
                          "line %zu: a record of %s, not of %s: not opened (only one domain's "
                          "drafts are opened at a time)",
-                         zr->line, zr->domain, d->domain);
+                         zr->line, rdomain, d->domain);
             other = true;
             continue;
         }
@@ -672,7 +710,7 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
              * each selector (a repeated owner is a zone mistake zone lint
              * reports). */
             char name[DRAFTS_SELECTOR_MAX + 1];
-            if (!set_name(name, sizeof name, zr->selector, DRAFTS_SELECTOR_MAX, true) ||
+            if (!set_name(name, sizeof name, rselector, DRAFTS_SELECTOR_MAX, true) ||
                 drafts_dkim_find(d, name) >= 0)
                 continue;
             if (d->ndkim >= DRAFTS_DKIM_MAX) {
@@ -689,7 +727,7 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
         }
         if (have[slot])
             continue; /* the first of each kind is the draft */
-        if (slot == DRAFT_DKIM && !set_name(d->selector, sizeof d->selector, zr->selector,
+        if (slot == DRAFT_DKIM && !set_name(d->selector, sizeof d->selector, rselector,
                                             DRAFTS_SELECTOR_MAX, true))
             continue;
         drafts_analyze_slot(d, slot, zr->text, zr->len);

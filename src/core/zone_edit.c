@@ -206,6 +206,12 @@ static bool kind_matches(const struct zone_record *r, const struct zone_edit_dra
 {
     if (r->kind == d->kind)
         return true;
+    /* Every TXT record at _dmarc.<d> or <s>._domainkey.<d> is that draft's
+     * record whatever its text says (a broken draft saved there before is
+     * rewritten, not joined by a second record); drafts_from_zone reads
+     * them by owner the same way. */
+    if (d->kind == ZONE_KIND_DMARC || d->kind == ZONE_KIND_DKIM_KEY)
+        return r->kind != ZONE_KIND_DMARC_REPORT;
     if (d->kind != ZONE_KIND_SPF || r->kind != ZONE_KIND_OTHER || r->len < 5)
         return false;
     static const char prefix[] = "v=spf";
