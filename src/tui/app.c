@@ -992,23 +992,13 @@ static unsigned domain_edit_start(struct app *a)
     return DIRTY_TABS | DIRTY_STATUS;
 }
 
-/* Keys of the title bar's domain editor.  The name is set on Enter (one
- * undoable step; DMARC template addresses follow it), checked by the core. */
-static unsigned domain_edit_key(struct app *a, int key, bool fkey, bool more)
+static unsigned dispatch_action(struct app *a, enum action act, int key, bool fkey, bool more);
+
+/* Set the domain typed in the title bar (one undoable step; DMARC template
+ * addresses follow it), checked by the core.  False, with the reason on
+ * the status line, when it is not a domain name. */
+static bool domain_edit_apply(struct app *a, unsigned *dirty)
 {
-    enum lineedit_result res = lineedit_key(&a->domain_edit, key, fkey, more);
-    switch (res) {
-    case LINEEDIT_CHANGED:
-    case LINEEDIT_MOVED:
-    case LINEEDIT_UNHANDLED:
-        return DIRTY_TABS;
-    case LINEEDIT_CANCEL:
-        a->domain_editing = false;
-        a->message[0] = '\0';
-        return DIRTY_TABS | DIRTY_STATUS;
-    case LINEEDIT_SUBMIT:
-        break;
-    }
     size_t len;
     const char *text = lineedit_text(&a->domain_edit, &len);
     char name[DRAFTS_NAME_MAX + 2];
@@ -1023,16 +1013,66 @@ static unsigned domain_edit_key(struct app *a, int key, bool fkey, bool more)
         diag_add(&why, RULE_INPUT_TOO_LONG, 0, 0, "a domain name is at most %d bytes",
                  DRAFTS_NAME_MAX);
     }
-    unsigned d = DIRTY_TABS | DIRTY_STATUS;
+    *dirty |= DIRTY_TABS | DIRTY_STATUS;
     if (ok) {
         a->domain_editing = false;
-        d |= app_draft_changed(a) | (DIRTY_ALL & ~DIRTY_LAYOUT);
+        *dirty |= app_draft_changed(a) | (DIRTY_ALL & ~DIRTY_LAYOUT);
         app_message(a, ROLE_GOOD, "the domain is %s", a->drafts.domain);
     } else {
         app_message(a, ROLE_ERROR, "not a domain name: %s", app_why_text(&why, "check it"));
     }
     diag_list_free(&why);
-    return d;
+    return ok;
+}
+
+static bool domain_leave_answer(struct app *a, int choice, void *ctx)
+{
+    (void)ctx;
+    if (choice != 'd' || !a->domain_editing)
+        return true; /* keep editing */
+    a->domain_editing = false;
+    a->dirty |= DIRTY_TABS | DIRTY_STATUS |
+                dispatch_action(a, a->after_edit_action, a->after_edit_key,
+                                a->after_edit_fkey, false);
+    return true;
+}
+
+/* Keys of the title bar's domain editor.  Enter sets the name, Esc keeps
+ * the old one; a key the line editor does not take (^S, ^Q, a tab switch)
+ * sets a valid name first and then acts, and asks (keep editing / discard)
+ * when the name typed is not valid, as the fields do. */
+static unsigned domain_edit_key(struct app *a, int key, bool fkey, bool more)
+{
+    enum lineedit_result res = lineedit_key(&a->domain_edit, key, fkey, more);
+    unsigned d = 0;
+    switch (res) {
+    case LINEEDIT_CHANGED:
+    case LINEEDIT_MOVED:
+        return DIRTY_TABS;
+    case LINEEDIT_CANCEL:
+        a->domain_editing = false;
+        a->message[0] = '\0';
+        return DIRTY_TABS | DIRTY_STATUS;
+    case LINEEDIT_SUBMIT:
+        domain_edit_apply(a, &d);
+        return d;
+    case LINEEDIT_UNHANDLED:
+        break;
+    }
+    enum action act = keys_lookup(current_keymap(a), key, fkey);
+    if (act == ACT_NONE)
+        return DIRTY_TABS;
+    if (domain_edit_apply(a, &d))
+        return d | dispatch_action(a, act, key, fkey, more);
+    a->after_edit_action = act;
+    a->after_edit_key = key;
+    a->after_edit_fkey = fkey;
+    dialog_question(a, "The domain is not valid",
+                    "The name typed in the title bar is not a domain name; the drafts keep "
+                    "the domain they had.",
+                    "kd", "k Keep editing  d Discard the edit  Esc Keep editing",
+                    domain_leave_answer, NULL);
+    return d | DIRTY_OVERLAY;
 }
 
 static unsigned app_action(struct app *a, enum action act)

@@ -137,7 +137,8 @@ void testdump_turn(struct app *a)
             "\"focus_lint\":%s,\"slot\":%d",
             a->layout.cols, a->layout.lines, a->layout.too_small ? "true" : "false",
             a->raw_editing ? "true" : "false",
-            ops->editing && st && ops->editing(st) ? "true" : "false",
+            /* the title bar's domain field is a field being edited too */
+            (ops->editing && st && ops->editing(st)) || a->domain_editing ? "true" : "false",
             a->help.open ? "true" : "false", dialog_open(a) ? (int)a->dialog.kind : 0,
             a->quit ? "true" : "false", a->modified ? "true" : "false",
             a->focus == FOCUS_LINT ? "true" : "false", slot);
