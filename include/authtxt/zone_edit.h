@@ -33,9 +33,15 @@ struct zone_edit_draft {
      * precedes it; else its TTL is kept (zone_edit_outcome.ttl_kept). */
     bool set_ttl;
     /* False: not written (an untouched template, a removed draft).  A
-     * record the file has for it stays as it is (ZONE_EDIT_LEFT): removing
-     * records from the admin's zone is left to the admin. */
+     * record the file has for it stays as it is (ZONE_EDIT_LEFT), unless
+     * `remove` says the user removed the draft. */
     bool wanted;
+    /* Not wanted because the user emptied a draft that was loaded,
+     * fetched or composed: the file's record is removed (its lines), so
+     * what reopens is what the user saw (ZONE_EDIT_REMOVED).  When the line
+     * after it takes its owner from it (a blank owner field), removing it
+     * would move that record to another name: it is left instead. */
+    bool remove;
 };
 
 enum zone_edit_action {
@@ -44,6 +50,7 @@ enum zone_edit_action {
     ZONE_EDIT_REWRITTEN,
     ZONE_EDIT_ADDED,
     ZONE_EDIT_LEFT,     /* not wanted; the file's record kept as it is */
+    ZONE_EDIT_REMOVED,  /* the draft was removed: so is the file's record */
     ZONE_EDIT_TOO_LONG, /* more than one DNS record holds: nothing was written */
 };
 

@@ -579,7 +579,8 @@ size_t drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *o
                                           r->len,
                                           d->ttl,
                                           false,
-                                          drafts_slot_wanted(d, (enum draft_slot)s)};
+                                          drafts_slot_wanted(d, (enum draft_slot)s),
+                                          r->len == 0 && d->origin[s] != DRAFT_ORIGIN_TEMPLATE};
         n++;
     }
     for (size_t i = 0; i < d->ndkim && n < DRAFTS_ZONE_MAX; i++) {
@@ -592,7 +593,9 @@ size_t drafts_zone_edit_drafts(const struct drafts *d, struct zone_edit_draft *o
                                           r->len,
                                           d->ttl,
                                           false,
-                                          drafts_dkim_wanted(d, i)};
+                                          drafts_dkim_wanted(d, i),
+                                          r->len == 0 &&
+                                              drafts_dkim_origin(d, i) != DRAFT_ORIGIN_TEMPLATE};
         n++;
     }
     return n;

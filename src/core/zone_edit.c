@@ -202,6 +202,35 @@ static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
 /* Is r the draft's kind?  A broken SPF draft ("v=spf 1 -all", "v=spf2")
  * saved earlier reads as no SPF record (RFC 7208 §4.5 wants "v=spf1"): it
  * is still the SPF draft's record, rewritten rather than added again. */
+/* Remove a record's lines: from the start of its first line through the
+ * line end after its last token (a comment there goes with it).  Refused
+ * (false, nothing changed) when the next line that holds a record starts
+ * with a blank owner field: that record takes its owner from this one. */
+static bool remove_record(struct editor *e, const char *file, size_t len,
+                          const struct zone_record *r)
+{
+    size_t end = r->end;
+    while (end < len && file[end] != '\n')
+        end++;
+    if (end < len)
+        end++; /* the newline (a CRLF's LF) */
+    for (size_t p = end; p < len;) {
+        size_t q = p;
+        while (q < len && (file[q] == ' ' || file[q] == '\t'))
+            q++;
+        if (q < len && file[q] != '\n' && file[q] != '\r' && file[q] != ';')
+            if (q > p)
+                return false; /* a blank owner: it inherits this record's */
+        if (q < len && file[q] != '\n' && file[q] != '\r' && file[q] != ';')
+            break; /* the next record names its owner */
+        while (p < len && file[p] != '\n')
+            p++;
+        p += p < len;
+    }
+    edit_end(e, r->start, end, e->repl.len);
+    return true;
+}
+
 static bool kind_matches(const struct zone_record *r, const struct zone_edit_draft *d)
 {
     if (r->kind == d->kind)
@@ -292,6 +321,10 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
         o->line = target ? target->line : 0;
         if (!d->wanted) {
             o->action = target ? ZONE_EDIT_LEFT : ZONE_EDIT_NONE;
+            if (target && d->remove && remove_record(&e, file, len, target)) {
+                o->action = ZONE_EDIT_REMOVED;
+                res->changes++;
+            }
             continue;
         }
         if (target) {

@@ -391,6 +391,8 @@ static void describe(const struct app *a, const struct zone_edit_result *res, ui
             strbuf_printf(msg, "%s%s rewritten (line %zu)", sep, label, o->line);
         else if (o->action == ZONE_EDIT_ADDED)
             strbuf_printf(msg, "%s%s %s", sep, label, in_place ? "added" : "written");
+        else if (o->action == ZONE_EDIT_REMOVED)
+            strbuf_printf(msg, "%s%s removed (line %zu), as its draft was", sep, label, o->line);
         else
             continue;
         sep = ", ";

@@ -666,8 +666,10 @@ static bool do_save(struct runner *r)
     }
     if (ok && ptydrv_int(d, "dialog", 0) == 0) {
         struct stat sb;
-        const char *saved_to = ptydrv_str(d, "path");
-        const char *file = saved_to && *saved_to ? saved_to : path;
+        /* The file this save named (the form always asks, and gets a new
+         * name): the editor's last saved path may be an older save's when
+         * this one wrote nothing (nothing of the user's to save). */
+        const char *file = path;
         if (stat(file, &sb) == 0) {
             FILE *f = fopen(file, "r");
             struct strbuf zone = STRBUF_INIT;

@@ -116,7 +116,7 @@ static void assert_lines_kept(const char *before, size_t blen, const char *after
 static void set_draft(struct zone_edit_draft *d, enum zone_kind kind, const char *owner,
                       const char *text)
 {
-    *d = (struct zone_edit_draft){kind, owner, text, strlen(text), 3600, false, true};
+    *d = (struct zone_edit_draft){kind, owner, text, strlen(text), 3600, false, true, false};
 }
 
 static void file_drafts(struct zone_edit_draft d[3])
@@ -426,6 +426,43 @@ static void test_unwanted_left(void **state)
     free(file);
 }
 
+/* A draft the user emptied removes its record (its line and the comment on
+ * it), every other byte kept; a record whose owner the next line inherits
+ * (a blank owner field) is left, not removed. */
+static void test_removed_draft_removes_its_record(void **state)
+{
+    (void)state;
+    size_t len;
+    char *file = load_fixture("bind-full.zone", &len);
+    struct zone_edit_draft d[3];
+    file_drafts(d);
+    d[1].text = "";
+    d[1].len = 0;
+    d[1].wanted = false;
+    d[1].remove = true;
+    assert_true(zone_edit_rewrite(file, len, d, 3, &origin_org, &out, &res, &diags));
+    assert_int_equal(res.drafts[1].action, ZONE_EDIT_REMOVED);
+    assert_int_equal(res.drafts[1].line, 25);
+    const char *line = strstr(file, "_dmarc\t3600");
+    assert_non_null(line);
+    size_t at = (size_t)(line - file), n = (size_t)(strchr(line, '\n') + 1 - line);
+    assert_int_equal(out.len, len - n);
+    assert_memory_equal(out.data, file, at);
+    assert_memory_equal(out.data + at, file + at + n, len - at - n);
+    free(file);
+
+    const char *inherit = "$ORIGIN example.org.\n$TTL 3600\n"
+                          "_dmarc IN TXT \"v=DMARC1; p=none\"\n"
+                          "       IN TXT \"something else\"\n";
+    set_draft(&d[1], ZONE_KIND_DMARC, "_dmarc.example.org", "");
+    d[1].wanted = false;
+    d[1].remove = true;
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(inherit, strlen(inherit), &d[1], 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_LEFT);
+    assert_int_equal(out.len, strlen(inherit));
+}
+
 /* A draft too long for one DNS record is refused: nothing written. */
 static void test_too_long_refused(void **state)
 {
@@ -575,6 +612,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crlf_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_final_newline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwanted_left, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_draft_removes_its_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_long_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_ttl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_ttl_without_dollar_ttl, setup, teardown),
