@@ -37,6 +37,7 @@ e2e_wait 'Record: editing as text'
 e2e_paste ' a:mail.example.net'
 e2e_wait 'a:mail\.example\.net'
 e2e_keys Enter
+e2e_wait 'SPF · term'
 e2e_expect_not 'Record: editing as text'
 # DMARC: a choice
 e2e_keys 3
