@@ -43,15 +43,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         key[i] = (char)('A' + i % 26);
     const char *spf = spf_texts[text_byte % 3], *dmarc = dmarc_texts[(text_byte >> 2) % 3];
     struct zone_edit_draft d[3] = {
-        {ZONE_KIND_SPF, "example.com", spf, strlen(spf), 3600, false, true},
-        {ZONE_KIND_DMARC, "_dmarc.example.com.", dmarc, strlen(dmarc), 300, false, true},
-        {ZONE_KIND_DKIM_KEY, "s1._domainkey.example.com", key, key_len, 86400, false, true},
+        {ZONE_KIND_SPF, "example.com", spf, strlen(spf), 3600, false, true, false},
+        {ZONE_KIND_DMARC, "_dmarc.example.com.", dmarc, strlen(dmarc), 300, false, true, false},
+        {ZONE_KIND_DKIM_KEY, "s1._domainkey.example.com", key, key_len, 86400, false, true, false},
     };
     static const char *const owners_dot[] = {"example.com.", "_dmarc.example.com.",
                                              "s1._domainkey.example.com."};
     for (int i = 0; i < 3; i++) {
         d[i].wanted = (opt_byte >> (2 + i)) & 1;
         d[i].set_ttl = (opt_byte >> 5) & 1;
+        /* A draft the user emptied: its record goes (or is left, said). */
+        d[i].remove = !d[i].wanted && ((opt_byte >> 7) & 1);
     }
     struct zone_edit_options opt = {origins[opt_byte & 3], (opt_byte >> 6) & 1, 2026120501u};
 
