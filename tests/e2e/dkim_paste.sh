@@ -54,6 +54,8 @@ e2e_paste "$(openssl genpkey -algorithm ed25519 2>/dev/null || printf '%s\n' '--
 e2e_keys Enter
 e2e_wait '[Pp]rivate'
 e2e_keys Escape
+# The Record pane's title shows again once the paste box is closed.
+e2e_wait 'Record s1\._domainkey'
 e2e_wait '2048-bit RSA key'
 
 # The selector names the record.

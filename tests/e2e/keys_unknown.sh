@@ -33,7 +33,8 @@ e2e_wait "│ $spf ab"
 e2e_wait 'Record: editing as text'
 e2e_expect_not '99~|1;9X'
 e2e_keys Escape
-e2e_wait "│ $spf"
+# (the record alone on its row: while editing, the row still shows "ab")
+e2e_wait "│ $spf +│"
 e2e_expect_not 'Record: editing as text'
 e2e_expect_not '\[modified\]'
 
