@@ -222,7 +222,9 @@ static void resolver_path(const unsigned char *msg, size_t len, unsigned type)
         spf_tree_free(&tree);
         drive_dmarc(&res.txt);
     }
+    /* The caller owns both parts of a result, as resolver.c frees them. */
     dns_txt_answer_free(&res.txt);
+    dns_answer_free(&res.rrs);
 }
 #endif
 
