@@ -76,10 +76,9 @@ enum dkim_key_problem {
     DKIM_KEY_PROBLEM_TRAILING,      /* a key followed by extra bytes */
     DKIM_KEY_PROBLEM_WRONG_TYPE,    /* a key of another type than k= */
     DKIM_KEY_PROBLEM_PKCS1,         /* RSA key as bare PKCS#1, not SPKI */
-    DKIM_KEY_PROBLEM_BAD_RSA,       /* RSA structure OpenSSL or sanity rejects */
+    DKIM_KEY_PROBLEM_BAD_RSA,       /* not two minimal INTEGERs, or an even modulus... */
     DKIM_KEY_PROBLEM_ED25519_SPKI,  /* Ed25519 key wrapped in SPKI (44 bytes) */
     DKIM_KEY_PROBLEM_ED25519_LEN,   /* k=ed25519 but not 32 bytes */
-    DKIM_KEY_PROBLEM_ED25519_BAD,   /* 32 bytes OpenSSL does not accept */
     DKIM_KEY_PROBLEM_PRIVATE,       /* a PRIVATE key: never publish one */
 };
 

@@ -30,7 +30,6 @@ void dkim_work_free(struct dkim_work *w)
     taglist_free(&w->tokens);
     strbuf_free(&w->edit);
     diag_list_free(&w->edit_diags);
-    dkim_crypto_free(w->crypto);
     free(w->names);
     free(w);
 }

@@ -11,21 +11,15 @@
 #include "arena.h"
 #include "authtxt/dkim.h"
 
-/* OpenSSL state a model reuses from one parse to the next (dkim_pubkey.c):
- * created on first use, freed with the model. */
-struct dkim_crypto;
-void dkim_crypto_free(struct dkim_crypto *c);
-
 /* Per-model scratch, allocated on the first parse and kept: the arena of
  * the model's strings, the tokenizer state, the duplicate-name table, the
- * text an edit is built in and the OpenSSL contexts. */
+ * text an edit is built in. */
 struct dkim_work {
     struct arena arena;
     struct taglist tokens;
     uint32_t *names;  /* open-addressing table of tag indices + 1 */
     size_t names_cap; /* a power of two, or 0 */
     struct strbuf edit;
-    struct dkim_crypto *crypto;
     /* The grammar diagnostics of the last edit's re-parse of `edit`
      * (dkim_key_edit_diags); edit_valid until the next parse. */
     struct diag_list edit_diags;
@@ -134,12 +128,8 @@ bool dkim_tags_equal(const struct dkim_tag *a, size_t na, const struct dkim_tag 
 bool dkim_term_add(struct term_list *out, const struct dkim_tag *t, const char *id,
                    const char *value_id);
 
-/* Classify decoded key bytes for key type `want` (dkim_pubkey.c).  With a
- * cache (may be NULL) OpenSSL contexts are kept there for the next call. */
+/* Classify decoded key bytes for key type `want` (dkim_pubkey.c). */
 void dkim_key_classify(enum dkim_key_type want, const unsigned char *der, size_t n,
-                       struct dkim_crypto **cache, struct dkim_key_info *info);
-/* dkim_key_decode with a cache of OpenSSL contexts (see above). */
-void dkim_key_decode_cached(enum dkim_key_type type, const char *p, size_t len,
-                            struct dkim_crypto **cache, struct dkim_key_info *out);
+                       struct dkim_key_info *info);
 
 #endif

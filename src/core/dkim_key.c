@@ -270,8 +270,7 @@ bool dkim_key_parse(struct dkim_key_record *r, const char *text, size_t len,
         return true;
     }
     const struct dkim_tag *pt = &r->tags[p];
-    dkim_key_decode_cached(r->k, text + pt->value.start, pt->value.end - pt->value.start,
-                           &r->work->crypto, &r->key);
+    dkim_key_decode(r->k, text + pt->value.start, pt->value.end - pt->value.start, &r->key);
     if (r->key.status == DKIM_KEY_STATUS_BAD_BASE64) {
         r->key.bad_start += pt->value.start;
         r->key.bad_end += pt->value.start;
@@ -357,11 +356,6 @@ static void bad_key_message(const struct dkim_key_record *r, char *msg, size_t c
     case DKIM_KEY_PROBLEM_ED25519_LEN:
         snprintf(msg, cap, "p= decodes to %zu bytes; an Ed25519 key (k=ed25519) is 32 bytes",
                  k->decoded_len);
-        break;
-    case DKIM_KEY_PROBLEM_ED25519_BAD:
-        snprintf(msg, cap,
-                 "p= is 32 bytes that OpenSSL does not accept as an Ed25519 key; paste "
-                 "the key again");
         break;
     case DKIM_KEY_PROBLEM_PRIVATE:
         snprintf(msg, cap,

@@ -3,6 +3,9 @@
 #include "unit.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 #include <time.h>
 
 #include "authtxt/dkim.h"
@@ -36,6 +39,82 @@ static void test_decode_rsa_sizes(void **state)
                          strlen(cases[i].key) -
                              (strchr(cases[i].key, '=') ? strlen(strchr(cases[i].key, '=')) : 0));
     }
+}
+
+/* The size of an RSA key is its modulus's bit length, as OpenSSL gives it,
+ * also for sizes that are not a multiple of 8 (a modulus whose top byte
+ * is not full). */
+static void test_decode_rsa_bits_match_openssl(void **state)
+{
+    (void)state;
+    const unsigned sizes[] = {512, 513, 519, 520, 767, 1000, 1025};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        EVP_PKEY *key = EVP_RSA_gen(sizes[i]);
+        assert_non_null(key);
+        unsigned char *der = NULL;
+        int n = i2d_PUBKEY(key, &der);
+        assert_true(n > 0);
+        char b64[4 * 1024];
+        assert_true((size_t)(n + 2) / 3 * 4 < sizeof b64);
+        EVP_EncodeBlock((unsigned char *)b64, der, n);
+        struct dkim_key_info info;
+        decode(DKIM_KEY_RSA, b64, &info);
+        assert_int_equal(info.status, DKIM_KEY_STATUS_OK);
+        assert_int_equal(info.bits, (unsigned)EVP_PKEY_get_bits(key));
+        assert_int_equal(info.bits, sizes[i]);
+        OPENSSL_free(der);
+        EVP_PKEY_free(key);
+    }
+}
+
+/* A bare RSAPublicKey with the given modulus and exponent bytes (DER
+ * INTEGER contents as given), base64 in out. */
+static void pkcs1_b64(const unsigned char *mod, size_t nmod, const unsigned char *exp,
+                      size_t nexp, char *out)
+{
+    unsigned char der[600];
+    size_t body = 3 + nmod + 2 + nexp, k = 0;
+    assert_true(nmod < 256 && body < 256);
+    der[k++] = 0x30, der[k++] = 0x81, der[k++] = (unsigned char)body;
+    der[k++] = 0x02, der[k++] = 0x81, der[k++] = (unsigned char)nmod;
+    memcpy(der + k, mod, nmod), k += nmod;
+    der[k++] = 0x02, der[k++] = (unsigned char)nexp;
+    memcpy(der + k, exp, nexp), k += nexp;
+    EVP_EncodeBlock((unsigned char *)out, der, (int)k);
+}
+
+/* INTEGERs must be minimal (X.690 §8.3.2): a modulus padded with a zero
+ * byte it does not need is a broken key, as OpenSSL says ("illegal
+ * padding"); the one zero byte a high top bit needs is fine. */
+static void test_decode_rsa_integer_padding(void **state)
+{
+    (void)state;
+    unsigned char mod[129];
+    const unsigned char e[] = {0x01, 0x00, 0x01};
+    for (size_t i = 0; i < sizeof mod; i++)
+        mod[i] = (unsigned char)(0x5a + i);
+    mod[sizeof mod - 1] |= 1; /* odd */
+    char b64[800];
+    struct dkim_key_info info;
+
+    mod[0] = 0x00, mod[1] = 0xc3; /* 129 bytes of modulus, top bit set */
+    pkcs1_b64(mod, sizeof mod, e, sizeof e, b64);
+    decode(DKIM_KEY_RSA, b64, &info);
+    assert_int_equal(info.problem, DKIM_KEY_PROBLEM_PKCS1); /* usable, but bare */
+    assert_int_equal(info.form, DKIM_KEY_FORM_PKCS1);
+    assert_int_equal(info.bits, 128 * 8);
+
+    mod[1] = 0x43; /* now the zero byte is padding */
+    pkcs1_b64(mod, sizeof mod, e, sizeof e, b64);
+    decode(DKIM_KEY_RSA, b64, &info);
+    assert_int_equal(info.status, DKIM_KEY_STATUS_BAD_KEY);
+    assert_int_equal(info.problem, DKIM_KEY_PROBLEM_BAD_RSA);
+
+    const unsigned char e_padded[] = {0x00, 0x01, 0x00, 0x01};
+    mod[1] = 0xc3;
+    pkcs1_b64(mod, sizeof mod, e_padded, sizeof e_padded, b64);
+    decode(DKIM_KEY_RSA, b64, &info);
+    assert_int_equal(info.problem, DKIM_KEY_PROBLEM_BAD_RSA);
 }
 
 static void test_decode_ed25519(void **state)
@@ -368,6 +447,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_rsa_sizes),
+        cmocka_unit_test(test_decode_rsa_bits_match_openssl),
+        cmocka_unit_test(test_decode_rsa_integer_padding),
         cmocka_unit_test(test_decode_ed25519),
         cmocka_unit_test(test_decode_wrong_keys),
         cmocka_unit_test(test_decode_damaged_rsa),
