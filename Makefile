@@ -30,6 +30,9 @@ PKG_CLI  = jansson
 PKG_TUI  = ncursesw formw menuw panelw
 PKG_NET  = libcares libcurl libpsl libidn2
 PKG_ALL  = $(PKG_CORE) $(PKG_CLI) $(PKG_TUI) $(PKG_NET)
+# What the program links: libcurl is compiled against (its headers) but
+# opened with dlopen on the first --doh (src/net/curl_lib.h says why).
+PKG_LINK = $(filter-out libcurl,$(PKG_ALL))
 
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -117,7 +120,7 @@ $(LIB): $(CORE_OBJ)
 
 $(BIN): $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB)
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB) \
-	    $(call pc_libs,$(PKG_ALL)) -lm $(LDLIBS) -o $@
+	    $(call pc_libs,$(PKG_LINK)) -lm $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_TEST_OK)
 	@mkdir -p $(dir $@)

@@ -5,6 +5,8 @@
  * parser as the c-ares path, so both give the same results. */
 #include "resolver_internal.h"
 
+#include "curl_lib.h"
+
 #include <arpa/nameser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,33 +63,34 @@ bool resolver_doh_init(struct net_resolver *r, const struct net_resolver_options
             snprintf(err, errlen, "--doh: the URL has a space or a control character");
             return false;
         }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(err, errlen, "--doh: libcurl failed to start");
+    char why[200];
+    if (!(r->curl = curl_lib_load(why, sizeof why))) {
+        snprintf(err, errlen, "--doh needs libcurl: %s", why);
         return false;
     }
     r->doh_url = strdup(url);
     r->doh_cafile = opts->doh_cafile ? strdup(opts->doh_cafile) : NULL;
     r->doh_insecure = opts->doh_insecure;
     snprintf(r->server_text, sizeof r->server_text, "%.120s", url);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/dns-message");
+    struct curl_slist *h = r->curl->slist_append(NULL, "Content-Type: application/dns-message");
     if (h) {
-        struct curl_slist *both = curl_slist_append(h, "Accept: application/dns-message");
+        struct curl_slist *both = r->curl->slist_append(h, "Accept: application/dns-message");
         if (!both) {
-            curl_slist_free_all(h);
+            r->curl->slist_free_all(h);
             h = NULL;
         }
     }
     r->doh_headers = h;
-    r->multi = curl_multi_init();
+    r->multi = r->curl->multi_init();
     if (!r->doh_url || (opts->doh_cafile && !r->doh_cafile) || !h || !r->multi) {
         snprintf(err, errlen, "--doh: out of memory");
         return false;
     }
-    curl_multi_setopt(r->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(r->multi, CURLMOPT_SOCKETDATA, r);
-    curl_multi_setopt(r->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(r->multi, CURLMOPT_TIMERDATA, r);
-    curl_multi_setopt(r->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    r->curl->multi_setopt(r->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    r->curl->multi_setopt(r->multi, CURLMOPT_SOCKETDATA, r);
+    r->curl->multi_setopt(r->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    r->curl->multi_setopt(r->multi, CURLMOPT_TIMERDATA, r);
+    r->curl->multi_setopt(r->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
     return true;
 }
 
@@ -128,36 +131,36 @@ void resolver_doh_send(struct net_query *q)
         resolver_finish_error(q, DNS_ERROR, "cannot build the query");
         return;
     }
-    CURL *e = curl_easy_init();
+    CURL *e = r->curl->easy_init();
     if (!e) {
         resolver_finish_error(q, DNS_ERROR, "out of memory");
         return;
     }
     long total = (long)r->timeout_ms * r->tries;
-    curl_easy_setopt(e, CURLOPT_URL, r->doh_url);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->doh_headers);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, (const char *)q->qbuf);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
+    r->curl->easy_setopt(e, CURLOPT_URL, r->doh_url);
+    r->curl->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+    r->curl->easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    r->curl->easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    r->curl->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    r->curl->easy_setopt(e, CURLOPT_HTTPHEADER, r->doh_headers);
+    r->curl->easy_setopt(e, CURLOPT_POSTFIELDS, (const char *)q->qbuf);
+    r->curl->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
+    r->curl->easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
     /* One budget for connect, TLS and the answer (and no separate connect
      * timeout, which would also cut the TLS handshake short). */
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, total);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, q);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    r->curl->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, total);
+    r->curl->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    r->curl->easy_setopt(e, CURLOPT_WRITEDATA, q);
+    r->curl->easy_setopt(e, CURLOPT_PRIVATE, q);
+    r->curl->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     if (r->doh_cafile)
-        curl_easy_setopt(e, CURLOPT_CAINFO, r->doh_cafile);
+        r->curl->easy_setopt(e, CURLOPT_CAINFO, r->doh_cafile);
     if (r->doh_insecure) {
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        r->curl->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        r->curl->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    if (curl_multi_add_handle(r->multi, e) != CURLM_OK) {
-        curl_easy_cleanup(e);
+    if (r->curl->multi_add_handle(r->multi, e) != CURLM_OK) {
+        r->curl->easy_cleanup(e);
         resolver_finish_error(q, DNS_ERROR, "out of memory");
         return;
     }
@@ -167,10 +170,11 @@ void resolver_doh_send(struct net_query *q)
 
 void resolver_doh_cancel(struct net_query *q)
 {
+    struct net_resolver *r = q->r;
     if (!q->easy)
         return;
-    curl_multi_remove_handle(q->r->multi, q->easy);
-    curl_easy_cleanup(q->easy);
+    r->curl->multi_remove_handle(r->multi, q->easy);
+    r->curl->easy_cleanup(q->easy);
     q->easy = NULL;
     q->busy = false;
 }
@@ -181,8 +185,8 @@ static void complete(struct net_query *q, CURLcode code)
     char msg[RESOLVER_ERROR_MAX];
     long http = 0;
     char *ctype = NULL;
-    curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &http);
-    curl_easy_getinfo(q->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    r->curl->easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE, &http);
+    r->curl->easy_getinfo(q->easy, CURLINFO_CONTENT_TYPE, &ctype);
 
     if (code == CURLE_OPERATION_TIMEDOUT) {
         snprintf(msg, sizeof msg, "no answer from DoH server %s in %ld ms", r->server_text,
@@ -192,7 +196,7 @@ static void complete(struct net_query *q, CURLcode code)
         snprintf(msg, sizeof msg, "DoH answer over %u bytes", RESOLVER_DOH_BODY_MAX);
         resolver_finish_error(q, DNS_ERROR, msg);
     } else if (code != CURLE_OK) {
-        snprintf(msg, sizeof msg, "DoH: %s", curl_easy_strerror(code));
+        snprintf(msg, sizeof msg, "DoH: %s", r->curl->easy_strerror(code));
         resolver_finish_error(q, DNS_ERROR, msg);
     } else if (http != 200) {
         snprintf(msg, sizeof msg, "HTTP %ld from DoH server", http);
@@ -273,21 +277,21 @@ void resolver_doh_process(struct net_resolver *r, const struct pollfd *fds, size
             ev |= CURL_CSELECT_OUT;
         if (fds[i].revents & (POLLERR | POLLNVAL))
             ev |= CURL_CSELECT_ERR;
-        curl_multi_socket_action(r->multi, fds[i].fd, ev, &running);
+        r->curl->multi_socket_action(r->multi, fds[i].fd, ev, &running);
     }
     if (r->curl_due_ms >= 0 && resolver_now_ms() >= r->curl_due_ms) {
         r->curl_due_ms = -1;
-        curl_multi_socket_action(r->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        r->curl->multi_socket_action(r->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(r->multi, &left))) {
+    while ((m = r->curl->multi_info_read(r->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
         CURL *e = m->easy_handle;
         CURLcode code = m->data.result;
         struct net_query *q = NULL;
-        curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&q);
+        r->curl->easy_getinfo(e, CURLINFO_PRIVATE, (char **)&q);
         if (q)
             complete(q, code);
     }
@@ -295,10 +299,12 @@ void resolver_doh_process(struct net_resolver *r, const struct pollfd *fds, size
 
 void resolver_doh_destroy(struct net_resolver *r)
 {
+    if (!r->curl) /* not a DoH resolver, or libcurl could not be loaded */
+        return;
     if (r->multi)
-        curl_multi_cleanup(r->multi);
+        r->curl->multi_cleanup(r->multi);
     r->multi = NULL;
-    curl_slist_free_all(r->doh_headers);
+    r->curl->slist_free_all(r->doh_headers);
     r->doh_headers = NULL;
     free(r->curl_socks);
     r->curl_socks = NULL;

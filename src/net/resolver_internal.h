@@ -9,6 +9,8 @@
 #include <ares.h>
 #include <curl/curl.h>
 
+struct curl_lib;
+
 #include "resolver.h"
 
 #define RESOLVER_NAME_MAX 256        /* 253 bytes of name, a final dot, NUL */
@@ -71,6 +73,7 @@ struct net_resolver {
     ares_channel udp, tcp;
     bool ares_ready;
     /* DoH */
+    const struct curl_lib *curl; /* libcurl, loaded by resolver_doh_init */
     char *doh_url;
     char *doh_cafile;
     bool doh_insecure;

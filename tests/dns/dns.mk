@@ -2,7 +2,8 @@
 # brokendns (a deliberately broken server) and relay (a delaying relay for
 # the fetch benchmark).  `make dns-tools` builds them; `make dns-tests`
 # needs them.
-RESOLVER_OBJ = $(filter $(BUILD)/src/net/resolver%.o $(BUILD)/src/net/capture.o,$(NET_OBJ))
+RESOLVER_OBJ = $(filter $(BUILD)/src/net/resolver%.o $(BUILD)/src/net/capture.o \
+                        $(BUILD)/src/net/curl_lib.o,$(NET_OBJ))
 DNS_TOOL_BINS = $(BUILD)/tests/dnsq $(BUILD)/tests/brokendns $(BUILD)/tests/relay \
                 $(BUILD)/tests/openspf_zone
 
@@ -13,7 +14,7 @@ dns-tests: dns-tools
 $(BUILD)/tests/dnsq: tests/dns/dnsq.c $(RESOLVER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_NET)) $(LDFLAGS) $< $(RESOLVER_OBJ) $(LIB) \
-	    $(call pc_libs,libcares libcurl jansson $(PKG_CORE)) -lm $(LDLIBS) -o $@
+	    $(call pc_libs,libcares jansson $(PKG_CORE)) -lm $(LDLIBS) -o $@
 
 $(BUILD)/tests/brokendns: tests/dns/brokendns.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
