@@ -7,9 +7,11 @@
  * the file is never held as a table of records.  The grouping per domain
  * and the cross rules are the core's (zone_audit.h).  The input is read in
  * chunks of 32 MiB (see zone_stream), so a file or pipe of any size takes
- * about that.  The text report lists a chunk's zone diagnostics first:
- * the records' report is held (up to 64 MiB) while the chunk is read once;
- * the JSON report puts a quick pass of the reader alone first.
+ * about that.  The text report is in file order, as a compiler's: the
+ * reader's own diagnostics (zone syntax) are printed as it finds them,
+ * before the diagnostics of the record it then returns, so nothing is
+ * held; the JSON report, whose "zone_diagnostics" member comes first, puts
+ * a quick pass of the reader alone first.
  *
  * 60,000 records (tests/bench/bench_zone.sh): about 2.5-3 us a record, a
  * third of it DKIM key decoding. */
@@ -51,10 +53,6 @@ struct zonelint {
     struct strbuf out; /* text report not yet written (see out_flush) */
     size_t ntxt, nchecked;
     bool oom;
-    bool hold; /* text: zl->out holds the chunk's record report (not flushed) */
-    struct strbuf held; /* the hold's buffer while not in zl->out (see hold_buffer) */
-    size_t held_map;    /* bytes of its anonymous mapping; 0: malloc'd by strbuf */
-    size_t hold_max;    /* ZONELINT_HOLD_MAX, or AUTHTXT_ZONE_HOLD for the tests */
 
     struct zone_audit *audit; /* the domains and their cross rules (core) */
 };
@@ -364,12 +362,6 @@ static void json_array_end(struct json_stream_array *a, bool last)
 /* The text report is made in zl->out and written in blocks of about this
  * size: stdio's per-call cost is most of the cost of a 3-line report. */
 #define ZONELINT_OUT_BLOCK (1u << 20)
-/* The text report lists a chunk's zone diagnostics before its records, but
- * the reader finds them as it goes: the records' report is held in zl->out
- * until the chunk is read, up to this much (a 60,000-record zone with a
- * problem in most records makes 15 MB).  Past it, the rest of the chunk's
- * records are reported by a second reading (see report_rest). */
-#define ZONELINT_HOLD_MAX (64u << 20)
 
 static void out_flush(struct zonelint *zl)
 {
@@ -393,7 +385,7 @@ static void print_at(struct zonelint *zl, const struct diag *d, size_t start, si
     local.end = (end > line_end ? line_end : end) - line_start;
     out_diag_format(&zl->out, zl->path, zl->file + line_start, line_end - line_start, &local,
                     (size_t)((long)loc->line + zl->line_shift), 1);
-    if (!zl->hold && zl->out.len >= ZONELINT_OUT_BLOCK)
+    if (zl->out.len >= ZONELINT_OUT_BLOCK)
         out_flush(zl);
 }
 
@@ -553,10 +545,6 @@ static void zonelint_free(struct zonelint *zl)
 {
     zone_audit_free(zl->audit);
     strbuf_free(&zl->out);
-    if (zl->held_map)
-        munmap(zl->held.data, zl->held_map);
-    else
-        strbuf_free(&zl->held);
     record_free(&zl->rec);
     zone_free(&zl->zone);
 }
@@ -583,105 +571,38 @@ static void lint_record(struct zonelint *zl, const struct zone_record *zr, long 
         zl->oom = true;
 }
 
-/* The held report grew past ZONELINT_HOLD_MAX: report the chunk's records
- * from number `from` on (0-based, in reading order) with a second reading
- * of the chunk, written as it is made.  The domains' runs already have
- * these records. */
-static bool report_rest(struct zonelint *zl, const char *origin, struct diag_list *scratch,
-                        size_t from, long long now)
-{
-    if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, scratch))
-        return false;
-    const struct zone_record *zr;
-    for (size_t i = 0; (zr = zone_next(&zl->zone, scratch)) != NULL; i++) {
-        diag_list_reset(scratch);
-        enum record_kind kind = zone_kind_record_kind(zr->kind);
-        if (i < from || kind == RECORD_UNKNOWN)
-            continue;
-        if (!record_analyze(&zl->rec, kind, zr->text, zr->len, now))
-            zl->oom = true;
-        report_record(zl, zr, kind);
-    }
-    return !zl->zone.oom;
-}
-
-/* Make zl->held an empty buffer for the hold.  An anonymous mapping of the
- * whole ZONELINT_HOLD_MAX, asking for huge pages: only the pages written
- * are memory, a few huge-page faults instead of thousands, and no copy as
- * it grows.  Else a strbuf that grows (and, should it fail, the hold
- * overflows into report_rest at once). */
-static void hold_buffer(struct zonelint *zl)
-{
-    size_t limit = ZONELINT_HOLD_MAX + 4 * ZONELINT_OUT_BLOCK;
-    if (!zl->held_map && !zl->held.data) {
-        size_t size = limit + (2u << 20);
-        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED) {
-#ifdef MADV_HUGEPAGE
-            (void)madvise(p, size, MADV_HUGEPAGE); /* a hint */
-#endif
-            zl->held_map = size;
-            zl->held.data = p;
-            zl->held.cap = size; /* above the limit: strbuf never reallocs it */
-        }
-    }
-    zl->held.limit = limit;
-    zl->held.len = 0;
-    zl->held.failed = false;
-    if (zl->held.data)
-        zl->held.data[0] = '\0';
-}
-
-/* Text report of one chunk in one reading: the records' report is held
- * while the reader collects the zone's own diagnostics, which are printed
- * first.  False when out of memory. */
+/* Text report of one chunk in one reading, in file order: the reader's
+ * diagnostics found up to a record, then the record's.  False when out of
+ * memory. */
 static bool lint_chunk_text(struct zonelint *zl, const char *origin, struct diag_list *zdiags,
-                            struct diag_list *scratch, long long now, int *zone_status)
+                            long long now, int *zone_status)
 {
     diag_list_reset(zdiags);
     if (!zone_open(&zl->zone, zl->file, zl->file_len, origin, zdiags)) {
         zl->oom = true;
         return false;
     }
-    out_flush(zl);
-    hold_buffer(zl);
-    struct strbuf normal = zl->out; /* zl->out is the hold while the chunk is read */
-    zl->out = zl->held;
-    zl->hold = true;
-    size_t index = 0, overflow_at = SIZE_MAX;
     const struct zone_record *zr;
-    for (; (zr = zone_next(&zl->zone, zdiags)) != NULL; index++) {
-        if (overflow_at != SIZE_MAX) {
-            lint_record(zl, zr, now, false);
-            continue;
+    do {
+        zr = zone_next(&zl->zone, zdiags);
+        /* The list is emptied once printed: the reader only appends. */
+        *zone_status = worst(*zone_status, diag_list_status(zdiags));
+        for (size_t i = 0; i < zdiags->count; i++)
+            print_file_diag(zl, &zdiags->items[i]);
+        if (zdiags->dropped) { /* DIAG_LIST_MAX before one record */
+            char more[96];
+            snprintf(more, sizeof more, ": %zu more zone diagnostics not shown: too many\n",
+                     zdiags->dropped);
+            strbuf_puts(&zl->out, zl->path);
+            strbuf_puts(&zl->out, more);
         }
-        size_t before = zl->out.len;
-        lint_record(zl, zr, now, true);
-        if (zl->out.failed || zl->out.len > zl->hold_max) {
-            /* Drop this record's lines: the second reading writes them. */
-            zl->out.len = before;
-            zl->out.failed = false;
-            if (zl->out.data)
-                zl->out.data[before] = '\0';
-            overflow_at = index;
-        }
-    }
+        diag_list_reset(zdiags);
+        if (zr)
+            lint_record(zl, zr, now, true);
+    } while (zr);
     if (zl->zone.oom)
         zl->oom = true;
-    zl->hold = false;
-    *zone_status = worst(*zone_status, diag_list_status(zdiags));
     zl->status = worst(zl->status, *zone_status);
-    /* The zone's diagnostics, then the held report after them. */
-    zl->held = zl->out;
-    zl->out = normal;
-    for (size_t i = 0; i < zdiags->count; i++)
-        print_file_diag(zl, &zdiags->items[i]);
-    out_flush(zl);
-    if (zl->held.len)
-        fwrite(strbuf_cstr(&zl->held), 1, zl->held.len, stdout);
-    zl->held.len = 0;
-    if (overflow_at != SIZE_MAX && !zl->oom && !report_rest(zl, origin, scratch, overflow_at, now))
-        zl->oom = true;
     return !zl->oom;
 }
 
@@ -699,16 +620,6 @@ int zonelint_run(const char *path, const char *origin, bool json)
     setvbuf(stdout, stdout_buf, _IOFBF, sizeof stdout_buf);
 
     struct zonelint zl = {.path = path, .json = json, .status = CLI_CLEAN};
-    /* The tests make the hold overflow (report_rest) with this. */
-    zl.hold_max = ZONELINT_HOLD_MAX;
-    const char *hold_env = getenv("AUTHTXT_ZONE_HOLD");
-    if (hold_env && *hold_env && strlen(hold_env) <= 9) {
-        size_t v = 0;
-        for (const char *p = hold_env; *p >= '0' && *p <= '9'; p++)
-            v = v * 10 + (size_t)(*p - '0');
-        if (v < ZONELINT_HOLD_MAX)
-            zl.hold_max = v;
-    }
     struct diag_list zdiags, scratch;
     long long now = (long long)time(NULL);
     diag_list_init(&zdiags);
@@ -716,7 +627,6 @@ int zonelint_run(const char *path, const char *origin, bool json)
     zone_init(&zl.zone);
     record_init(&zl.rec);
     strbuf_init(&zl.out);
-    strbuf_init(&zl.held);
     zl.out.limit = 4 * ZONELINT_OUT_BLOCK; /* flushed at one block: one diagnostic past it */
     /* Only the diagnostics are read here: no term view. */
     zl.rec.skip_terms = true;
@@ -766,7 +676,7 @@ int zonelint_run(const char *path, const char *origin, bool json)
         const char *chunk_origin = first ? origin : NULL;
 
         if (!json) {
-            if (!lint_chunk_text(&zl, chunk_origin, &zdiags, &scratch, now, &zone_status))
+            if (!lint_chunk_text(&zl, chunk_origin, &zdiags, now, &zone_status))
                 break;
         } else {
             /* The zone's own diagnostics come first in the report, but the

@@ -6,9 +6,7 @@
 # the one the whole file gives: the same lines (zone diagnostics come per
 # chunk, so the text is compared as a sorted list; line numbers in messages
 # included), the same JSON members and the same exit status; and that a
-# pipe gives the report of the file.  The text report of a chunk is held
-# while the chunk is read; AUTHTXT_ZONE_HOLD=0 and 2000 make that hold
-# overflow at once or part-way, and the report must stay byte-identical.
+# pipe gives the report of the file.
 # Usage: zone_chunks.sh BIN
 set -u
 bin=$(readlink -f "$1")
@@ -46,15 +44,6 @@ sys.exit(0 if a == b else 1)
 PY
         then
             echo "FAIL zone_chunks: $z in chunks of $c: the JSON report differs"
-            failed=$((failed + 1))
-        fi
-    done
-    for h in 0 2000; do
-        AUTHTXT_ZONE_HOLD=$h "$bin" lint --zone "$z" > "$tmp/held.txt" 2>&1
-        got=$?
-        if [ "$got" != "$want" ] || ! cmp -s "$tmp/whole.txt" "$tmp/held.txt"; then
-            echo "FAIL zone_chunks: $z with a hold of $h bytes: status $got (want $want) or report differs"
-            diff "$tmp/whole.txt" "$tmp/held.txt" | head -n 10
             failed=$((failed + 1))
         fi
     done
