@@ -200,6 +200,12 @@ void zone_record_locate(const struct zone *z, const struct zone_record *r, size_
 /* Line and column of any file offset (a zone-syntax span).  O(64 KiB +
  * the line's length) at worst: the reader keeps a checkpoint every 64 KiB. */
 void zone_locate(const struct zone *z, size_t file_offset, struct zone_location *loc);
+
+/* Has the reader, so far, a TTL for records that state none ($TTL, or an
+ * earlier record's TTL), or said there is none (zone-no-ttl, told once)?
+ * A caller reading a zone in parts uses it not to repeat, or wrongly
+ * give, that note in a later part. */
+bool zone_ttl_settled(const struct zone *z);
 /* Append a record's diagnostics (spans in r->text) to `to` with spans moved
  * to file offsets, severity and message kept: then one list, sorted, can
  * be shown against the file.  O(diags x string length). */

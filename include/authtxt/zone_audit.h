@@ -51,6 +51,18 @@ struct zone_audit_domain {
  * the next zone_audit_finish.  NULL when out of memory. */
 const struct zone_audit_domain *zone_audit_finish(struct zone_audit *a, size_t *count);
 
+/* Bytes the audit holds for the domains seen (entries, names, kept texts,
+ * cross diagnostics).  O(domains). */
+size_t zone_audit_memory(const struct zone_audit *a);
+
+/* Bound the memory of a zone read in chunks: end every domain whose run
+ * is closed and forget it.  Gives their cross diagnostics, sorted by name,
+ * *count of them (valid until the next flush, zone_audit_finish or
+ * zone_audit_free); the open run goes on.  A forgotten domain whose
+ * records come back later is audited on those records alone.  NULL when
+ * out of memory. */
+const struct zone_audit_domain *zone_audit_flush(struct zone_audit *a, size_t *count);
+
 /* Did any step run out of memory (the cross report is then incomplete)? */
 bool zone_audit_oom(const struct zone_audit *a);
 

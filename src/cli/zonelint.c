@@ -55,6 +55,12 @@ struct zonelint {
     bool oom;
 
     struct zone_audit *audit; /* the domains and their cross rules (core) */
+    struct json_stream_array cross_out; /* --json: "cross" as written */
+    FILE *spill;                        /* cross report of forgotten domains (cross_spill) */
+    /* An earlier chunk settled the TTL of records without one: a later
+     * chunk's reader, which starts afresh, must not note its absence. */
+    bool ttl_settled;
+    size_t audit_max; /* ZONELINT_AUDIT_MAX, or AUTHTXT_ZONE_AUDIT_MAX for the tests */
 };
 
 static int worst(int a, int b) { return a > b ? a : b; }
@@ -318,34 +324,41 @@ static void stream_consume(struct zone_stream *zs, size_t n)
  * is {"file", "zone_diagnostics", "records", "cross", "valid"} laid out as
  * jansson's JSON_INDENT(2) would lay it out, each member or array item
  * dumped on its own and indented to its depth. */
-static void json_put_indented(json_t *v, int indent)
+static void json_put_indented_to(FILE *f, json_t *v, int indent)
 {
     char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
                                        JSON_ENCODE_ANY)
                    : NULL;
     json_decref(v);
     if (!text) {
-        fputs("null", stdout);
+        fputs("null", f);
         return;
     }
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        fwrite(p, 1, n, stdout);
+        fwrite(p, 1, n, f);
         if (nl)
-            printf("%*s", indent, "");
+            fprintf(f, "%*s", indent, "");
         p += n;
     }
     free(text);
 }
 
-static void json_array_item(struct json_stream_array *a, json_t *item)
+static void json_put_indented(json_t *v, int indent) { json_put_indented_to(stdout, v, indent); }
+
+static void json_array_item_to(FILE *f, struct json_stream_array *a, json_t *item)
 {
     if (a->count++ == 0)
-        printf("  \"%s\": [\n    ", a->name);
+        fprintf(f, "  \"%s\": [\n    ", a->name);
     else
-        fputs(",\n    ", stdout);
-    json_put_indented(item, 4);
+        fputs(",\n    ", f);
+    json_put_indented_to(f, item, 4);
+}
+
+static void json_array_item(struct json_stream_array *a, json_t *item)
+{
+    json_array_item_to(stdout, a, item);
 }
 
 static void json_array_end(struct json_stream_array *a, bool last)
@@ -432,6 +445,8 @@ static json_t *json_file_diags(struct zonelint *zl, const struct diag_list *diag
     for (size_t i = 0; i < diags->count; i++) {
         struct zone_location loc;
         struct diag local;
+        if (zl->ttl_settled && diags->items[i].rule == RULE_ZONE_NO_TTL)
+            continue; /* said in an earlier chunk (see ttl_settled) */
         zone_locate(&zl->zone, diags->items[i].start, &loc);
         json_t *o = json_diag(file_lines(zl, &diags->items[i], &local));
         if (zl->offset_shift) { /* offsets in the file, not in the chunk */
@@ -496,54 +511,114 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
     }
 }
 
-/* Print (or put in JSON) the cross diagnostics of every domain, in domain
- * order. */
-static void cross_report(struct zonelint *zl, struct json_stream_array *cross_out)
+/* Write the cross diagnostics of doms[0..n) (sorted by domain) to f: text
+ * lines, or items of the JSON "cross" array. */
+static void cross_emit(struct zonelint *zl, const struct zone_audit_domain *doms, size_t n,
+                       FILE *f)
+{
+    struct strbuf sb;
+    strbuf_init(&sb);
+    for (size_t k = 0; k < n; k++) {
+        const struct zone_audit_domain *e = &doms[k];
+        const char *domain = e->domain;
+        for (size_t i = 0; i < e->count; i++)
+            zl->status = worst(zl->status, e->diags[i].severity == DIAG_ERROR     ? CLI_ERRORS
+                                           : e->diags[i].severity == DIAG_WARNING ? CLI_WARNINGS
+                                                                                  : CLI_CLEAN);
+        if (zl->json) {
+            struct diag_list list = {
+                .items = (struct diag *)e->diags, .count = e->count, .cap = e->count};
+            json_array_item_to(f, &zl->cross_out,
+                               json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
+                                         "diagnostics", json_diag_list(&list)));
+            continue;
+        }
+        for (size_t i = 0; i < e->count; i++) {
+            const struct diag *d = &e->diags[i];
+            strbuf_puts(&sb, zl->path);
+            strbuf_puts(&sb, ": domain ");
+            out_safe_sb(&sb, domain, strlen(domain));
+            strbuf_puts(&sb, ": ");
+            strbuf_puts(&sb, diag_severity_name(d->severity));
+            strbuf_puts(&sb, ": ");
+            out_safe_sb(&sb, d->message, strlen(d->message));
+            strbuf_puts(&sb, " [");
+            strbuf_puts(&sb, rule_get(d->rule)->code);
+            strbuf_puts(&sb, "] (");
+            strbuf_puts(&sb, rule_get(d->rule)->ref);
+            strbuf_puts(&sb, ")\n");
+            if (sb.len >= ZONELINT_OUT_BLOCK) {
+                fwrite(strbuf_cstr(&sb), 1, sb.len, f);
+                strbuf_reset(&sb);
+            }
+        }
+    }
+    if (sb.failed)
+        zl->oom = true;
+    if (sb.len)
+        fwrite(strbuf_cstr(&sb), 1, sb.len, f);
+    strbuf_free(&sb);
+}
+
+/* A zone read in chunks: past ZONELINT_AUDIT_MAX bytes of domains, the
+ * ended domains' cross diagnostics go to a temporary file (the report
+ * lists them after the records) and the audit forgets them, so memory
+ * stays flat however many domains the input has.  The cost: a domain
+ * whose records come back after such a flush is audited on the later
+ * records alone; the first flush says so on stderr. */
+#define ZONELINT_AUDIT_MAX (32u << 20)
+
+static void cross_spill(struct zonelint *zl)
+{
+    if (!zl->spill) {
+        zl->spill = tmpfile();
+        if (!zl->spill) {
+            fprintf(stderr, "authtxt: cannot make a temporary file for the cross-record report "
+                            "of a large zone: %s\n", strerror(errno));
+            zl->oom = true;
+            return;
+        }
+        fputs("authtxt: ", stderr);
+        out_safe(stderr, zl->path, strlen(zl->path));
+        fputs(" has more domains than fit in memory at once: the cross-record rules are run "
+              "on each domain's records as they come; records of a domain that come back "
+              "far apart are audited apart\n",
+              stderr);
+    }
+    size_t n = 0;
+    const struct zone_audit_domain *doms = zone_audit_flush(zl->audit, &n);
+    if (!doms || zone_audit_oom(zl->audit))
+        zl->oom = true;
+    cross_emit(zl, doms, doms ? n : 0, zl->spill);
+}
+
+/* The cross report: what was spilled, then the domains the audit still
+ * has, to stdout. */
+static void cross_report(struct zonelint *zl)
 {
     size_t n = 0;
     const struct zone_audit_domain *doms = zl->audit ? zone_audit_finish(zl->audit, &n) : NULL;
     if (zl->audit && (!doms || zone_audit_oom(zl->audit)))
         zl->oom = true;
-    for (size_t k = 0; k < n; k++)
-        for (size_t i = 0; i < doms[k].count; i++)
-            zl->status = worst(zl->status, doms[k].diags[i].severity == DIAG_ERROR ? CLI_ERRORS
-                                           : doms[k].diags[i].severity == DIAG_WARNING
-                                               ? CLI_WARNINGS
-                                               : CLI_CLEAN);
-    for (size_t k = 0; k < n; k++) {
-        const struct zone_audit_domain *e = &doms[k];
-        const char *domain = e->domain;
-        if (zl->json) {
-            struct diag_list list = {
-                .items = (struct diag *)e->diags, .count = e->count, .cap = e->count};
-            json_array_item(cross_out,
-                            json_pack("{s:o, s:o}", "domain", json_text(domain, strlen(domain)),
-                                      "diagnostics", json_diag_list(&list)));
-            continue;
-        }
-        for (size_t i = 0; i < e->count; i++) {
-            const struct diag *d = &e->diags[i];
-            strbuf_puts(&zl->out, zl->path);
-            strbuf_puts(&zl->out, ": domain ");
-            out_safe_sb(&zl->out, domain, strlen(domain));
-            strbuf_puts(&zl->out, ": ");
-            strbuf_puts(&zl->out, diag_severity_name(d->severity));
-            strbuf_puts(&zl->out, ": ");
-            out_safe_sb(&zl->out, d->message, strlen(d->message));
-            strbuf_puts(&zl->out, " [");
-            strbuf_puts(&zl->out, rule_get(d->rule)->code);
-            strbuf_puts(&zl->out, "] (");
-            strbuf_puts(&zl->out, rule_get(d->rule)->ref);
-            strbuf_puts(&zl->out, ")\n");
-            if (zl->out.len >= ZONELINT_OUT_BLOCK)
-                out_flush(zl);
-        }
+    if (zl->spill) {
+        char buf[1 << 16];
+        size_t got;
+        rewind(zl->spill);
+        while ((got = fread(buf, 1, sizeof buf, zl->spill)) > 0)
+            fwrite(buf, 1, got, stdout);
+        if (ferror(zl->spill))
+            zl->oom = true;
+        fclose(zl->spill);
+        zl->spill = NULL;
     }
+    cross_emit(zl, doms, doms ? n : 0, stdout);
 }
 
 static void zonelint_free(struct zonelint *zl)
 {
     zone_audit_free(zl->audit);
+    if (zl->spill)
+        fclose(zl->spill);
     strbuf_free(&zl->out);
     record_free(&zl->rec);
     zone_free(&zl->zone);
@@ -588,7 +663,8 @@ static bool lint_chunk_text(struct zonelint *zl, const char *origin, struct diag
         /* The list is emptied once printed: the reader only appends. */
         *zone_status = worst(*zone_status, diag_list_status(zdiags));
         for (size_t i = 0; i < zdiags->count; i++)
-            print_file_diag(zl, &zdiags->items[i]);
+            if (!(zl->ttl_settled && zdiags->items[i].rule == RULE_ZONE_NO_TTL))
+                print_file_diag(zl, &zdiags->items[i]);
         if (zdiags->dropped) { /* DIAG_LIST_MAX before one record */
             char more[96];
             snprintf(more, sizeof more, ": %zu more zone diagnostics not shown: too many\n",
@@ -630,7 +706,17 @@ int zonelint_run(const char *path, const char *origin, bool json)
     zl.out.limit = 4 * ZONELINT_OUT_BLOCK; /* flushed at one block: one diagnostic past it */
     /* Only the diagnostics are read here: no term view. */
     zl.rec.skip_terms = true;
-    struct json_stream_array cross_out = {"cross", 0};
+    zl.cross_out = (struct json_stream_array){"cross", 0};
+    /* The tests make the audit spill (cross_spill) with this. */
+    zl.audit_max = ZONELINT_AUDIT_MAX;
+    const char *audit_env = getenv("AUTHTXT_ZONE_AUDIT_MAX");
+    if (audit_env && *audit_env && strlen(audit_env) <= 9) {
+        size_t v = 0;
+        for (const char *p = audit_env; *p >= '0' && *p <= '9'; p++)
+            v = v * 10 + (size_t)(*p - '0');
+        if (v < ZONELINT_AUDIT_MAX)
+            zl.audit_max = v;
+    }
     zl.records_out = (struct json_stream_array){"records", 0};
     json_t *late_zone_diags = NULL; /* --json, several chunks: written last */
     int zone_status = CLI_CLEAN;
@@ -722,6 +808,9 @@ int zonelint_run(const char *path, const char *origin, bool json)
             zl.oom = true;
         if (single || zl.oom)
             break; /* the buffer stays: kept texts may point into it */
+        if (zone_audit_memory(zl.audit) > zl.audit_max)
+            cross_spill(&zl);
+        zl.ttl_settled = zl.ttl_settled || zone_ttl_settled(&zl.zone);
         stream_consume(&zs, n);
         if (zs.eof && zs.len == 0)
             break;
@@ -731,8 +820,8 @@ int zonelint_run(const char *path, const char *origin, bool json)
 
     if (json) {
         json_array_end(&zl.records_out, false);
-        cross_report(&zl, &cross_out);
-        json_array_end(&cross_out, false);
+        cross_report(&zl);
+        json_array_end(&zl.cross_out, false);
         if (late_zone_diags) {
             fputs("  \"zone_diagnostics\": ", stdout);
             json_put_indented(late_zone_diags, 2);
@@ -741,8 +830,8 @@ int zonelint_run(const char *path, const char *origin, bool json)
         }
         printf("  \"valid\": %s\n}\n", zl.status < CLI_ERRORS && !io_failed ? "true" : "false");
     } else {
-        cross_report(&zl, &cross_out); /* unused in text: only JSON writes items */
         out_flush(&zl);
+        cross_report(&zl);
         printf("%s: %zu TXT records, %zu SPF/DMARC/DKIM records checked; worst: %s\n", path,
                zl.ntxt, zl.nchecked,
                zl.status == CLI_CLEAN ? "clean" : zl.status == CLI_WARNINGS ? "warnings" : "errors");

@@ -1465,6 +1465,12 @@ void zone_record_locate(const struct zone *z, const struct zone_record *r, size_
     count_lines(z->file, r->start, r->line, f, loc);
 }
 
+bool zone_ttl_settled(const struct zone *z)
+{
+    const struct zone_reader *r = z->reader;
+    return r && (r->have_dollar_ttl || r->have_last_ttl || r->told_no_ttl);
+}
+
 void zone_locate(const struct zone *z, size_t file_offset, struct zone_location *loc)
 {
     if (file_offset > z->file_len)

@@ -71,6 +71,11 @@ struct zone_audit {
     char *pool; /* domain names, string spans and copied texts */
     size_t pool_len, pool_cap;
     struct zone_audit_domain *results;
+    /* The domains of the last flush, whose names and diagnostics the
+     * results point into, until the next flush or the end. */
+    struct domain_entry *flushed;
+    size_t nflushed;
+    char *flushed_pool;
 };
 
 static uint64_t hash_name(const char *s)
@@ -373,6 +378,10 @@ void zone_audit_free(struct zone_audit *a)
     for (size_t i = 0; i < a->nentries; i++)
         free(a->entries[i].cross);
     free(a->entries);
+    for (size_t i = 0; i < a->nflushed; i++)
+        free(a->flushed[i].cross);
+    free(a->flushed);
+    free(a->flushed_pool);
     free(a->hash);
     free(a->pool);
     free(a->results);
@@ -422,3 +431,85 @@ const struct zone_audit_domain *zone_audit_finish(struct zone_audit *a, size_t *
 }
 
 bool zone_audit_oom(const struct zone_audit *a) { return a->oom; }
+
+size_t zone_audit_memory(const struct zone_audit *a)
+{
+    size_t n = a->entries_cap * sizeof *a->entries + a->hash_cap * sizeof *a->hash + a->pool_cap;
+    for (size_t i = 0; i < a->nentries; i++)
+        n += a->entries[i].ncross * sizeof *a->entries[i].cross;
+    return n;
+}
+
+/* Copy a text_ref's bytes from the pool `old` into a's pool (which was
+ * emptied): the open run keeps its texts across a flush. */
+static bool text_ref_move(struct zone_audit *a, const char *old, struct text_ref *t)
+{
+    if (!t->set)
+        return true;
+    size_t bytes = t->nspans ? (size_t)t->nspans * 2 * sizeof(uint32_t) : t->len;
+    uint32_t at = pool_add(a, old + t->at, bytes);
+    if (at == UINT32_MAX)
+        return false;
+    t->at = at;
+    return true;
+}
+
+const struct zone_audit_domain *zone_audit_flush(struct zone_audit *a, size_t *count)
+{
+    *count = 0;
+    /* The open run's entry, kept aside: its domain may go on. */
+    struct domain_entry open = {0};
+    char *open_name = NULL;
+    if (a->run.active) {
+        open = a->entries[a->run.entry];
+        open_name = strdup(entry_domain(a, &open));
+        if (!open_name) {
+            a->oom = true;
+            return NULL;
+        }
+        a->entries[a->run.entry].cross = NULL; /* closed runs only */
+        a->entries[a->run.entry].ncross = 0;
+        a->run.active = false; /* zone_audit_finish must not close it */
+    }
+    /* The closed runs' results, sorted: zone_audit_finish's job. */
+    const struct zone_audit_domain *done = zone_audit_finish(a, count);
+    if (!done) {
+        free(open_name);
+        free(open.cross);
+        return NULL;
+    }
+    /* Forget the closed domains: their diagnostics now live in a->results
+     * (the entries' arrays), freed at the next flush or finish. */
+    for (size_t i = 0; i < a->nflushed; i++)
+        free(a->flushed[i].cross);
+    free(a->flushed);
+    a->flushed = a->entries;
+    a->nflushed = a->nentries;
+    char *old_pool = a->pool;
+    free(a->flushed_pool);
+    a->flushed_pool = old_pool;
+    a->entries = NULL;
+    a->nentries = a->entries_cap = 0;
+    free(a->hash);
+    a->hash = NULL;
+    a->hash_cap = 0;
+    a->pool = NULL;
+    a->pool_len = a->pool_cap = 0;
+    if (open_name) {
+        bool is_new;
+        size_t i = entry_find_or_add(a, open_name, &is_new);
+        free(open_name);
+        if (i == SIZE_MAX || !text_ref_move(a, old_pool, &open.spf) ||
+            !text_ref_move(a, old_pool, &open.dmarc) || !text_ref_move(a, old_pool, &open.key)) {
+            a->oom = true;
+            free(open.cross);
+            return a->results;
+        }
+        struct domain_entry *e = &a->entries[i];
+        open.name = e->name;
+        *e = open;
+        a->run.entry = i;
+        a->run.active = true;
+    }
+    return a->results;
+}
