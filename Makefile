@@ -210,6 +210,7 @@ $(BENCH_BIN): tests/bench/bench_core.c $(LIB)
 bench: deps-test $(BENCH_BIN) $(BIN) dns-tools
 	$(BENCH_BIN)
 	@tests/bench/bench_zone.sh $(BIN)
+	@tests/bench/bench_zone_scale.sh $(BIN)
 	@tests/bench/tui_perf.sh $(BIN)
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
 	@if [ -x tests/dns/bench_batch.sh ]; then tests/dns/bench_batch.sh $(BIN); fi
