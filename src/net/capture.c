@@ -187,6 +187,11 @@ void net_capture_set_time(struct net_capture *c, long long t)
 
 size_t net_capture_count(const struct net_capture *c) { return c ? c->count : 0; }
 
+const struct net_capture_entry *net_capture_entry_at(const struct net_capture *c, size_t i)
+{
+    return c && i < c->count ? &c->items[i] : NULL;
+}
+
 /* The slot of (name, type) in the index: where it is, or the empty slot
  * where it would go. */
 static size_t *index_slot(const struct net_capture *c, const char *name, enum net_qtype type)
@@ -694,26 +699,29 @@ static struct net_capture *capture_from_json(json_t *doc, const char *path, char
     return c;
 }
 
-static void json_error_text(const json_error_t *je, const char *path, char *err, size_t errlen)
+/* What json_load_file or json_loadb gave (doc, or NULL and je) as a
+ * capture; takes doc. */
+static struct net_capture *capture_from_loaded(json_t *doc, const json_error_t *je,
+                                               const char *path, char *err, size_t errlen)
 {
-    if (je->line > 0)
-        snprintf(err, errlen, "%s: not a DNS capture: line %d, column %d: %s", path, je->line,
-                 je->column, je->text);
-    else
-        snprintf(err, errlen, "%s: %s", path, je->text);
+    if (!doc) {
+        if (je->line > 0)
+            snprintf(err, errlen, "%s: not a DNS capture: line %d, column %d: %s", path,
+                     je->line, je->column, je->text);
+        else
+            snprintf(err, errlen, "%s: %s", path, je->text);
+        return NULL;
+    }
+    struct net_capture *c = capture_from_json(doc, path, err, errlen);
+    json_decref(doc);
+    return c;
 }
 
 struct net_capture *net_capture_load(const char *path, char *err, size_t errlen)
 {
     json_error_t je;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-    if (!doc) {
-        json_error_text(&je, path, err, errlen);
-        return NULL;
-    }
-    struct net_capture *c = capture_from_json(doc, path, err, errlen);
-    json_decref(doc);
-    return c;
+    return capture_from_loaded(doc, &je, path, err, errlen);
 }
 
 struct net_capture *net_capture_parse(const char *data, size_t len, const char *path, char *err,
@@ -721,11 +729,5 @@ struct net_capture *net_capture_parse(const char *data, size_t len, const char *
 {
     json_error_t je;
     json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-    if (!doc) {
-        json_error_text(&je, path, err, errlen);
-        return NULL;
-    }
-    struct net_capture *c = capture_from_json(doc, path, err, errlen);
-    json_decref(doc);
-    return c;
+    return capture_from_loaded(doc, &je, path, err, errlen);
 }

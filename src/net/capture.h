@@ -113,7 +113,9 @@ const struct net_capture_entry *net_capture_find(const struct net_capture *c, co
 
 /* The file a loaded capture came from ("" for one being recorded). */
 const char *net_capture_path(const struct net_capture *c);
-/* Answers held. */
+/* Answers held, and the i-th of them (0 <= i < count) in recording or
+ * file order (borrowed, valid until the capture is freed). */
 size_t net_capture_count(const struct net_capture *c);
+const struct net_capture_entry *net_capture_entry_at(const struct net_capture *c, size_t i);
 
 #endif
