@@ -435,6 +435,7 @@ static bool read_bytes(const json_t *j, char **out, size_t *len)
         unsigned hi, lo;
         if (!hex_value(s[2 * i], &hi) || !hex_value(s[2 * i + 1], &lo)) {
             free(*out);
+            *out = NULL; /* the caller frees what it got: not this again */
             return false;
         }
         (*out)[i] = (char)(hi << 4 | lo);

@@ -186,9 +186,13 @@ d = json.loads(json.dumps(cap))
 [x for x in d["answers"] if x["name"] == "mx2.all.cap.test" and x["type"] == "A"][0]["records"] = ["2001:db8::5"]
 write("v4bad", d)
 d = json.loads(json.dumps(cap)); d["version"] = 3; write("v3", d)
+# A bad {"hex"} string after a good one (was freed twice: fuzz_capture).
+d = json.loads(json.dumps(cap))
+[x for x in d["answers"] if x["type"] == "TXT"][0]["records"] = [["v=spf1 ", {"hex": "zz"}]]
+write("badhex", d)
 PY
 args=(check --ip 198.51.100.12 --mail-from u@all.cap.test --from u@all.cap.test --json)
-for f in missing v1 mxstring mxcount v4bad v3; do
+for f in missing v1 mxstring mxcount v4bad v3 badhex; do
     "$BIN" "${args[@]}" --dns-file "$s/$f.cap" >"$s/$f.out" 2>"$s/$f.err"
     echo $? >"$s/$f.rc"
 done
@@ -214,6 +218,7 @@ expect mxstring 3 "is not {\"preference\": 0-65535, \"exchange\": NAME}"
 expect mxcount 3 "\"count\" is 2 but 1 records are listed"
 expect v4bad 3 "records[0] is not an IPv4 address"
 expect v3 3 "capture version 3 is not supported"
+expect badhex 3 "records[0][1] is not a string or {\"hex\": ...}"
 # A version-1 capture still replays what needs no addresses (dkim match).
 python3 - "$s/dkim.txt.cap" "$s/dkimv1.cap" <<'PY'
 import json, sys

@@ -62,7 +62,7 @@ static void check_entry(const struct net_capture *c, const struct net_capture_en
             fuzz_check(t->string_ends[t->nstrings - 1] == t->len, "last string end");
         }
     } else {
-        fuzz_check(k->txt.count == 0, "%s answer with TXT records", net_qtype_name(e->type));
+        fuzz_check(k->txt.count == 0, "type %d answer with TXT records", (int)e->type);
         if (!k->counts_only)
             fuzz_check(k->rrs.count == k->count ||
                            (k->rrs.count == DNS_ANSWER_MAX_RRS && k->count > k->rrs.count),

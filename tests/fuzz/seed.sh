@@ -219,6 +219,8 @@ put("fuzz_capture", capture([
 put("fuzz_capture", capture([ans("example.com", "TXT", [["v=DMARC1; p=reject"]]),
                              ans("example.com", "MX", [], count=2)], version=1, when=None))
 put("fuzz_capture", capture([]))
+# regression: a bad {"hex"} after a good string was freed twice
+put("fuzz_capture", capture([ans("example.com", "TXT", [["v=spf1 ", {"hex": "zz"}]])]))
 for r in records["spf"][:10] + records["dmarc"][:10]:
     put("fuzz_capture", capture([ans("example.com", "TXT", [[r.decode("utf-8", "replace")]])]))
 
