@@ -67,8 +67,20 @@ static const char check_usage[] =
     "published), every other name from DNS.  --spoof DOMAIN runs the receiver on\n"
     "forged mail From: the domain, a subdomain and a non-existent subdomain.\n"
     "\n"
+    "NETWORK OPTIONS: --dns HOST[:PORT] | --doh URL [--doh-insecure | --doh-cafile F],\n"
+    "  --timeout MS (per try), and the DNS captures:\n"
+    "  --save-dns FILE  write every DNS answer the check used (TXT records,\n"
+    "                   addresses, MX hosts, PTR names) and the time, as JSON\n"
+    "  --dns-file FILE  answer from such a file only, with no network, at the\n"
+    "                   time it was recorded: the output and exit status equal\n"
+    "                   the recorded run's (--json leaves out elapsed_ms when\n"
+    "                   either option is given); a name the file lacks is a DNS\n"
+    "                   failure that says so, never NXDOMAIN\n"
+    "\n"
     "Exit status: 0 DMARC passes (or SPF passes where there is no DMARC),\n"
-    "1 quarantined or marked, 2 rejected, 3 usage or I/O, 4 DNS failure.\n"
+    "1 quarantined or marked, 2 rejected, 3 usage or I/O, 4 DNS failure: an\n"
+    "answer could not be had (timeout, SERVFAIL, REFUSED, a name missing from\n"
+    "--dns-file), whatever the verdict.\n"
     "--spoof: 0 every forged message is rejected, 1 some only quarantined,\n"
     "2 some delivered, 4 DNS failure.\n";
 
@@ -133,12 +145,6 @@ static int parse_args(int argc, char **argv, struct check_args *a)
     int r = netopts_check(&a->net);
     if (r)
         return r;
-    /* A capture (src/net/capture.c) keeps TXT records and record counts,
-     * not the addresses and PTR names check_host compares: a replay would
-     * not give the live verdicts. */
-    if (a->net.save_dns || a->net.dns_file)
-        return cli_usage_error("check: --save-dns and --dns-file are not supported yet (a capture "
-                               "keeps TXT records and counts, not the addresses check needs)");
     if (optind != argc)
         return cli_usage_error("check: unexpected argument '%s'", argv[optind]);
     if (a->spoof) {
@@ -217,14 +223,19 @@ static int overlay_load(struct runner *rn, const char *path)
     return rc;
 }
 
-static int runner_init(struct runner *rn, const struct check_args *a)
+/* The resolver (with the --save-dns/--dns-file captures: a capture keeps
+ * the addresses, MX hosts and PTR names check_host compares, src/net/
+ * capture.h) and the DNS source over it.  runner_free even on failure. */
+static int runner_init(struct runner *rn, struct check_args *a)
 {
     memset(rn, 0, sizeof *rn);
-    rn->resolver = netopts_resolver(&a->net);
+    /* Before anything returns: runner_free frees them either way. */
+    net_dns_source_init(&rn->net, NULL);
+    dns_table_init(&rn->overlay, true);
+    rn->resolver = netopts_open(&a->net);
     if (!rn->resolver)
         return CLI_USAGE;
-    net_dns_source_init(&rn->net, rn->resolver);
-    dns_table_init(&rn->overlay, true);
+    rn->net.resolver = rn->resolver;
     rn->overlay.next = &rn->net.cache.source;
     rn->src = &rn->net.cache.source;
     if (a->load) {
@@ -237,13 +248,16 @@ static int runner_init(struct runner *rn, const struct check_args *a)
     return 0;
 }
 
-static void runner_free(struct runner *rn)
+/* Frees the runner, writes the --save-dns capture, and returns the exit
+ * status (rc, or CLI_USAGE when the capture could not be written). */
+static int runner_free(struct runner *rn, struct check_args *a, int rc)
 {
-    net_dns_source_free(&rn->net);
-    if (rn->resolver)
-        net_resolver_free(rn->resolver);
+    net_dns_source_free(&rn->net); /* first: detaches what is in flight */
+    rc = netopts_close(&a->net, rn->resolver, rc);
+    rn->resolver = NULL;
     dns_table_free(&rn->overlay);
     free(rn->load_text);
+    return rc;
 }
 
 enum job_kind { JOB_SPF, JOB_DMARC, JOB_DKIM };
@@ -311,6 +325,14 @@ static bool drive(struct runner *rn, struct job *jobs, size_t n)
         }
         net_dns_source_wait(&rn->net);
     }
+    /* The jobs may be done with questions still out (a DMARC walk that
+     * found its record before the names above it answered).  Wait for
+     * them: every question asked then has its answer before the verdict,
+     * so the exit status (a DNS failure among them counts) does not depend
+     * on which answer came first, and a --save-dns capture holds every
+     * question its replay asks.  Bounded: each query ends by its timeout. */
+    while (ok && rn->net.inflight > 0)
+        net_dns_source_wait(&rn->net);
     free(merged);
     return ok;
 }
@@ -494,7 +516,10 @@ static void dmarc_text(const struct dmarc_eval *e)
 
 static int exit_for(const struct spf_eval *spf, const struct dmarc_eval *dmarc, bool dns_failed)
 {
-    if (dmarc && dmarc->result == CHECK_DMARC_TEMPERROR)
+    /* Issue 11: status 4 whenever an answer the evaluation asked for could
+     * not be had (a timeout, SERVFAIL, a name missing from a --dns-file
+     * capture): the verdict printed rests on a guess. */
+    if (dns_failed || (dmarc && dmarc->result == CHECK_DMARC_TEMPERROR))
         return CHECK_EXIT_DNS;
     if (dmarc && dmarc->result == CHECK_DMARC_PASS)
         return CHECK_EXIT_PASS;
@@ -514,10 +539,10 @@ static int exit_for(const struct spf_eval *spf, const struct dmarc_eval *dmarc, 
             return CHECK_EXIT_MARKED;
         }
     }
-    return dns_failed ? CHECK_EXIT_DNS : CHECK_EXIT_MARKED;
+    return CHECK_EXIT_MARKED;
 }
 
-static int check_message(const struct check_args *a)
+static int check_message(struct check_args *a)
 {
     struct runner rn;
     struct spf_eval spf;
@@ -531,9 +556,9 @@ static int check_message(const struct check_args *a)
     memset(&dkim, 0, sizeof dkim);
     memset(&msg, 0, sizeof msg);
     int rc = runner_init(&rn, a);
-    long long now = (long long)time(NULL);
     if (rc)
         goto done;
+    long long now = netopts_now(&a->net);
 
     if (a->message) {
         size_t len = 0;
@@ -639,8 +664,9 @@ static int check_message(const struct check_args *a)
         json_object_set_new(doc, "dmarc", have_dmarc ? dmarc_json(&dmarc) : json_null());
         json_object_set_new(doc, "dns_queries", json_integer((json_int_t)rn.net.nasked));
         /* the evaluation's wall time, DNS included (make bench reads it);
-         * only when DNS was asked, so offline output stays reproducible */
-        if (rn.net.nasked)
+         * only when DNS was asked and no capture is written or read, so
+         * offline output and a replay's output equal the recorded run's */
+        if (rn.net.nasked && !a->net.save_dns && !a->net.dns_file)
             json_object_set_new(doc, "elapsed_ms", json_real(now_ms() - t0));
         json_print(doc);
     } else {
@@ -661,8 +687,7 @@ done:
         dkim_verify_free(&dkim);
     message_free(&msg);
     free(msg_text);
-    runner_free(&rn);
-    return rc;
+    return runner_free(&rn, a, rc);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -676,7 +701,7 @@ struct scope_run {
     char ip[64];
 };
 
-static int check_spoof(const struct check_args *a)
+static int check_spoof(struct check_args *a)
 {
     struct runner rn;
     int rc = runner_init(&rn, a);
@@ -692,7 +717,9 @@ static int check_spoof(const struct check_args *a)
         rc = cli_usage_error("check --spoof: %s", err);
         goto done;
     }
-    long long now = (long long)time(NULL);
+    /* The recorded time on a replay: the made-up name below is the one
+     * the capture holds. */
+    long long now = netopts_now(&a->net);
 
     /* Find an existing subdomain (--subdomain, an MX host below the
      * domain, or www) and make sure the made-up one really is NXDOMAIN. */
@@ -790,6 +817,8 @@ static int check_spoof(const struct check_args *a)
                                                              : CHECK_EXIT_PASS;
         if (this_rc > rc)
             rc = this_rc;
+        if (rn.net.errors > 0) /* as exit_for: a verdict resting on a failed answer */
+            rc = CHECK_EXIT_DNS;
         const char *reason = v.reason;
         if (arr) {
             json_t *o = json_object();
@@ -839,8 +868,7 @@ done:
         dmarc_eval_free(&runs[i].dmarc);
     }
     free(runs);
-    runner_free(&rn);
-    return rc;
+    return runner_free(&rn, a, rc);
 }
 
 int cmd_check(int argc, char **argv)

@@ -737,7 +737,7 @@ int cmd_diff(int argc, char **argv)
             cli_usage_error("give --selector S to fetch the live DKIM key to compare with --dkim");
             goto done;
         }
-        res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
+        res = netopts_open(&a.net);
         if (!res)
             goto done;
         f = malloc(sizeof *f);
@@ -745,7 +745,7 @@ int cmd_diff(int argc, char **argv)
             goto oom;
         net_fetch_init(f);
         const char *sel[1] = {draft.selector};
-        struct net_fetch_options opts = {sel, draft.selector[0] ? 1 : 0, (long long)time(NULL)};
+        struct net_fetch_options opts = {sel, draft.selector[0] ? 1 : 0, netopts_now(&a.net)};
         char err[256] = "";
         if (!net_fetch_start(f, res, domain, &opts, err, sizeof err)) {
             fputs("authtxt: fetch ", stderr);
@@ -902,7 +902,5 @@ done:
         free(f);
     }
     net_fetch_free(&draft_fetch);
-    net_resolver_free(res);
-    int finish = netopts_finish(&a.net);
-    return finish && status < finish ? finish : status;
+    return netopts_close(&a.net, res, status);
 }

@@ -35,7 +35,8 @@ static const char dkim_usage[] =
     "keygen  makes a key pair: DIR/S.private (PKCS#8 PEM, mode 0600) and DIR/S.zone\n"
     "        (the key record as a zone line); never overwrites a file.\n"
     "match   tells whether a private key belongs to the key record published at\n"
-    "        S._domainkey.DOMAIN (live DNS), in a zone file, or given.\n"
+    "        S._domainkey.DOMAIN (live DNS, or a capture: --save-dns FILE records\n"
+    "        the answer, --dns-file FILE replays it), in a zone file, or given.\n"
     "        Exit: 0 match, 1 no match (other key, other type, revoked),\n"
     "        2 record or key broken or missing, 3 usage or I/O, 4 DNS failure.\n"
     "rotate  prints the steps of a key rotation with their zone lines; with --out\n"
@@ -74,10 +75,14 @@ static const char match_usage[] =
     "Warns when FILE can be read by group or others.\n"
     "\n"
     "DNS options: --dns HOST[:PORT] | --doh URL [--doh-insecure | --doh-cafile F],\n"
-    "  --timeout MS (per try).\n"
+    "  --timeout MS (per try), --save-dns FILE (write the key record's DNS answer\n"
+    "  to FILE, a DNS capture) or --dns-file FILE (answer from such a file only,\n"
+    "  no network; the output equals the recorded run's, a name the file lacks is\n"
+    "  a DNS failure).  With either, the Record line does not name the server.\n"
     "Exit status: 0 match; 1 no match (another key, another key type, the record\n"
     "is revoked); 2 the record or the key is broken, or there is no record;\n"
-    "3 usage or I/O; 4 DNS failure (timeout, SERVFAIL, REFUSED).\n";
+    "3 usage or I/O; 4 DNS failure (timeout, SERVFAIL, REFUSED, a name missing\n"
+    "from --dns-file).\n";
 
 static const char rotate_usage[] =
     "Usage: authtxt dkim rotate --domain DOMAIN --from OLD --to NEW [--ttl SECONDS]\n"
@@ -498,11 +503,12 @@ static void on_answer(void *data, const struct net_answer *ans)
     }
 }
 
-static int record_from_dns(const struct match_args *a, const char *owner, struct record_source *rs)
+static int record_from_dns(struct match_args *a, const char *owner, struct record_source *rs)
 {
-    struct net_resolver *res = netopts_resolver(&a->net);
+    /* --save-dns/--dns-file: the one TXT answer is all a capture needs. */
+    struct net_resolver *res = netopts_open(&a->net);
     if (!res)
-        return CLI_USAGE;
+        return netopts_close(&a->net, NULL, CLI_USAGE);
     struct dns_ctx ctx = {.status = DNS_PENDING};
     dns_txt_answer_init(&ctx.txt);
     int status = CLI_CLEAN;
@@ -514,8 +520,12 @@ static int record_from_dns(const struct match_args *a, const char *owner, struct
         goto done;
     }
     net_resolver_wait(res);
-    snprintf(rs->where, sizeof rs->where, "%s (DNS%s%s)", owner, a->net.resolver.server ? " " : "",
-             a->net.resolver.server ? a->net.resolver.server : "");
+    /* The server is named only when no capture is written or read: a
+     * replay has none, and its output equals the recorded run's. */
+    const char *server =
+        a->net.save_dns || a->net.dns_file ? NULL : a->net.resolver.server;
+    snprintf(rs->where, sizeof rs->where, "%s (DNS%s%s)", owner, server ? " " : "",
+             server ? server : "");
     if (ctx.status >= DNS_TIMEOUT) {
         fputs("authtxt: DNS failure asking TXT ", stderr);
         out_safe(stderr, owner, strlen(owner));
@@ -549,8 +559,7 @@ static int record_from_dns(const struct match_args *a, const char *owner, struct
     rs->len = ctx.txt.records[i].len;
 done:
     dns_txt_answer_free(&ctx.txt);
-    net_resolver_free(res);
-    return status;
+    return netopts_close(&a->net, res, status);
 }
 
 static int record_from_zone(const struct match_args *a, const char *selector,
@@ -733,6 +742,9 @@ static int cmd_dkim_match(int argc, char **argv)
         return cli_usage_error("dkim match takes one --selector");
     if (!a.record && !selector)
         return cli_usage_error("dkim match needs --selector S with DOMAIN or --load");
+    if ((a.net.save_dns || a.net.dns_file) && (a.record || a.load))
+        return cli_usage_error("dkim match: --save-dns and --dns-file go with DOMAIN (the key "
+                               "record asked of DNS), not --record or --load");
     if (selector && !a.record) {
         struct strbuf why = STRBUF_INIT;
         bool ok = dkim_selector_check(selector, &why);

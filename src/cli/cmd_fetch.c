@@ -785,11 +785,9 @@ int cmd_fetch(int argc, char **argv)
         int fs = netopts_finish(&a.net);
         return fs > bs ? fs : bs;
     }
-    struct net_resolver *res = netopts_prepare(&a.net) ? NULL : netopts_resolver(&a.net);
-    if (!res) {
-        netopts_finish(&a.net);
-        return CLI_USAGE;
-    }
+    struct net_resolver *res = netopts_open(&a.net);
+    if (!res)
+        return netopts_close(&a.net, NULL, CLI_USAGE);
 
     struct net_fetch *f = malloc(sizeof *f);
     struct net_fetch_lint lint;
@@ -805,7 +803,7 @@ int cmd_fetch(int argc, char **argv)
     struct net_fetch_options opts = {
         .selectors = a.net.selectors,
         .nselectors = a.net.nselectors,
-        .now = (long long)time(NULL),
+        .now = netopts_now(&a.net),
     };
     char err[256] = "";
     if (!net_fetch_start(f, res, a.domain, &opts, err, sizeof err)) {
@@ -843,8 +841,7 @@ done:
         net_fetch_free(f);
         free(f);
     }
-    net_resolver_free(res);
+    status = netopts_close(&a.net, res, status);
     net_selectors_free(&scan); /* after the resolver: no answer can come now */
-    int fs = netopts_finish(&a.net);
-    return fs && status < fs ? fs : status;
+    return status;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../net/capture.h"
 #include "cli.h"
@@ -150,4 +151,34 @@ struct net_resolver *netopts_resolver(const struct netopts *o)
         fputc('\n', stderr);
     }
     return r;
+}
+
+struct net_resolver *netopts_open(struct netopts *o)
+{
+    return netopts_prepare(o) ? NULL : netopts_resolver(o);
+}
+
+int netopts_close(struct netopts *o, struct net_resolver *r, int status)
+{
+    bool lost = r && o->record && net_resolver_record_failed(r);
+    net_resolver_free(r);
+    if (lost) {
+        fputs("authtxt: --save-dns ", stderr);
+        out_safe(stderr, o->save_dns, strlen(o->save_dns));
+        fputs(": out of memory: the capture lacks answers\n", stderr);
+    }
+    int fs = netopts_finish(o);
+    if (lost && !fs)
+        fs = CLI_USAGE;
+    return fs && status < fs ? fs : status;
+}
+
+long long netopts_now(struct netopts *o)
+{
+    if (o->now > 0)
+        return o->now;
+    long long t = net_capture_time(o->replay);
+    o->now = t > 0 ? t : (long long)time(NULL);
+    net_capture_set_time(o->record, o->now);
+    return o->now;
 }

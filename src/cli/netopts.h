@@ -1,4 +1,5 @@
-/* The network options every live command shares (fetch, diff, the TUI):
+/* The network options every live command shares (fetch, diff, check,
+ * dkim match, the TUI):
  * --dns HOST[:PORT], --doh URL, --doh-insecure, --doh-cafile FILE,
  * --timeout MS, --selector S (repeatable), and the DNS capture options
  * --save-dns FILE (write every answer used) and --dns-file FILE (answer
@@ -50,6 +51,7 @@ struct netopts {
     size_t nselectors;
     const char *save_dns, *dns_file;     /* from argv */
     struct net_capture *record, *replay; /* owned; set by netopts_prepare */
+    long long now;                       /* netopts_now, once asked */
 };
 
 void netopts_init(struct netopts *o);
@@ -79,6 +81,25 @@ int netopts_prepare(struct netopts *o);
  * ...").  A command that takes --save-dns/--dns-file calls netopts_prepare
  * first; for any other, those options are refused here. */
 struct net_resolver *netopts_resolver(const struct netopts *o);
+
+/* What a command that takes every option (captures included) does to get
+ * its resolver: netopts_prepare, then netopts_resolver.  NULL after
+ * printing why.  End with netopts_close, also on failure. */
+struct net_resolver *netopts_open(struct netopts *o);
+
+/* The end of such a command: frees r (NULL is fine: after this no answer
+ * can come), writes the --save-dns capture and frees the captures
+ * (netopts_finish), and returns the command's exit status: status, or
+ * CLI_USAGE when the capture could not be written (or lost an answer to
+ * OOM) and status is lower. */
+int netopts_close(struct netopts *o, struct net_resolver *r, int status);
+
+/* The time the command evaluates at, in seconds since 1970 (DKIM
+ * signature expiry, SPF's %{t}, the made-up name of check --spoof): with
+ * --dns-file, the time the capture was recorded, so that a replay equals
+ * the live run; otherwise now, which a --save-dns capture records.  The
+ * same value for the whole command.  Call after netopts_prepare. */
+long long netopts_now(struct netopts *o);
 
 /* At the end of a command: write the --save-dns capture (every answer the
  * command's resolvers delivered) and free the captures.  Returns 0, or

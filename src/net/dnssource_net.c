@@ -81,11 +81,18 @@ static void store(struct net_dns_source *s, const char *name, enum dns_rrtype ty
             dns_answer_add_name(slot, rr->pref, rr->name, strlen(rr->name));
     }
     slot->status = a->status;
-    slot->txt.status = a->status;
-    if (a->status >= DNS_TIMEOUT)
+    /* A version-1 capture kept how many addresses, not which: an empty
+     * list would change the verdict, so the answer is a DNS failure that
+     * names the file (resolver.c wrote the error). */
+    if (a->counts_only && type != DNS_TYPE_TXT && a->status == DNS_OK) {
+        dns_answer_free(slot);
+        slot->status = DNS_ERROR;
+    }
+    slot->txt.status = slot->status;
+    if (slot->status >= DNS_TIMEOUT)
         snprintf(slot->error, sizeof slot->error, "%s", a->error ? a->error : "");
     s->answered++;
-    if (a->status >= DNS_TIMEOUT)
+    if (slot->status >= DNS_TIMEOUT)
         s->errors++;
 }
 

@@ -86,8 +86,9 @@ static void deliver(struct net_query *q, struct resolver_result *res)
     a.records = &res->rrs;
     a.truncated = res->truncated;
     a.via_tcp = q->via_tcp;
+    a.counts_only = res->counts_only;
     a.ttl = res->ttl;
-    a.error = res->status >= DNS_TIMEOUT ? res->error : "";
+    a.error = res->status >= DNS_TIMEOUT || res->counts_only ? res->error : "";
     a.elapsed_ms = q->sent ? resolver_now_ms() - q->start_ms : 0.0;
     if (a.status >= DNS_TIMEOUT && !a.error[0])
         a.error = dns_status_name(a.status);
@@ -254,6 +255,26 @@ static bool have_waiting(const struct net_resolver *r)
     return false;
 }
 
+/* A kept answer (a capture's, the cache's) as the result of q: deep
+ * copies, so the result is freed as a transport's is. */
+static void result_from_kept(struct resolver_result *res, const struct net_kept_answer *k,
+                             enum net_qtype type)
+{
+    res->status = k->status;
+    res->count = k->count;
+    res->ttl = k->ttl;
+    res->truncated = k->truncated;
+    res->counts_only = k->counts_only;
+    snprintf(res->error, sizeof res->error, "%s", k->error ? k->error : "");
+    if (!net_kept_answer_copy_records(k, type, &res->txt, &res->rrs)) {
+        dns_txt_answer_free(&res->txt);
+        dns_answer_free(&res->rrs);
+        res->status = DNS_ERROR;
+        res->counts_only = false;
+        snprintf(res->error, sizeof res->error, "out of memory");
+    }
+}
+
 /* --dns-file: the capture's answer, or a DNS error saying the file does
  * not hold the question (a missing name is not NXDOMAIN: the recording
  * never asked it). */
@@ -270,36 +291,13 @@ static void answer_from_replay(struct net_resolver *r, struct net_query *q)
         snprintf(res.error, sizeof res.error, "%.110s %s is not in the capture file %.100s",
                  q->name, net_qtype_name(q->type), net_capture_path(r->replay));
     } else {
-        res.status = e->status;
-        res.count = e->count;
-        res.ttl = e->ttl;
-        res.truncated = e->truncated;
-        snprintf(res.error, sizeof res.error, "%s", e->error);
-        for (size_t i = 0; i < e->txt.count; i++) {
-            const struct dns_txt *t = &e->txt.records[i];
-            size_t n = t->nstrings ? t->nstrings : 1, at = 0;
-            const char *strings[64];
-            size_t lengths[64];
-            bool ok = n <= 64;
-            for (size_t k = 0; ok && k < n; k++) {
-                size_t end = t->nstrings ? t->string_ends[k] : t->len;
-                strings[k] = t->text + at;
-                lengths[k] = end - at;
-                at = end;
-            }
-            /* More than 64 strings: one string with the whole text. */
-            if (!ok) {
-                strings[0] = t->text;
-                lengths[0] = t->len;
-                n = 1;
-            }
-            if (!dns_txt_answer_add(&res.txt, strings, lengths, n)) {
-                dns_txt_answer_free(&res.txt);
-                res.status = DNS_ERROR;
-                snprintf(res.error, sizeof res.error, "out of memory");
-                break;
-            }
-        }
+        result_from_kept(&res, &e->answer, q->type);
+        /* Short: the receiver simulation keeps 127 bytes of it. */
+        if (res.counts_only)
+            snprintf(res.error, sizeof res.error,
+                     "%.60s (capture version %d) keeps no %s records, only their count",
+                     net_capture_path(r->replay), net_capture_version(r->replay),
+                     net_qtype_name(q->type));
     }
     res.txt.status = res.status;
     deliver(q, &res);
@@ -308,11 +306,15 @@ static void answer_from_replay(struct net_resolver *r, struct net_query *q)
 /* Answer q from the cache when it holds (name, type); false when not. */
 static bool answer_from_cache(struct net_resolver *r, struct net_query *q)
 {
-    struct resolver_result res;
-    bool via_tcp = false;
-    if (!r->cache || !resolver_cache_get(r->cache, q->name, q->type, &res, &via_tcp))
+    const struct net_kept_answer *k = resolver_cache_get(r->cache, q->name, q->type);
+    if (!k)
         return false;
-    q->via_tcp = via_tcp;
+    struct resolver_result res;
+    memset(&res, 0, sizeof res);
+    dns_txt_answer_init(&res.txt);
+    dns_answer_init(&res.rrs);
+    result_from_kept(&res, k, q->type);
+    q->via_tcp = k->via_tcp;
     r->cached++;
     deliver(q, &res);
     return true;

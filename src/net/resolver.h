@@ -50,6 +50,10 @@ struct net_answer {
                                          DNS_ANSWER_MAX_RRS; never NULL */
     bool truncated;          /* the answer was cut at the caps above */
     bool via_tcp;            /* c-ares fell back to TCP (UDP was truncated) */
+    bool counts_only;        /* replayed from a version-1 capture: count is
+                                known, the A/AAAA/MX records are not (error
+                                says so); a user of the records must not
+                                take the empty list for the answer */
     const char *error;       /* for status >= DNS_TIMEOUT: what happened, in
                                 words ("no answer from 127.0.0.1:53 after 2
                                 tries of 2000 ms", "HTTP 502 from DoH server")

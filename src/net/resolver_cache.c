@@ -11,6 +11,8 @@
  * network as without a cache). */
 #include "resolver_internal.h"
 
+#include "capture.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +27,7 @@ struct cache_entry {
     enum net_qtype type;
     char *name; /* lower case, no final dot */
     uint32_t hash;
-    /* DONE: the answer */
-    enum dns_status status;
-    struct dns_txt_answer txt;
-    unsigned count;
-    long ttl;
-    bool truncated, via_tcp;
-    char *error;
+    struct net_kept_answer answer; /* DONE: the answer */
 };
 
 struct resolver_cache {
@@ -85,8 +81,7 @@ void resolver_cache_free(struct resolver_cache *c)
         if (e->state == CACHE_EMPTY)
             continue;
         free(e->name);
-        free(e->error);
-        dns_txt_answer_free(&e->txt);
+        net_kept_answer_free(&e->answer);
     }
     free(c->slots);
     free(c);
@@ -164,41 +159,8 @@ void resolver_cache_mark_sent(struct resolver_cache *c, const char *name, enum n
     e->state = CACHE_IN_FLIGHT;
     e->type = type;
     e->hash = h;
-    dns_txt_answer_init(&e->txt);
+    net_kept_answer_init(&e->answer);
     c->used++;
-}
-
-/* Copy a TXT answer keeping its string boundaries. */
-static bool txt_copy(struct dns_txt_answer *to, const struct dns_txt_answer *from)
-{
-    dns_txt_answer_init(to);
-    for (size_t i = 0; i < from->count; i++) {
-        const struct dns_txt *rec = &from->records[i];
-        size_t n = rec->nstrings ? rec->nstrings : 1;
-        const char **strings = malloc(n * sizeof *strings);
-        size_t *lengths = malloc(n * sizeof *lengths);
-        bool ok = strings && lengths;
-        if (ok) {
-            size_t at = 0;
-            for (size_t k = 0; k < n; k++) {
-                size_t end = rec->nstrings ? rec->string_ends[k] : rec->len;
-                if (end < at || end > rec->len)
-                    end = at;
-                strings[k] = rec->text + at;
-                lengths[k] = end - at;
-                at = end;
-            }
-            ok = dns_txt_answer_add(to, strings, lengths, n);
-        }
-        free(strings);
-        free(lengths);
-        if (!ok) {
-            dns_txt_answer_free(to);
-            return false;
-        }
-    }
-    to->status = from->status;
-    return true;
 }
 
 void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a)
@@ -208,48 +170,15 @@ void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a)
     struct cache_entry *e = lookup(c, a->name, a->type);
     if (!e || e->state != CACHE_IN_FLIGHT)
         return; /* not marked (cache full, OOM): not kept */
-    if (!txt_copy(&e->txt, &a->txt)) {
-        e->state = CACHE_DONE;
-        e->status = DNS_ERROR;
-        e->error = strdup("out of memory");
-        return;
-    }
+    /* On OOM the copy holds DNS_ERROR "out of memory": later queries get
+     * that rather than waiting for an answer that never comes. */
+    net_kept_answer_set(&e->answer, a);
     e->state = CACHE_DONE;
-    e->status = a->status;
-    e->count = a->count;
-    e->ttl = a->ttl;
-    e->truncated = a->truncated;
-    e->via_tcp = a->via_tcp;
-    e->error = a->error && a->error[0] ? strdup(a->error) : NULL;
 }
 
-bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum net_qtype type,
-                        struct resolver_result *out, bool *via_tcp)
+const struct net_kept_answer *resolver_cache_get(const struct resolver_cache *c, const char *name,
+                                                 enum net_qtype type)
 {
     const struct cache_entry *e = c ? lookup(c, name, type) : NULL;
-    if (!e || e->state != CACHE_DONE)
-        return false;
-    memset(out, 0, sizeof *out);
-    dns_answer_init(&out->rrs); /* addresses are not kept: fetch uses counts */
-    if (!txt_copy(&out->txt, &e->txt)) {
-        dns_txt_answer_init(&out->txt);
-        out->ttl = -1;
-        out->status = DNS_ERROR;
-        snprintf(out->error, sizeof out->error, "out of memory");
-        return true;
-    }
-    out->status = e->status;
-    out->txt.status = e->status;
-    out->count = e->count;
-    out->ttl = e->ttl;
-    out->truncated = e->truncated;
-    *via_tcp = e->via_tcp;
-    if (e->error) {
-        size_t n = strlen(e->error);
-        if (n >= sizeof out->error)
-            n = sizeof out->error - 1;
-        memcpy(out->error, e->error, n);
-        out->error[n] = '\0';
-    }
-    return true;
+    return e && e->state == CACHE_DONE ? &e->answer : NULL;
 }

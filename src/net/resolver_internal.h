@@ -27,6 +27,7 @@ struct resolver_result {
     struct dns_answer rrs;     /* A/AAAA/MX/PTR records kept (caller frees) */
     bool truncated;            /* cut at NET_MAX_TXT_* */
     bool tc;                   /* the message had the TC bit */
+    bool counts_only;          /* replayed from a version-1 capture (capture.h) */
     long ttl;                  /* smallest TTL of the records read, -1 unknown */
     char error[RESOLVER_ERROR_MAX];
 };
@@ -86,10 +87,12 @@ struct net_resolver {
 
 /* The answer cache (resolver_cache.c), when net_resolver_options.cache
  * asks for one.  _mark_sent notes that a query for (name, type) went out;
- * _in_flight says one is out and not back; _put keeps its answer; _get
- * copies a kept answer into out (caller frees out->txt) and says whether
- * there was one.  Names compare without case.  Lookups O(1) on average. */
+ * _state says whether one is out and not back, or answered; _put keeps
+ * its answer (a net_kept_answer, capture.h); _get returns the kept answer
+ * (borrowed, valid until the cache is freed) or NULL.  Names compare
+ * without case.  Lookups O(1) on average. */
 struct resolver_cache;
+struct net_kept_answer;
 struct resolver_cache *resolver_cache_new(void);
 void resolver_cache_free(struct resolver_cache *c);
 void resolver_cache_mark_sent(struct resolver_cache *c, const char *name, enum net_qtype type);
@@ -101,8 +104,8 @@ enum resolver_cache_state {
 enum resolver_cache_state resolver_cache_state(const struct resolver_cache *c, const char *name,
                                                enum net_qtype type); /* c may be NULL */
 void resolver_cache_put(struct resolver_cache *c, const struct net_answer *a);
-bool resolver_cache_get(const struct resolver_cache *c, const char *name, enum net_qtype type,
-                        struct resolver_result *out, bool *via_tcp);
+const struct net_kept_answer *resolver_cache_get(const struct resolver_cache *c, const char *name,
+                                                 enum net_qtype type);
 
 /* Milliseconds on the monotonic clock. */
 double resolver_now_ms(void);

@@ -257,6 +257,7 @@ void resolver_msg_parse(const unsigned char *msg, size_t len, const char *qname,
     res->count = 0;
     res->truncated = false;
     res->tc = false;
+    res->counts_only = false;
     res->ttl = -1;
     res->error[0] = '\0';
     dns_txt_answer_init(&res->txt);

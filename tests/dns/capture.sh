@@ -44,7 +44,7 @@ echo $? > "$s/diff.replay.rc"
 echo $? > "$s/missing.rc"
 # 6. Bad capture files.
 head -c 200 "$s/tree.fx.test.cap" > "$s/cut.cap"
-sed 's/"version": 1/"version": 2/' "$s/tree.fx.test.cap" > "$s/v2.cap"
+sed 's/"version": 2/"version": 3/' "$s/tree.fx.test.cap" > "$s/v3.cap"
 python3 - "$s/tree.fx.test.cap" "$s/edited.cap" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -52,7 +52,7 @@ d["answers"][1]["type"] = "SPF"
 json.dump(d, open(sys.argv[2], "w"))
 PY
 echo '{"answers": []}' > "$s/noformat.cap"
-for f in cut v2 edited noformat nonexistent; do
+for f in cut v3 edited noformat nonexistent; do
     "$BIN" fetch tree.fx.test --dns-file "$s/$f.cap" > /dev/null 2> "$s/$f.err"
     echo $? > "$s/$f.rc"
 done
@@ -79,7 +79,7 @@ for d in ("tree.fx.test", "badinc.fx.test", "binary.fx.test", "void.fx.test"):
     check(strip(live) == strip(rep), f"{d}: the replay differs from the live fetch")
     check(rc(f"{d}.live") == rc(f"{d}.replay"), f"{d}: exit status {rc(d + '.live')} vs {rc(d + '.replay')}")
     cap = json.loads(rd(f"{d}.cap"))
-    check(cap["format"] == "authtxt-dns-capture" and cap["version"] == 1, f"{d}: header {list(cap)}")
+    check(cap["format"] == "authtxt-dns-capture" and cap["version"] == 2, f"{d}: header {list(cap)}")
     check(len(cap["answers"]) == live["queries"], f"{d}: {len(cap['answers'])} answers for {live['queries']} queries")
     for a in cap["answers"]:
         for k in ("name", "type", "status", "ttl", "records"):
@@ -104,7 +104,7 @@ errs = m["dns_errors"]
 check(rc("missing") == 4 and errs and errs[0]["name"] == "loop.fx.test" and errs[0]["status"] == "error"
       and "not in the capture file" in errs[0]["message"], f"missing name: {rc('missing')} {errs}")
 check(m["spf"]["tree"]["result"] == "dns-error", "missing name taken for no record")
-for f, want in (("cut", "cut.cap: not a DNS capture: line"), ("v2", "capture version 2 is not supported"),
+for f, want in (("cut", "cut.cap: not a DNS capture: line"), ("v3", "capture version 3 is not supported"),
                 ("edited", "edited.cap: answers[1]: \"type\""), ("noformat", "noformat.cap: not a DNS capture"),
                 ("nonexistent", "nonexistent.cap")):
     check(rc(f) == 3 and want in rd(f + ".err"), f"{f}: status {rc(f)}, stderr {rd(f + '.err')!r}")

@@ -24,7 +24,7 @@ FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OPT      = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 FUZZ_ALL      = fuzz_spf fuzz_dmarc fuzz_dkim_key fuzz_dkim_sig fuzz_taglist fuzz_zone \
                 fuzz_record fuzz_edit fuzz_dnsanswer fuzz_null_diags fuzz_drafts fuzz_dkim_privkey \
-                fuzz_message fuzz_spf_eval fuzz_zone_edit
+                fuzz_message fuzz_spf_eval fuzz_zone_edit fuzz_capture
 FUZZ_TARGETS  ?= $(FUZZ_ALL)
 FUZZ_BINS     = $(FUZZ_ALL:%=$(FUZZ_BUILD)/%)
 
@@ -45,9 +45,15 @@ FUZZ_NET_OBJ = $(if $(wildcard src/net/resolver_msg.c),$(BUILD)/src/net/resolver
 FUZZ_NET_FLAGS = $(if $(FUZZ_NET_OBJ),-DFUZZ_HAVE_RESOLVER_MSG -Isrc/net)
 $(FUZZ_BUILD)/fuzz_dnsanswer: $(FUZZ_NET_OBJ)
 
+# fuzz_capture reads DNS captures with src/net/capture.c (jansson).
+FUZZ_CAPTURE_OBJ = $(BUILD)/src/net/capture.o
+$(FUZZ_BUILD)/fuzz_capture: $(FUZZ_CAPTURE_OBJ)
+
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(call pc_cflags,$(PKG_CORE) libcares libcurl) \
-	    $(if $(filter %/fuzz_dnsanswer,$@),$(FUZZ_NET_FLAGS)) $< \
-	    $(if $(filter %/fuzz_dnsanswer,$@),$(FUZZ_NET_OBJ)) $(LIB) \
-	    $(call pc_libs,$(PKG_CORE) libcares) -lm -o $@
+	    $(if $(filter %/fuzz_dnsanswer,$@),$(FUZZ_NET_FLAGS)) \
+	    $(if $(filter %/fuzz_capture,$@),-Isrc/net) $< \
+	    $(if $(filter %/fuzz_dnsanswer,$@),$(FUZZ_NET_OBJ)) \
+	    $(if $(filter %/fuzz_capture,$@),$(FUZZ_CAPTURE_OBJ)) $(LIB) \
+	    $(call pc_libs,$(PKG_CORE) libcares $(if $(filter %/fuzz_capture,$@),jansson)) -lm -o $@

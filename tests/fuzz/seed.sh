@@ -190,6 +190,40 @@ put("fuzz_dnsanswer", b"\1" + message("example.com", 1, [(1, bytes([192, 0, 2, 1
 put("fuzz_dnsanswer", b"\2" + message("example.com", 28, [(28, bytes(15) + b"\1")]))
 put("fuzz_dnsanswer", b"\3" + message("example.com", 15, [(15, b"\0\x0a" + name("mail.example.com")), (15, b"\0\x14\xc0\x0c")]))
 
+# fuzz_capture: DNS captures (src/net/capture.h), version 2 with every
+# record type, version 1, and the records of the zone files as TXT answers.
+import json
+def capture(answers, version=2, when=1700000000):
+    d = {"format": "authtxt-dns-capture", "version": version}
+    if when is not None:
+        d["time"] = when
+    d["answers"] = answers
+    return json.dumps(d, indent=1)
+def ans(name, typ, records, status="NOERROR", count=None, **extra):
+    a = {"name": name, "type": typ, "status": status, "ttl": 300,
+         "count": len(records) if count is None else count, "truncated": False, "error": "",
+         "records": records}
+    a.update(extra)
+    return a
+put("fuzz_capture", capture([
+    ans("example.com", "TXT", [["v=spf1 a mx ptr ", "include:_spf.example.com -all"]]),
+    ans("example.com", "A", ["192.0.2.1", "192.0.2.2"]),
+    ans("example.com", "AAAA", ["2001:db8::1"]),
+    ans("example.com", "MX", [{"preference": 10, "exchange": "mx.example.com"}, {"preference": 0, "exchange": ""}]),
+    ans("1.2.0.192.in-addr.arpa", "PTR", ["mx.example.com"]),
+    ans("bin.example.com", "TXT", [[{"hex": "763d73706631fffe"}, "x\u0000y"]]),
+    ans("nx.example.com", "A", [], status="NXDOMAIN"),
+    ans("slow.example.com", "MX", [], status="timeout", error="no answer from 127.0.0.1:53 after 2 tries of 2000 ms"),
+    ans("old.example.com", "A", [], count=2, counts_only=True),
+]))
+put("fuzz_capture", capture([ans("example.com", "TXT", [["v=DMARC1; p=reject"]]),
+                             ans("example.com", "MX", [], count=2)], version=1, when=None))
+put("fuzz_capture", capture([]))
+# regression: a bad {"hex"} after a good string was freed twice
+put("fuzz_capture", capture([ans("example.com", "TXT", [["v=spf1 ", {"hex": "zz"}]])]))
+for r in records["spf"][:10] + records["dmarc"][:10]:
+    put("fuzz_capture", capture([ans("example.com", "TXT", [[r.decode("utf-8", "replace")]])]))
+
 os.makedirs(OUT, exist_ok=True)
 for t in sorted(os.listdir(OUT)):
     print("%-16s %4d seeds (%d new)" % (t, len(os.listdir(os.path.join(OUT, t))), counts.get(t, 0)))
