@@ -44,6 +44,10 @@ void dns_txt_answer_free(struct dns_txt_answer *a);
 /* Append one RR made of nstrings character-strings.  Returns false on OOM. */
 bool dns_txt_answer_add(struct dns_txt_answer *a, const char *const *strings,
                         const size_t *lengths, size_t nstrings);
+/* Append a copy of rec, keeping its string boundaries (a record of no
+ * strings is copied as one string of its text; ends out of order are
+ * clamped, giving empty strings).  Returns false on OOM. */
+bool dns_txt_answer_add_copy(struct dns_txt_answer *a, const struct dns_txt *rec);
 /* Convenience for tests and single-string records. */
 bool dns_txt_answer_add_text(struct dns_txt_answer *a, const char *text);
 

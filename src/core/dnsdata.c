@@ -87,6 +87,31 @@ bool dns_txt_answer_add(struct dns_txt_answer *a, const char *const *strings,
     return true;
 }
 
+bool dns_txt_answer_add_copy(struct dns_txt_answer *a, const struct dns_txt *rec)
+{
+    size_t n = rec->nstrings ? rec->nstrings : 1;
+    if (n > SIZE_MAX / sizeof(char *))
+        return false;
+    const char **strings = malloc(n * sizeof *strings);
+    size_t *lengths = malloc(n * sizeof *lengths);
+    bool ok = strings && lengths;
+    if (ok) {
+        size_t at = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t end = rec->nstrings ? rec->string_ends[k] : rec->len;
+            if (end < at || end > rec->len)
+                end = at;
+            strings[k] = rec->text + at;
+            lengths[k] = end - at;
+            at = end;
+        }
+        ok = dns_txt_answer_add(a, strings, lengths, n);
+    }
+    free(strings);
+    free(lengths);
+    return ok;
+}
+
 bool dns_txt_answer_add_text(struct dns_txt_answer *a, const char *text)
 {
     const char *strings[1] = {text};

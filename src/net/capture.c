@@ -83,29 +83,9 @@ void net_kept_answer_free(struct net_kept_answer *k)
  * boundaries.  False on OOM. */
 static bool txt_copy(struct dns_txt_answer *to, const struct dns_txt_answer *from)
 {
-    for (size_t i = 0; i < from->count; i++) {
-        const struct dns_txt *rec = &from->records[i];
-        size_t n = rec->nstrings ? rec->nstrings : 1;
-        const char **strings = malloc(n * sizeof *strings);
-        size_t *lengths = malloc(n * sizeof *lengths);
-        bool ok = strings && lengths;
-        if (ok) {
-            size_t at = 0;
-            for (size_t k = 0; k < n; k++) {
-                size_t end = rec->nstrings ? rec->string_ends[k] : rec->len;
-                if (end < at || end > rec->len)
-                    end = at;
-                strings[k] = rec->text + at;
-                lengths[k] = end - at;
-                at = end;
-            }
-            ok = dns_txt_answer_add(to, strings, lengths, n);
-        }
-        free(strings);
-        free(lengths);
-        if (!ok)
+    for (size_t i = 0; i < from->count; i++)
+        if (!dns_txt_answer_add_copy(to, &from->records[i]))
             return false;
-    }
     return true;
 }
 

@@ -67,36 +67,9 @@ static bool txt_copy(struct dns_txt_answer *to, const struct dns_txt_answer *fro
 {
     dns_txt_answer_init(to);
     to->status = status;
-    for (size_t i = 0; i < from->count; i++) {
-        const struct dns_txt *rec = &from->records[i];
-        size_t n = rec->nstrings ? rec->nstrings : 1;
-        if (n > SIZE_MAX / sizeof(char *))
+    for (size_t i = 0; i < from->count; i++)
+        if (!dns_txt_answer_add_copy(to, &from->records[i]))
             return false;
-        const char **strings = malloc(n * sizeof *strings);
-        size_t *lengths = malloc(n * sizeof *lengths);
-        bool ok = strings && lengths;
-        if (ok) {
-            if (rec->nstrings == 0) {
-                strings[0] = rec->text;
-                lengths[0] = rec->len;
-            } else {
-                size_t at = 0;
-                for (size_t k = 0; k < rec->nstrings; k++) {
-                    size_t end = rec->string_ends[k];
-                    if (end < at || end > rec->len)
-                        end = at;
-                    strings[k] = rec->text + at;
-                    lengths[k] = end - at;
-                    at = end;
-                }
-            }
-            ok = dns_txt_answer_add(to, strings, lengths, n);
-        }
-        free(strings);
-        free(lengths);
-        if (!ok)
-            return false;
-    }
     to->status = status;
     return true;
 }
