@@ -211,6 +211,7 @@ bench: deps-test $(BENCH_BIN) $(BIN) dns-tools
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
 	@if [ -x tests/dns/bench_batch.sh ]; then tests/dns/bench_batch.sh $(BIN); fi
 	@tests/dns/bench_check.sh $(BIN) 25
+	@tests/dns/bench_faults.sh $(BIN)
 
 screenshots: deps-screenshots $(BIN) dns-tools
 	tests/e2e/screenshots.sh $(BIN) screenshots
