@@ -64,12 +64,17 @@ TUI_SRC  = $(sort $(wildcard src/tui/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 HELP_TXT = $(sort $(wildcard help/*.txt))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+# Code the tests share (fixture loading, the openspf suite reader): one
+# archive the unit tests and the DNS test tools link.
+TESTLIB_SRC = $(sort $(wildcard tests/lib/*.c))
+TESTLIB_HDR = $(wildcard tests/lib/*.h)
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/help_data.o
 NET_OBJ  = $(NET_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ  = $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB  = $(BUILD)/tests/lib/libtestsupport.a
 
 LIB      = $(BUILD)/libauthtxt.a
 BIN      = $(BUILD)/authtxt
@@ -122,10 +127,14 @@ $(BIN): $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB)
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(TUI_OBJ) $(NET_OBJ) $(LIB) \
 	    $(call pc_libs,$(PKG_LINK)) -lm $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_TEST_OK)
+$(TESTLIB): $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(LIB) tests/unit/unit.h $(TESTLIB_HDR) | $(DEPS_TEST_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(call pc_cflags,cmocka $(PKG_CORE)) $(LDFLAGS) $< $(LIB) \
-	    $(call pc_libs,cmocka $(PKG_CORE)) -lm $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/lib $(call pc_cflags,cmocka $(PKG_CORE)) $(LDFLAGS) \
+	    $< $(TESTLIB) $(LIB) $(call pc_libs,cmocka $(PKG_CORE)) -lm $(LDLIBS) -o $@
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -215,6 +224,7 @@ bench: deps-test $(BENCH_BIN) $(BIN) dns-tools
 	@if [ -x tests/dns/bench_fetch.sh ]; then tests/dns/bench_fetch.sh $(BIN); fi
 	@if [ -x tests/dns/bench_batch.sh ]; then tests/dns/bench_batch.sh $(BIN); fi
 	@tests/dns/bench_check.sh $(BIN) 25
+	@tests/dns/bench_faults.sh $(BIN)
 
 screenshots: deps-screenshots $(BIN) dns-tools
 	tests/e2e/screenshots.sh $(BIN) screenshots

@@ -1,9 +1,13 @@
 #!/bin/sh
 # Golden tests of the CLI.  Each case is tests/cli/cases/NAME.cmd (the
 # arguments, one per line; a line "<stdin FILE" feeds FILE on standard
-# input), NAME.out (expected standard output), NAME.err (expected standard
-# error; without it standard error must be empty) and NAME.status (expected
-# exit status).  A mismatch prints a unified diff.
+# input; a line "<copy MODE FILE" copies FILE into the case's own scratch
+# directory with that mode, set by chmod so the checkout's umask does not
+# matter, and "@TMP@" in an argument names that directory), NAME.out
+# (expected standard output), NAME.err (expected standard error; without it
+# standard error must be empty) and NAME.status (expected exit status).
+# The scratch directory's path reads "@TMP@" in the output compared.  A
+# mismatch prints a unified diff.
 set -u
 bin=$(readlink -f "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,20 +15,46 @@ cd "$here/../.." || exit 1
 failed=0 total=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM HUP
+# The scratch path as a sed pattern (mktemp's name may hold a '.').
+scratch_re=$(printf '%s\n' "$tmp/case" | sed 's/[].[*^$\\|]/\\&/g')
 for cmd in "$here"/cases/*.cmd; do
     [ -e "$cmd" ] || continue
     name=${cmd%.cmd}
     total=$((total + 1))
     set --
     stdin=/dev/null
+    scratch=$tmp/case uses_scratch="" broken=""
+    rm -rf "$scratch"
+    mkdir "$scratch" || exit 1
     while IFS= read -r line || [ -n "$line" ]; do
         case $line in
         "<stdin "*) stdin=${line#<stdin } ;;
+        "<copy "*)
+            uses_scratch=1
+            rest=${line#<copy }
+            mode=${rest%% *} src=${rest#* }
+            dst=$scratch/$(basename "$src")
+            cp "$src" "$dst" && chmod "$mode" "$dst" || broken="cannot copy $src with mode $mode"
+            ;;
+        *@TMP@*)
+            uses_scratch=1
+            set -- "$@" "$(printf '%s\n' "$line" | sed "s|@TMP@|$scratch|g")"
+            ;;
         *) set -- "$@" "$line" ;;
         esac
     done < "$cmd"
+    if [ -n "$broken" ]; then
+        echo "FAIL $(basename "$name"): $broken"
+        failed=$((failed + 1))
+        continue
+    fi
     TZ=UTC LC_ALL=C.UTF-8 "$bin" "$@" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     status=$?
+    if [ -n "$uses_scratch" ]; then
+        for f in out err; do
+            LC_ALL=C sed "s|$scratch_re|@TMP@|g" "$tmp/$f" > "$tmp/$f.tmp" && mv "$tmp/$f.tmp" "$tmp/$f"
+        done
+    fi
     want_status=$(cat "$name.status" 2>/dev/null || echo 0)
     want_err=/dev/null # no NAME.err: standard error must stay empty
     [ -e "$name.err" ] && want_err=$name.err

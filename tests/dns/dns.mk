@@ -25,6 +25,7 @@ $(BUILD)/tests/relay: tests/dns/relay.c | $(DEPS_OK)
 	$(CC) $(STD) $(WARN) $(WERROR) $(OPT) $(ALL_CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
 
 # check_openspf.sh: the openspf suite's zonedata as zone files (tests/dns/openspf_zone.c).
-$(BUILD)/tests/openspf_zone: tests/dns/openspf_zone.c tests/unit/spf_yaml.h $(LIB)
+$(BUILD)/tests/openspf_zone: tests/dns/openspf_zone.c $(TESTLIB) $(TESTLIB_HDR) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(call pc_libs,$(PKG_CORE)) -lm $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(LDFLAGS) $< $(TESTLIB) $(LIB) $(call pc_libs,$(PKG_CORE)) \
+	    -lm $(LDLIBS) -o $@

@@ -2,7 +2,8 @@
 # The DoH path of src/net/resolver (RFC 8484 over HTTP/2 through libcurl)
 # against a real unbound DoH server on 127.0.0.1 with a self-signed
 # certificate made at run time: the same lines as the c-ares path, the
-# certificate checks, HTTP and transport failures, time bounds, valgrind.
+# certificate checks, HTTP and transport failures, a timeout not before
+# its time (how fast: `make bench`), valgrind.
 # Usage: doh.sh BUILD/authtxt   (the tools are in BUILD/tests)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -39,16 +40,14 @@ out=$("$DNSQ" "${DOH[@]}" --no-ms TXT big.$R 2>&1)
 expect "^big\.$R TXT OK count=12 strings=12 bytes=1080 text="
 grep -q ' tcp' <<<"$out" && fail "DoH answer marked tcp"
 
-# 2. Many at once over one HTTP/2 connection.
+# 2. Many at once over one HTTP/2 connection (how long: make bench,
+# tests/dns/bench_faults.sh).
 names=$(for i in $(seq 1 100); do printf 'd%d.%s ' "$i" "$R"; done)
-start=$(date +%s%N)
 # shellcheck disable=SC2086
 out=$("$DNSQ" "${DOH[@]}" --no-ms TXT $names multi.$R 2>&1)
-wall=$((($(date +%s%N) - start) / 1000000))
 n=$(grep -c " TXT NXDOMAIN count=0 " <<<"$out")
 [ "$n" -eq 100 ] || fail "100 DoH names: $n NXDOMAIN answers"
 expect '^# asked=101 answered=101 sent=101$'
-echo "101 DoH queries at once: ${wall} ms"
 
 # 3. The certificate: without the CA file the query fails and says why;
 # --doh-insecure skips the check.
@@ -71,7 +70,7 @@ expect '^dnsq: --doh: URL must start with https:// and name a host$'
 out=$("$DNSQ" --doh "https:///dns-query" TXT x.test 2>&1)
 expect '^dnsq: --doh: URL must start with https:// and name a host$'
 
-# 6. Transport faults end within timeout x tries: nothing listening, and a
+# 6. Transport faults end, a timeout after timeout x tries: nothing listening, and a
 # server that accepts and never answers (brokendns's TCP port).
 port=$(dns_free_port)
 out=$("$DNSQ" --doh "https://127.0.0.1:$port/dns-query" --timeout 300 --tries 2 TXT multi.$R 2>&1)
@@ -82,7 +81,9 @@ out=$("$DNSQ" --doh "https://127.0.0.1:${BROKEN_SERVER##*:}/dns-query" --timeout
 expect "^multi\.$R TXT TIMEOUT .* error=\"no answer from DoH server https://127\.0\.0\.1:[0-9]+/dns-query in 600 ms\""
 t=$(ms_of "multi\\.$R")
 echo "DoH black hole, 2 tries of 300 ms: ${t} ms"
-[ -n "$t" ] && [ "$t" -ge 590 ] && [ "$t" -le 1000 ] || fail "DoH timeout took ${t} ms"
+# Not before 2 x 300 ms (a fact of the timeout); the upper bound only
+# catches a hang (10 x 600 ms).
+[ -n "$t" ] && [ "$t" -ge 590 ] && [ "$t" -le 6000 ] || fail "DoH timeout took ${t} ms"
 
 # 7. A DoH server that answers badly (python3, HTTPS with HTTP/1.1 after
 # ALPN): the HTTP status, the Content-Type, the body cap and a malformed

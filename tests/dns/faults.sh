@@ -1,7 +1,10 @@
 #!/bin/bash
 # DNS faults against tests/dns/brokendns (a real server on 127.0.0.1 that
 # misbehaves on purpose): every fault ends with a named status and words,
-# within its time bound, and nothing leaks (valgrind).
+# a timeout not before timeout x tries, and nothing leaks (valgrind).  How
+# fast each fault ends is measured by `make bench` (tests/dns/bench_faults.sh),
+# never asserted here: the upper bounds below only catch a hang (10 x what
+# an idle machine takes), so a busy machine still passes.
 # Usage: faults.sh BUILD/authtxt   (the tools are in BUILD/tests)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -19,12 +22,10 @@ broken_start
 S=$BROKEN_SERVER
 
 # 1. Every fault at once through one resolver (timeout 400 ms x 2 tries).
-start=$(date +%s%N)
 out=$("$DNSQ" --dns "$S" --timeout 400 --tries 2 --brief TXT \
     servfail.broken refused.broken notimp.broken truncated.broken many.broken \
     huge.broken overflow.broken loop.broken garbage.broken wrongq.broken \
     timeout.broken nx.broken broken. edns.broken alwaystc.broken 2>&1) || fail "dnsq failed: $out"
-wall=$((($(date +%s%N) - start) / 1000000))
 echo "$out"
 expect '^servfail\.broken TXT SERVFAIL count=0 .* error="server failure \(SERVFAIL\) from 127\.0\.0\.1:[0-9]+"'
 expect '^refused\.broken TXT REFUSED count=0 .* error="query refused \(REFUSED\) by 127\.0\.0\.1:[0-9]+"'
@@ -60,23 +61,22 @@ print(fnv("".join(chr(97 + i % 26) for i in range(60000))),
 expect "^huge\.broken .* fnv=$fnv_huge "
 expect "^many\.broken .* fnv=$fnv_many "
 
-# Time bounds: a timeout ends at timeout x tries (800 ms), not later; the
-# rest answer at once.
+# A timeout cannot end before timeout x tries (800 ms): a lower bound that
+# is a fact of the protocol.  The upper bounds only catch a hang.
 t=$(ms_of 'timeout\.broken')
-echo "timeout.broken: ${t} ms (bound 800..1000); all 13 faults: ${wall} ms wall"
-[ -n "$t" ] && [ "$t" -ge 790 ] && [ "$t" -le 1000 ] || fail "timeout took ${t} ms"
-for n in servfail refused truncated many huge overflow loop garbage; do
+echo "timeout.broken, 2 tries of 400 ms: ${t} ms"
+[ -n "$t" ] && [ "$t" -ge 790 ] && [ "$t" -le 8000 ] || fail "timeout took ${t} ms"
+for n in servfail refused notimp truncated many huge overflow loop garbage nx edns alwaystc; do
     t=$(ms_of "$n\\.broken")
-    [ -n "$t" ] && [ "$t" -le 300 ] || fail "$n.broken took ${t} ms"
+    [ -n "$t" ] && [ "$t" -le 3000 ] || fail "$n.broken: no time or hung (${t} ms)"
 done
-[ "$wall" -le 1500 ] || fail "the whole batch took ${wall} ms"
 
-# One try: 300 ms.
+# One try: not before 300 ms.
 out=$("$DNSQ" --dns "$S" --timeout 300 --tries 1 TXT timeout.broken 2>&1)
 expect '^timeout\.broken TXT TIMEOUT .* error="no answer from 127\.0\.0\.1:[0-9]+ after 1 try of 300 ms"'
 t=$(ms_of 'timeout\.broken')
 echo "timeout.broken, 1 try of 300 ms: ${t} ms"
-[ -n "$t" ] && [ "$t" -ge 290 ] && [ "$t" -le 600 ] || fail "1 try took ${t} ms"
+[ -n "$t" ] && [ "$t" -ge 290 ] && [ "$t" -le 6000 ] || fail "1 try took ${t} ms"
 
 # More malformed answers, for each type asked.
 out=$("$DNSQ" --dns "$S" --no-ms TXT badtxt.broken ptrloop.broken chain.broken 2>&1)
@@ -98,8 +98,10 @@ if printf '%s' "$out" | LC_ALL=C grep -q "$(printf '\033')"; then fail "raw ESC 
 port=$(dns_free_port)
 out=$("$DNSQ" --dns "127.0.0.1:$port" --timeout 400 TXT x.test 2>&1)
 expect "^x\.test TXT SERVFAIL .* error=\"no DNS server at 127\.0\.0\.1:$port \(connection refused\)\""
+# Said at once means before the timeout: a refused connection is not
+# waited out as a timeout (the status above says so); this only catches a hang.
 t=$(ms_of 'x\.test')
-[ -n "$t" ] && [ "$t" -le 300 ] || fail "connection refused took ${t} ms"
+[ -n "$t" ] && [ "$t" -le 4000 ] || fail "connection refused took ${t} ms"
 
 # 4. Freed while queries are in flight: each gets "cancelled" once.
 out=$("$DNSQ" --dns "$S" --cancel 100 --no-ms TXT timeout.broken servfail.broken 2>&1)

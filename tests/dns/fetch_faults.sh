@@ -1,9 +1,11 @@
 #!/bin/bash
 # `authtxt fetch` when DNS fails or the zone is hostile: a timeout, SERVFAIL,
 # REFUSED and a malformed answer from tests/dns/brokendns are reported as
-# data (named, exit status 4: the findings are incomplete) within the time bound; an
-# include chain 50 deep and a wildcard that makes every include resolve stop
-# at the tree caps, say so, and stay fast; control characters served by DNS
+# data (named, exit status 4: the findings are incomplete), a timeout not
+# before its time; an include chain 50 deep and a wildcard that makes every
+# include resolve stop at the tree caps and say so (how fast: `make bench`,
+# tests/dns/bench_faults.sh; the upper bounds here only catch a hang, 10 x
+# what an idle machine takes); control characters served by DNS
 # come out escaped (text) and as valid JSON.  Usage: fetch_faults.sh BIN
 set -u
 BIN=$(readlink -f "${1:-build/authtxt}")
@@ -90,8 +92,9 @@ check(d["dns_errors"] == [] and d["spf"]["status"] == "NOERROR", f"edns.broken: 
 check(rc("edns.broken") != 4, "edns.broken: exit status 4")
 
 doc, d = load("timeout.broken")
-# 2 tries of 200 ms, all queries in parallel: well under 2 s, over 300 ms.
-check(300 <= d["elapsed_ms"] < 2000, f"timeout.broken: elapsed {d['elapsed_ms']} ms")
+# 2 tries of 200 ms: not before 400 ms (a fact of the timeout); the upper
+# bound only catches a hang.
+check(390 <= d["elapsed_ms"] < 20000, f"timeout.broken: elapsed {d['elapsed_ms']} ms")
 
 doc, d = load("control.broken")
 check("\x1b" not in doc and "\x07" not in doc, "control.broken: raw control bytes in JSON")
@@ -101,7 +104,7 @@ doc, d = load("deep0.fx.test")
 sp = d["spf"]
 check(sp["truncated"] is True and sp["nodes"] == 22, f"deep0: truncated {sp['truncated']} nodes {sp['nodes']}")
 check(sp["lookups"] == 21, f"deep0: lookups {sp['lookups']}")
-check(d["elapsed_ms"] < 2000, f"deep0: elapsed {d['elapsed_ms']}")
+check(d["elapsed_ms"] < 20000, f"deep0: elapsed {d['elapsed_ms']}")
 n, depth = sp["tree"], 0
 while n["children"]:
     n, depth = n["children"][0], depth + 1
@@ -111,7 +114,7 @@ doc, d = load("wc.fx.test")
 sp = d["spf"]
 check(sp["truncated"] is True and sp["nodes"] == 200, f"wc: truncated {sp['truncated']} nodes {sp['nodes']}")
 check(d["queries"] <= 250, f"wc: {d['queries']} queries")
-check(d["elapsed_ms"] < 3000, f"wc: elapsed {d['elapsed_ms']}")
+check(d["elapsed_ms"] < 30000, f"wc: elapsed {d['elapsed_ms']}")
 check(d["dns_errors"] == [], f"wc: dns errors {d['dns_errors'][:3]}")
 sys.exit(1 if bad else 0)
 PY

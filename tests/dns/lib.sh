@@ -11,7 +11,9 @@
 #                          DNS_UNBOUND_EXTRA adds lines to its server: block
 #   doh_start              unbound DoH (self-signed cert) forwarding to
 #                          DNS_SERVER; exports DOH_URL, DOH_CA
-#   relay_start MS         delaying relay before DNS_SERVER; RELAY_SERVER
+#   relay_start MS         delaying relay before DNS_SERVER; RELAY_SERVER,
+#                          RELAY_STATS (its file: "udp_max=N", the most
+#                          UDP queries it held at once)
 #   broken_start           tests/dns/brokendns; exports BROKEN_SERVER
 #   dns_stop_all           stop everything (the trap calls it)
 #   dns_fail MSG           print MSG and the server logs, exit 1
@@ -238,12 +240,14 @@ EOC
 relay_start() {
     [ -n "${DNS_SERVER:-}" ] || dns_fail "relay_start: call dns_start first"
     local ms=${1:?relay_start MS} pf=$DNS_SCRATCH/relay.port pid
-    rm -f "$pf"
-    "$RELAY" -u "$DNS_SERVER" -d "$ms" -o "$pf" >>"$DNS_SCRATCH/relay.log" 2>&1 &
+    rm -f "$pf" "$DNS_SCRATCH/relay.stats"
+    "$RELAY" -u "$DNS_SERVER" -d "$ms" -o "$pf" -s "$DNS_SCRATCH/relay.stats" \
+        >>"$DNS_SCRATCH/relay.log" 2>&1 &
     pid=$!
     DNS_PIDS="$DNS_PIDS $pid"
     dns_wait_file "$pf" 5 || dns_fail "relay_start: the relay did not start"
     export RELAY_SERVER=127.0.0.1:$(cat "$pf")
+    export RELAY_STATS=$DNS_SCRATCH/relay.stats
 }
 
 broken_start() {

@@ -11,13 +11,12 @@
  * a name the suite marks TIMEOUT (a server cannot be told to time out) or
  * a name DNS presentation form cannot carry for the resolver (a space, a
  * quote: macro output).  Those stay covered by tests/unit/test_spf_eval.c. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit/spf_yaml.h"
 #include "authtxt/check.h"
+#include "spf_yaml.h"
 
 struct recording {
     struct dns_source base;
@@ -69,52 +68,6 @@ static void put_string(FILE *f, const char *s, size_t n)
         fputc('"', f);
         at += k;
     } while (at < n);
-}
-
-/* The same table the unit test builds (tests/unit/test_spf_eval.c). */
-static void table_fill(const struct yaml_scenario *s, struct dns_table *t)
-{
-    for (size_t k = 0; k < s->nrrs; k++) {
-        const struct yaml_rr *rr = &s->rrs[k];
-        const char *type = rr->type;
-        if (strcmp(type, "TIMEOUT") == 0) {
-            dns_table_set_name_status(t, rr->domain, DNS_TIMEOUT);
-            continue;
-        }
-        if (strcmp(type, "SPF") == 0) {
-            if (yaml_domain_has_txt(s, rr->domain))
-                continue;
-            type = "TXT";
-        }
-        if (strcmp(type, "TXT") == 0) {
-            if (yaml_rr_is_none(rr))
-                continue;
-            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_TXT);
-            const char *strings[16];
-            for (size_t j = 0; j < rr->nvalues; j++)
-                strings[j] = rr->values[j];
-            dns_txt_answer_add(&a->txt, strings, rr->lens, rr->nvalues);
-            a->status = a->txt.status = DNS_OK;
-        } else if (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) {
-            bool v4 = type[1] == '\0';
-            unsigned char addr[16];
-            if (inet_pton(v4 ? AF_INET : AF_INET6, rr->values[0], addr) == 1)
-                dns_answer_add_addr(dns_table_slot(t, rr->domain, v4 ? DNS_TYPE_A : DNS_TYPE_AAAA),
-                                    addr, v4 ? 4 : 16);
-        } else if (strcmp(type, "MX") == 0 && rr->nvalues == 2) {
-            dns_answer_add_name(dns_table_slot(t, rr->domain, DNS_TYPE_MX),
-                                (unsigned)strtoul(rr->values[0], NULL, 10), rr->values[1],
-                                rr->lens[1]);
-        } else if (strcmp(type, "PTR") == 0) {
-            dns_answer_add_name(dns_table_slot(t, rr->domain, DNS_TYPE_PTR), 0, rr->values[0],
-                                rr->lens[0]);
-        } else if (strcmp(type, "CNAME") == 0) {
-            dns_table_set_cname(t, rr->domain, rr->values[0]);
-        }
-    }
-    for (size_t k = 0; k < s->nrrs; k++)
-        if (!dns_table_has_name(t, s->rrs[k].domain))
-            dns_table_set_name_status(t, s->rrs[k].domain, DNS_NODATA);
 }
 
 /* The top-level label of a name (lower case) into out. */
@@ -229,7 +182,11 @@ int main(int argc, char **argv)
         fclose(root);
         struct dns_table zone;
         dns_table_init(&zone, true);
-        table_fill(&sc[i], &zone);
+        char err[512];
+        if (!yaml_zone_fill(&sc[i], &zone, err, sizeof err)) {
+            fprintf(stderr, "openspf_zone: scenario %zu: %s\n", i, err);
+            return 1;
+        }
         for (size_t k = 0; k < sc[i].ntests; k++) {
             const struct yaml_test *t = &sc[i].tests[k];
             struct recording rec = {{rec_lookup}, &zone.source, NULL};

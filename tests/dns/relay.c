@@ -2,8 +2,11 @@
  * 127.0.0.1 port (UDP and TCP) and forwards to an upstream server, holding
  * every query MS milliseconds before it goes on (answers come back at
  * once), so each lookup costs a fixed, known round trip.
- * Usage: relay -u HOST:PORT -d MS [-p PORT] [-o PORTFILE]
- * (PORT 0: any free port, written to PORTFILE once bound).  POSIX only. */
+ * Usage: relay -u HOST:PORT -d MS [-p PORT] [-o PORTFILE] [-s STATSFILE]
+ * (PORT 0: any free port, written to PORTFILE once bound).  STATSFILE
+ * gets "udp_max=N": the most UDP queries held or in flight at once, so a
+ * test can tell a client that sends in parallel from one that waits for
+ * each answer without timing it.  POSIX only. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +57,21 @@ static struct sockaddr_in upstream;
 static double delay_ms;
 static struct udp_q udpq[MAX_UDP];
 static struct tcp_pair pairs[MAX_TCP];
+static const char *statsfile;
+static size_t udp_max;
+
+/* Write "udp_max=N" to STATSFILE (a new file renamed into place, so a
+ * reader never sees half of it).  Called when the count grows, before the
+ * queries that grew it go on, so it is written before their answers. */
+static void stats_write(void)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", statsfile);
+    FILE *f = fopen(tmp, "w");
+    if (!f || fprintf(f, "udp_max=%zu\n", udp_max) < 0 || fclose(f) != 0 ||
+        rename(tmp, statsfile) != 0)
+        perror("relay: stats file");
+}
 
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
@@ -133,7 +151,7 @@ int main(int argc, char **argv)
     unsigned port = 0, bound = 0;
     const char *portfile = NULL, *up = NULL;
     int opt;
-    while ((opt = getopt(argc, argv, "u:d:p:o:")) != -1) {
+    while ((opt = getopt(argc, argv, "u:d:p:o:s:")) != -1) {
         if (opt == 'u')
             up = optarg;
         else if (opt == 'd')
@@ -142,11 +160,13 @@ int main(int argc, char **argv)
             port = (unsigned)strtoul(optarg, NULL, 10);
         else if (opt == 'o')
             portfile = optarg;
+        else if (opt == 's')
+            statsfile = optarg;
         else
             return 2;
     }
     if (!up || parse_hostport(up, &upstream) < 0 || delay_ms < 0) {
-        fprintf(stderr, "usage: relay -u IPV4:PORT -d MS [-p PORT] [-o PORTFILE]\n");
+        fprintf(stderr, "usage: relay -u IPV4:PORT -d MS [-p PORT] [-o PORTFILE] [-s STATSFILE]\n");
         return 2;
     }
     int udp = -1, tcp = -1, tries = 0;
@@ -246,6 +266,15 @@ int main(int argc, char **argv)
                     u->due = now + delay_ms;
                     if (u->due <= 0)
                         u->due = 1e-9;
+                }
+                if (statsfile) {
+                    size_t held = 0;
+                    for (size_t i = 0; i < MAX_UDP; i++)
+                        held += udpq[i].up >= 0;
+                    if (held > udp_max) {
+                        udp_max = held;
+                        stats_write();
+                    }
                 }
             } else if (w == -2) {
                 int c = accept(tcp, NULL, NULL);

@@ -114,38 +114,42 @@ out=$("$DNSQ" --dns "[::1]:${D##*:}" --timeout 300 --tries 1 --no-ms TXT multi.$
 expect "^multi\.$R TXT (OK|SERVFAIL|TIMEOUT) "
 
 # 7. More queries than NET_MAX_INFLIGHT (256) at once: all answered, all
-# sent, none lost.
+# sent, none lost.  (How long they take: tests/dns/bench_faults.sh.)
 names=$(for i in $(seq 1 300); do printf 'n%d.%s ' "$i" "$R"; done)
-start=$(date +%s%N)
 # shellcheck disable=SC2086
 out=$("$DNSQ" --dns "$D" --no-ms TXT $names multi.$R 2>&1)
-wall=$((($(date +%s%N) - start) / 1000000))
 n=$(grep -c " TXT NXDOMAIN count=0 " <<<"$out")
 [ "$n" -eq 300 ] || fail "300 names: $n NXDOMAIN answers"
 expect '^# asked=301 answered=301 sent=301$'
-echo "301 queries through one resolver: ${wall} ms"
 
-# 8. The delaying relay adds its delay once per query, UDP and TCP.
+# 8. The delaying relay adds its delay once per query, UDP and TCP: an
+# answer through it cannot come sooner (a lower bound is a fact of the
+# relay, not a speed target; the upper bounds only catch a hang, 10 x what
+# an idle machine takes).
 relay_start 100
+# First, on the fresh relay: 50 queries at once go out together, not each
+# after the previous answer: the relay held more than one at a time (a
+# resolver that waited for each answer would show 1).  Counted, not timed.
+names=$(for i in $(seq 1 50); do printf 'r%d.%s ' "$i" "$R"; done)
+# shellcheck disable=SC2086
+out=$("$DNSQ" --dns "$RELAY_SERVER" --no-ms TXT $names 2>&1)
+expect '^# asked=50 answered=50 sent=50$'
+n=$(grep -c " TXT NXDOMAIN count=0 " <<<"$out")
+[ "$n" -eq 50 ] || fail "50 names via the relay: $n NXDOMAIN answers"
+held=$(sed -n 's/^udp_max=\([0-9]*\)$/\1/p' "$RELAY_STATS" 2>/dev/null)
+echo "50 parallel queries via relay (100 ms): at most ${held:-?} held by the relay at once"
+[ -n "$held" ] && [ "$held" -ge 2 ] || fail "the 50 queries went through the relay one at a time (${held:-no stats})"
 out=$("$DNSQ" --dns "$RELAY_SERVER" TXT multi.$R 2>&1)
+expect "^multi\.$R TXT OK count=1 strings=3 bytes=25 "
 t=$(sed -n 's/^multi.* ms=\([0-9]*\)$/\1/p' <<<"$out")
 echo "via relay (100 ms): UDP ${t} ms"
-[ -n "$t" ] && [ "$t" -ge 100 ] && [ "$t" -le 400 ] || fail "relay UDP: ${t} ms ($out)"
+[ -n "$t" ] && [ "$t" -ge 100 ] && [ "$t" -le 4000 ] || fail "relay UDP: ${t} ms ($out)"
 out=$("$DNSQ" --dns "$RELAY_SERVER" --no-ms --sort TXT big.$R 2>&1)
 expect "^big\.$R TXT OK count=12 strings=12 bytes=1080 tcp "
 out=$("$DNSQ" --dns "$RELAY_SERVER" TXT big.$R 2>&1)
 t=$(sed -n 's/^big.* ms=\([0-9]*\)$/\1/p' <<<"$out")
 echo "via relay (100 ms): UDP then TCP ${t} ms"
-[ -n "$t" ] && [ "$t" -ge 200 ] && [ "$t" -le 600 ] || fail "relay TCP: ${t} ms"
-# 50 queries at once through the relay take about one delay, not fifty.
-names=$(for i in $(seq 1 50); do printf 'r%d.%s ' "$i" "$R"; done)
-start=$(date +%s%N)
-# shellcheck disable=SC2086
-out=$("$DNSQ" --dns "$RELAY_SERVER" --no-ms TXT $names 2>&1)
-wall=$((($(date +%s%N) - start) / 1000000))
-echo "50 parallel queries via relay (100 ms): ${wall} ms"
-expect '^# asked=50 answered=50 sent=50$'
-[ "$wall" -le 1000 ] || fail "50 queries through the relay took ${wall} ms"
+[ -n "$t" ] && [ "$t" -ge 200 ] && [ "$t" -le 6000 ] || fail "relay TCP: ${t} ms"
 
 [ "$fails" -eq 0 ] || { echo "resolver.sh: $fails failure(s)" >&2; exit 1; }
 echo "resolver.sh: all passed"

@@ -48,11 +48,7 @@ e2e_wait '│ v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc-reports@exampl
 e2e_wait 'W dmarc-sp-weaker'
 e2e_expect_not 'dmarc-bad-uri'
 # ... which goes once sp matches p.
-until e2e_screen | grep -q 'DMARC · sp$'; do
-    e2e_screen | grep -q 'DMARC · v$' && e2e_fail 'no sp row'
-    e2e_keys Up
-    sleep 0.05
-done
+e2e_key_until Up 'DMARC · sp$'
 e2e_keys Right
 e2e_wait '│ v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@example\.com; adkim=s; fo=d +│'
 e2e_wait 'Lint: 2 notes'

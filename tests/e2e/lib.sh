@@ -148,18 +148,27 @@ e2e_keys() { $T send-keys -t e2e "$@"; }
 # so a loaded machine never gets a burst of presses that overshoots the
 # row looked for (a key every 50 ms did); at most PRESSES (default 30).
 e2e_key_until() {
-    local key=$1 re=$2 max=${3:-30} i before end
+    local key=$1 re=$2 max=${3:-30} i
     for ((i = 0; i < max; i++)); do
         e2e_screen | grep -Eq -- "$re" && return 0
-        before=$(e2e_screen)
-        e2e_keys "$key"
-        end=$((SECONDS + E2E_TIMEOUT))
-        while [ "$(e2e_screen)" = "$before" ]; do
-            ((SECONDS >= end)) && e2e_fail "$key did not change the screen (looking for /$re/)"
-            sleep 0.05
-        done
+        e2e_key_changes "$key" "looking for /$re/"
     done
     e2e_screen | grep -Eq -- "$re" || e2e_fail "/$re/ not reached after $max presses of $key"
+}
+
+# e2e_key_changes KEY [WHY]: press KEY once and wait (bounded) until the
+# screen has changed: the wait a loop of presses needs between two keys.
+# The screen is compared with its attributes, as a press may only move a
+# highlight (rows whose status line reads the same).
+e2e_key_changes() {
+    local before end
+    before=$(e2e_screen_sgr)
+    e2e_keys "$1"
+    end=$((SECONDS + E2E_TIMEOUT))
+    while [ "$(e2e_screen_sgr)" = "$before" ]; do
+        ((SECONDS >= end)) && e2e_fail "$1 did not change the screen${2:+ ($2)}"
+        sleep 0.05
+    done
 }
 e2e_type() { $T send-keys -t e2e -l -- "$1"; }
 # A bracketed paste, as a terminal sends it when text is pasted.

@@ -64,11 +64,7 @@ e2e_wait '│ v=DMARC1; p=none; rua=dmarc@example\.net; pct=50 +│'
 e2e_wait 'E dmarc-'
 
 # --- pct 150: the record keeps pct=50, Ctrl-S asks, nothing is saved -------
-until e2e_screen | grep -q 'DMARC · pct$'; do
-    e2e_screen | grep -q 'DMARC · ri$' && e2e_fail 'no pct row'
-    e2e_keys Tab
-    sleep 0.05
-done
+e2e_key_until Tab 'DMARC · pct$'
 e2e_keys Enter
 e2e_wait 'DMARC · pct editing'
 e2e_keys C-u

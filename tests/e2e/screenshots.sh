@@ -63,9 +63,8 @@ e2e_wait 'SPF · version'
 e2e_keys End
 e2e_wait 'SPF · add a term'
 until e2e_screen | grep -q 'SPF · term [0-9]*/[0-9]*$' && e2e_screen | grep -q 'all  *( )+pass'; do
-    e2e_keys Up
+    e2e_key_changes Up "looking for the all term"
     e2e_screen | grep -q 'SPF · version' && break
-    sleep 0.05
 done
 e2e_wait 'W spf-private-address|W cross-softfail'
 shot spf
@@ -103,12 +102,7 @@ e2e_type 'quarantine'
 e2e_wait "match 'quarantine'"
 e2e_keys Enter
 # Down to the p tag's entry.
-for _ in $(seq 30); do
-    e2e_screen | grep -q '│ p: policy for the domain' && break
-    e2e_keys Down
-    sleep 0.05
-done
-e2e_wait '│ p: policy for the domain'
+e2e_key_until Down '│ p: policy for the domain' 30
 shot help
 
 # 5. The lint pane focused, explained.

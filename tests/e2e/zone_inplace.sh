@@ -19,12 +19,7 @@ e2e_keys 3
 e2e_wait 'DMARC · '
 e2e_wait '│ v=DMARC1; p=none; rua=mailto:dmarc@example\.org'
 # The policy row: p=none -> quarantine.
-for _ in 1 2 3 4 5 6; do
-    e2e_screen | grep -q 'DMARC · p$' && break
-    e2e_keys Down
-    sleep 0.05
-done
-e2e_wait 'DMARC · p$'
+e2e_key_until Down 'DMARC · p$' 6
 e2e_keys Right
 e2e_wait '│ v=DMARC1; p=quarantine; rua=mailto:dmarc@example\.org'
 e2e_keys C-s

@@ -17,12 +17,7 @@ ln -s real/db.zone "$E2E_DIR/link.zone"
 edit_and_save() {
     e2e_keys 3
     e2e_wait 'DMARC · '
-    for _ in 1 2 3 4 5 6; do
-        e2e_screen | grep -q 'DMARC · p$' && break
-        e2e_keys Down
-        sleep 0.05
-    done
-    e2e_wait 'DMARC · p$'
+    e2e_key_until Down 'DMARC · p$' 6
     e2e_keys "$1"
     e2e_wait "$2"
     e2e_keys C-s

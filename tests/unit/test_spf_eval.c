@@ -61,56 +61,11 @@ static int unload(void **state)
 /* The scenario's zonedata as an authoritative table. */
 static void zone_fill(const struct yaml_scenario *s, struct dns_table *t)
 {
-    for (size_t k = 0; k < s->nrrs; k++) {
-        const struct yaml_rr *rr = &s->rrs[k];
-        const char *type = rr->type;
-        if (strcmp(type, "TIMEOUT") == 0) {
-            assert_true(dns_table_set_name_status(t, rr->domain, DNS_TIMEOUT));
-            continue;
-        }
-        if (strcmp(type, "SPF") == 0) {
-            if (yaml_domain_has_txt(s, rr->domain))
-                continue;
-            type = "TXT";
-        }
-        if (strcmp(type, "TXT") == 0) {
-            if (yaml_rr_is_none(rr))
-                continue;
-            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_TXT);
-            assert_non_null(a);
-            const char *strings[16];
-            for (size_t j = 0; j < rr->nvalues; j++)
-                strings[j] = rr->values[j];
-            assert_true(dns_txt_answer_add(&a->txt, strings, rr->lens, rr->nvalues));
-            a->status = a->txt.status = DNS_OK;
-        } else if (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) {
-            bool v4 = type[1] == '\0';
-            unsigned char addr[16];
-            assert_int_equal(inet_pton(v4 ? AF_INET : AF_INET6, rr->values[0], addr), 1);
-            struct dns_answer *a = dns_table_slot(t, rr->domain, v4 ? DNS_TYPE_A : DNS_TYPE_AAAA);
-            assert_non_null(a);
-            assert_true(dns_answer_add_addr(a, addr, v4 ? 4 : 16));
-        } else if (strcmp(type, "MX") == 0) {
-            assert_int_equal(rr->nvalues, 2);
-            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_MX);
-            assert_non_null(a);
-            assert_true(dns_answer_add_name(a, (unsigned)strtoul(rr->values[0], NULL, 10),
-                                            rr->values[1], rr->lens[1]));
-        } else if (strcmp(type, "PTR") == 0) {
-            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_PTR);
-            assert_non_null(a);
-            assert_true(dns_answer_add_name(a, 0, rr->values[0], rr->lens[0]));
-        } else if (strcmp(type, "CNAME") == 0) {
-            assert_true(dns_table_set_cname(t, rr->domain, rr->values[0]));
-        } else {
-            print_message("zonedata: unknown type %s\n", type);
-            fail();
-        }
+    char err[512];
+    if (!yaml_zone_fill(s, t, err, sizeof err)) {
+        print_message("zonedata: %s\n", err);
+        fail();
     }
-    /* A name listed with only "TXT: NONE" (or only SPF records) exists. */
-    for (size_t k = 0; k < s->nrrs; k++)
-        if (!dns_table_has_name(t, s->rrs[k].domain))
-            assert_true(dns_table_set_name_status(t, s->rrs[k].domain, DNS_NODATA));
 }
 
 static void check_steps_have_help(const struct spf_eval *ev, const char *test)

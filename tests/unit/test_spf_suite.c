@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "authtxt/spf.h"
+#include "spf_yaml.h"
 
 #ifndef OPENSPF_SUITE
 #define OPENSPF_SUITE "tests/data/openspf/rfc7208-tests.yml"
@@ -126,82 +127,7 @@ static const struct {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Reading the suite: just enough YAML for its zonedata lines              */
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-        return (c | 0x20) - 'a' + 10;
-    return -1;
-}
-
-/* One scalar at *p: "double" (with \x.. \0 \n \r \t \\ \" escapes),
- * 'single' ('' is a quote) or plain up to `stop` or the end.  Appends to
- * out; moves *p past it. */
-static void scalar(const char **p, const char *stop, char *out, size_t *o)
-{
-    const char *s = *p;
-    if (*s == '"') {
-        s++;
-        while (*s && *s != '"') {
-            if (*s == '\\' && s[1]) {
-                s++;
-                switch (*s) {
-                case 'x':
-                    out[(*o)++] = (char)(hexval(s[1]) * 16 + hexval(s[2]));
-                    s += 2;
-                    break;
-                case '0':
-                    out[(*o)++] = '\0';
-                    break;
-                case 'n':
-                    out[(*o)++] = '\n';
-                    break;
-                case 'r':
-                    out[(*o)++] = '\r';
-                    break;
-                case 't':
-                    out[(*o)++] = '\t';
-                    break;
-                default:
-                    out[(*o)++] = *s;
-                    break;
-                }
-                s++;
-            } else {
-                out[(*o)++] = *s++;
-            }
-        }
-        if (*s == '"')
-            s++;
-    } else if (*s == '\'') {
-        s++;
-        while (*s) {
-            if (*s == '\'' && s[1] == '\'') {
-                out[(*o)++] = '\'';
-                s += 2;
-            } else if (*s == '\'') {
-                s++;
-                break;
-            } else {
-                out[(*o)++] = *s++;
-            }
-        }
-    } else {
-        const char *e = s;
-        while (*e && !strchr(stop, *e))
-            e++;
-        const char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\n' || t[-1] == '\r'))
-            t--;
-        memcpy(out + *o, s, (size_t)(t - s));
-        *o += (size_t)(t - s);
-        s = e;
-    }
-    *p = s;
-}
+/* Reading the suite: its TXT and SPF zonedata, through the shared reader  */
 
 static void add_record(const char *text, size_t len, int line)
 {
@@ -220,50 +146,32 @@ static int load_suite(void **state)
 {
     (void)state;
     static const char *const paths[] = {OPENSPF_SUITE, "../" OPENSPF_SUITE, "../../" OPENSPF_SUITE};
-    FILE *f = NULL;
-    for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !f; i++)
-        f = fopen(paths[i], "r");
-    if (!f) {
+    struct yaml_scenario *suite = NULL;
+    size_t nsuite = 0;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !suite; i++)
+        suite = yaml_read_suite(paths[i], &nsuite);
+    if (!suite) {
         print_error("cannot open %s (run the tests from the repository root)\n", OPENSPF_SUITE);
         return -1;
     }
-    char line[4096];
-    bool in_zone = false;
-    int lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] != ' ' && line[0] != '\n' && line[0] != '#')
-            in_zone = strncmp(line, "zonedata:", 9) == 0;
-        if (!in_zone)
-            continue;
-        const char *p = line;
-        while (*p == ' ')
-            p++;
-        if (strncmp(p, "- SPF:", 6) != 0 && strncmp(p, "- TXT:", 6) != 0)
-            continue;
-        p += 6;
-        while (*p == ' ')
-            p++;
-        char out[4096];
-        size_t o = 0;
-        if (*p == '[') {
-            /* A multi-string record: the strings join with no separator. */
-            p++;
-            for (;;) {
-                while (*p == ' ' || *p == ',')
-                    p++;
-                if (!*p || *p == ']')
-                    break;
-                scalar(&p, ",]", out, &o);
-            }
-        } else {
-            scalar(&p, "\n", out, &o);
-            if (o == 4 && memcmp(out, "NONE", 4) == 0)
+    for (size_t i = 0; i < nsuite; i++) {
+        for (size_t k = 0; k < suite[i].nrrs; k++) {
+            const struct yaml_rr *rr = &suite[i].rrs[k];
+            if (strcmp(rr->type, "TXT") != 0 && strcmp(rr->type, "SPF") != 0)
+                continue;
+            if (yaml_rr_is_none(rr))
                 continue; /* the suite's "no such record" placeholder */
+            /* A multi-string record: the strings join with no separator. */
+            char out[YAML_VALUE_MAX];
+            size_t o = 0;
+            for (size_t j = 0; j < rr->nvalues && o + rr->lens[j] < sizeof out; j++) {
+                memcpy(out + o, rr->values[j], rr->lens[j]);
+                o += rr->lens[j];
+            }
+            add_record(out, o, rr->line);
         }
-        add_record(out, o, lineno);
     }
-    fclose(f);
+    yaml_free_suite(suite, nsuite);
     return 0;
 }
 

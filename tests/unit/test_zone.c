@@ -35,25 +35,10 @@ static void read_text(const char *text, const char *origin)
     assert_true(zone_read(&z, text, strlen(text), origin, &diags));
 }
 
-/* The fixture's bytes, malloc'd; run from the project root. */
+/* A zone fixture's bytes (tests/data/zones/NAME), malloc'd. */
 static char *load_fixture(const char *name, size_t *len)
 {
-    const char *dirs[] = {"tests/data/zones/", "../data/zones/", "../../tests/data/zones/"};
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-        char path[256];
-        snprintf(path, sizeof path, "%s%s", dirs[i], name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char *buf = malloc(1 << 16);
-        assert_non_null(buf);
-        *len = fread(buf, 1, 1 << 16, f);
-        fclose(f);
-        return buf;
-    }
-    print_message("cannot open tests/data/zones/%s (run from the project root)\n", name);
-    fail();
-    return NULL;
+    return unit_read_fixture("tests/data/zones", name, len);
 }
 
 static void read_fixture(const char *name, char **buf)

@@ -6,12 +6,29 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "authtxt/diag.h"
+#include "fixture.h"
+
+/* The bytes of the test data file DIR/NAME (DIR relative to the
+ * repository root, e.g. "tests/data/zones"), malloc'd and NUL-terminated;
+ * fails the test when it cannot be read. */
+static inline char *unit_read_fixture(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *buf = fixture_read(path, len);
+    if (!buf) {
+        print_message("cannot read %s (run the tests from the repository root)\n", path);
+        fail();
+    }
+    return buf;
+}
 
 /* Does the list hold a diagnostic of this rule?  Prints the list when a
  * check fails, so a failing test says what was there instead. */

@@ -1,6 +1,7 @@
+<copy 0600 tests/data/dkimkeys/ed25519.pem
 dkim
 match
 --key
-tests/data/dkimkeys/ed25519.pem
+@TMP@/ed25519.pem
 --record
 v=DKIM1; k=rsa; p=bm90IGEga2V5

@@ -1,7 +1,8 @@
+<copy 0600 tests/data/dkimkeys/rsa2048.pkcs1enc.pem
 dkim
 match
 --key
-tests/data/dkimkeys/rsa2048.pkcs1enc.pem
+@TMP@/rsa2048.pkcs1enc.pem
 --pass-file
 tests/data/dkimkeys/pass.txt
 --record

@@ -1,6 +1,7 @@
+<copy 0600 tests/data/dkimkeys/ed25519.pem
 dkim
 match
 --key
-tests/data/dkimkeys/ed25519.pem
+@TMP@/ed25519.pem
 --record
 v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlx6AcANKHmXfgyEii7kWoizA+bVNsA4locVlEppHd7/zkakHcnnZqwkSYWPrdAhsbvXaPayy5Damn1Zpyg+oCLCxzZQYpc+EjMdbFClCF6XAWKUtdySvSDqs79xqZgRQy6V5qYcAzxTRVxC53wpaTlKpscCkBpUYfONc3JrGTXp5NS/1j4SktNAW/gQY+ZbKpXiwBjWCwrqJ7yK0aMPAxptn8ouGENZhSXmmWlHvBxE/cwtV91Fqas2S88/Eep0jOqYwTaTWkIKwPkea7JC3c5FCyQrqm7P2jyK9tKxRLU2jStv1QS64zR3/xO2s3MiSG7GAau40CwfWNp+u2ZVSZwIDAQAB

@@ -1,50 +1,11 @@
-/* Just enough YAML to read the openspf suite (tests/data/openspf/
- * rfc7208-tests.yml) into scenarios and a zone table: documents split by
- * "---", "tests:" (name -> helo, host, mailfrom, result [one or a list],
- * explanation) and "zonedata:" (domain -> list of {TYPE: value} or
- * TIMEOUT).  Multi-line fields (description, comment) are skipped.
- * Shared by the unit test (in-process table) and the zone generator the
- * DNS test uses (tests/dns/openspf_zone.c). */
-#ifndef AUTHTXT_TEST_SPF_YAML_H
-#define AUTHTXT_TEST_SPF_YAML_H
+/* The openspf suite reader and its zone table (see spf_yaml.h). */
+#include "spf_yaml.h"
 
-#include <stdbool.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define YAML_LINE_MAX 8192
-#define YAML_VALUE_MAX 8192
-
-struct yaml_test {
-    char name[128];
-    char helo[512], host[128], mailfrom[512];
-    char results[4][16];
-    size_t nresults;
-    char explanation[512];
-    bool has_explanation;
-    int line;
-};
-
-/* One zonedata item: type ("TXT", "SPF", "A", "AAAA", "MX", "PTR",
- * "CNAME", "TIMEOUT") and its values (a list gives several: a multi-string
- * TXT, or MX [pref, host]). */
-struct yaml_rr {
-    char domain[300];
-    char type[8];
-    char *values[16];
-    size_t lens[16];
-    size_t nvalues;
-    bool is_list;
-};
-
-struct yaml_scenario {
-    char description[256];
-    struct yaml_test *tests;
-    size_t ntests;
-    struct yaml_rr *rrs;
-    size_t nrrs;
-};
 
 static int yaml_hexval(char c)
 {
@@ -55,9 +16,7 @@ static int yaml_hexval(char c)
     return 0;
 }
 
-/* One scalar at *p into out (length *o): "double" with escapes, 'single',
- * or plain up to a char of stop (trailing blanks cut). */
-static void yaml_scalar(const char **p, const char *stop, char *out, size_t *o)
+void yaml_scalar(const char **p, const char *stop, char *out, size_t *o)
 {
     const char *s = *p;
     *o = 0;
@@ -141,8 +100,7 @@ static void yaml_copy(char *dst, size_t size, const char *src, size_t n)
     dst[n] = '\0';
 }
 
-/* Read every scenario; NULL when the file cannot be opened. */
-static struct yaml_scenario *yaml_read_suite(const char *path, size_t *count)
+struct yaml_scenario *yaml_read_suite(const char *path, size_t *count)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -253,6 +211,7 @@ static struct yaml_scenario *yaml_read_suite(const char *path, size_t *count)
             s->rrs = realloc(s->rrs, (s->nrrs + 1) * sizeof *s->rrs);
             struct yaml_rr *rr = &s->rrs[s->nrrs++];
             memset(rr, 0, sizeof *rr);
+            rr->line = lineno;
             yaml_copy(rr->domain, sizeof rr->domain, domain, strlen(domain));
             size_t tlen = strcspn(p, ":");
             yaml_copy(rr->type, sizeof rr->type, p, tlen);
@@ -290,7 +249,7 @@ static struct yaml_scenario *yaml_read_suite(const char *path, size_t *count)
     return sc;
 }
 
-static void yaml_free_suite(struct yaml_scenario *sc, size_t n)
+void yaml_free_suite(struct yaml_scenario *sc, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < sc[i].nrrs; k++)
@@ -302,10 +261,7 @@ static void yaml_free_suite(struct yaml_scenario *sc, size_t n)
     free(sc);
 }
 
-/* Does the domain of rr have TXT records in the scenario (or "TXT: NONE")?
- * The suite's drivers copy SPF-type records to TXT only where a domain
- * has no TXT of its own (the suite's header comment). */
-static bool yaml_domain_has_txt(const struct yaml_scenario *s, const char *domain)
+bool yaml_domain_has_txt(const struct yaml_scenario *s, const char *domain)
 {
     for (size_t k = 0; k < s->nrrs; k++)
         if (strcmp(s->rrs[k].domain, domain) == 0 && strcmp(s->rrs[k].type, "TXT") == 0)
@@ -313,9 +269,78 @@ static bool yaml_domain_has_txt(const struct yaml_scenario *s, const char *domai
     return false;
 }
 
-static bool yaml_rr_is_none(const struct yaml_rr *rr)
+bool yaml_rr_is_none(const struct yaml_rr *rr)
 {
     return !rr->is_list && rr->nvalues == 1 && strcmp(rr->values[0], "NONE") == 0;
 }
 
-#endif
+static bool zone_error(char *err, size_t errsize, const struct yaml_rr *rr, const char *fmt, ...)
+{
+    int n = snprintf(err, errsize, "suite line %d (%s %s): ", rr->line, rr->domain, rr->type);
+    if (n >= 0 && (size_t)n < errsize) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+bool yaml_zone_fill(const struct yaml_scenario *s, struct dns_table *t, char *err, size_t errsize)
+{
+    for (size_t k = 0; k < s->nrrs; k++) {
+        const struct yaml_rr *rr = &s->rrs[k];
+        const char *type = rr->type;
+        if (strcmp(type, "TIMEOUT") == 0) {
+            if (!dns_table_set_name_status(t, rr->domain, DNS_TIMEOUT))
+                return zone_error(err, errsize, rr, "cannot mark the name as timing out");
+            continue;
+        }
+        if (strcmp(type, "SPF") == 0) {
+            if (yaml_domain_has_txt(s, rr->domain))
+                continue;
+            type = "TXT";
+        }
+        if (strcmp(type, "TXT") == 0) {
+            if (yaml_rr_is_none(rr))
+                continue;
+            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_TXT);
+            const char *strings[16];
+            for (size_t j = 0; j < rr->nvalues; j++)
+                strings[j] = rr->values[j];
+            if (!a || !dns_txt_answer_add(&a->txt, strings, rr->lens, rr->nvalues))
+                return zone_error(err, errsize, rr, "cannot add the record");
+            a->status = a->txt.status = DNS_OK;
+        } else if (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) {
+            bool v4 = type[1] == '\0';
+            unsigned char addr[16];
+            if (rr->nvalues != 1 || inet_pton(v4 ? AF_INET : AF_INET6, rr->values[0], addr) != 1)
+                return zone_error(err, errsize, rr, "not an address");
+            struct dns_answer *a = dns_table_slot(t, rr->domain, v4 ? DNS_TYPE_A : DNS_TYPE_AAAA);
+            if (!a || !dns_answer_add_addr(a, addr, v4 ? 4 : 16))
+                return zone_error(err, errsize, rr, "cannot add the address");
+        } else if (strcmp(type, "MX") == 0) {
+            if (rr->nvalues != 2)
+                return zone_error(err, errsize, rr, "%zu values, not [pref, host]", rr->nvalues);
+            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_MX);
+            if (!a || !dns_answer_add_name(a, (unsigned)strtoul(rr->values[0], NULL, 10),
+                                           rr->values[1], rr->lens[1]))
+                return zone_error(err, errsize, rr, "cannot add the MX");
+        } else if (strcmp(type, "PTR") == 0) {
+            struct dns_answer *a = dns_table_slot(t, rr->domain, DNS_TYPE_PTR);
+            if (rr->nvalues != 1 || !a || !dns_answer_add_name(a, 0, rr->values[0], rr->lens[0]))
+                return zone_error(err, errsize, rr, "cannot add the PTR");
+        } else if (strcmp(type, "CNAME") == 0) {
+            if (rr->nvalues != 1 || !dns_table_set_cname(t, rr->domain, rr->values[0]))
+                return zone_error(err, errsize, rr, "cannot add the CNAME");
+        } else {
+            return zone_error(err, errsize, rr, "unknown type");
+        }
+    }
+    /* A name listed with only "TXT: NONE" (or only SPF records) exists. */
+    for (size_t k = 0; k < s->nrrs; k++)
+        if (!dns_table_has_name(t, s->rrs[k].domain) &&
+            !dns_table_set_name_status(t, s->rrs[k].domain, DNS_NODATA))
+            return zone_error(err, errsize, &s->rrs[k], "cannot mark the name as existing");
+    return true;
+}
