@@ -69,8 +69,8 @@ bool zone_edit_text_is_spf(enum zone_kind kind, bool owner_mismatch, const char 
 /* The comment after record r's last token on the line that token ends:
  * [*start, *end) from its ';' to the line end (a CR before the LF left
  * out).  False when the line has none. */
-static bool trailing_comment(const char *f, size_t len, const struct zone_record *r,
-                             size_t *start, size_t *end)
+static bool trailing_comment(const char *f, size_t len, const struct zone_record *r, size_t *start,
+                             size_t *end)
 {
     size_t p = r->end;
     while (p < len && (f[p] == ' ' || f[p] == '\t'))
