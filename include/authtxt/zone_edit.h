@@ -73,7 +73,9 @@ struct zone_edit_draft {
      * fetched or composed: the file's record is removed (its lines), so
      * what reopens is what the user saw (ZONE_EDIT_REMOVED).  When the line
      * after it takes its owner from it (a blank owner field), removing it
-     * would move that record to another name: it is left instead. */
+     * would move that record to another name: it is left instead; so it is
+     * when more records of its kind are at its name (two SPF records, see
+     * zone_edit_outcome.others): the next would reopen as the draft. */
     bool remove;
 };
 

@@ -424,7 +424,11 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
         o->line = target ? target->line : 0;
         if (!d->wanted) {
             o->action = target ? ZONE_EDIT_LEFT : ZONE_EDIT_NONE;
-            if (target && d->remove && remove_record(&e, file, len, target)) {
+            /* Not when more records of its kind are at its name: the
+             * next would reopen as the draft, and the next save remove it
+             * too, one record the user never saw at a time.  All are left
+             * (others says so). */
+            if (target && d->remove && o->others == 0 && remove_record(&e, file, len, target)) {
                 o->action = ZONE_EDIT_REMOVED;
                 res->changes++;
             }

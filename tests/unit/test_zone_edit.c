@@ -461,6 +461,24 @@ static void test_removed_draft_removes_its_record(void **state)
     assert_true(zone_edit_rewrite(inherit, strlen(inherit), &d[1], 1, NULL, &out, &res, &diags));
     assert_int_equal(res.drafts[0].action, ZONE_EDIT_LEFT);
     assert_int_equal(out.len, strlen(inherit));
+
+    /* Two records of the kind at the name: removing the first would make
+     * the second reopen as the draft, and each later save remove one more
+     * (fuzz_zone_edit found it).  Both are left, and said. */
+    const char *two = "$TTL 300\n"
+                      "example.com. TXT \"v=spf1 a -all\"\n"
+                      "example.com. TXT \"v=spf1_x\" ; a broken copy\n";
+    set_draft(&d[0], ZONE_KIND_SPF, "example.com", "");
+    d[0].wanted = false;
+    d[0].remove = true;
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(two, strlen(two), d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_LEFT);
+    assert_int_equal(res.drafts[0].line, 2);
+    assert_int_equal(res.drafts[0].others, 1);
+    assert_int_equal(res.drafts[0].other_line, 3);
+    assert_int_equal(res.changes, 0);
+    assert_string_equal(out.data, two);
 }
 
 /* A draft too long for one DNS record is refused: nothing written. */
