@@ -15,8 +15,7 @@
  * (dkim-key-weak), so the example has something to fix. */
 #define EXAMPLE_DKIM_KEY                                                                           \
     "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC/9Ep3UzhLwCDqJh75ve/rLgBq/vOxmxuwQWAW9QlbJvIbttZwBi/"  \
-    "TDT7j1YmjAOmCIlxJrYWmK+QSXvg0DL1tgVYb4oTjWQrZLEv8mYNGLXqOOPGHI87fkI/"                         \
-    "FfsPNSkPPrQE2m7M2IUYDPwF7"                                                                    \
+    "TDT7j1YmjAOmCIlxJrYWmK+QSXvg0DL1tgVYb4oTjWQrZLEv8mYNGLXqOOPGHI87fkI/FfsPNSkPPrQE2m7M2IUYDPwF7" \
     "pxyt4wl+uc/nVtgcu7S2VD194wIDAQAB"
 
 static const char *const example_text[DRAFT_COUNT] = {
@@ -519,7 +518,8 @@ void drafts_load_example(struct drafts *d)
 
 bool drafts_slot_wanted(const struct drafts *d, enum draft_slot slot)
 {
-    return slot < DRAFT_COUNT && d->rec[slot].len > 0 && d->origin[slot] != DRAFT_ORIGIN_TEMPLATE;
+    return slot < DRAFT_COUNT && d->rec[slot].len > 0 &&
+           d->origin[slot] != DRAFT_ORIGIN_TEMPLATE;
 }
 
 bool drafts_check_sizes(const struct drafts *d, struct diag_list *diags)
@@ -763,8 +763,8 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
             }
             continue;
         }
-        if (slot == DRAFT_DKIM &&
-            !set_name(d->selector, sizeof d->selector, rselector, DRAFTS_SELECTOR_MAX, true))
+        if (slot == DRAFT_DKIM && !set_name(d->selector, sizeof d->selector, rselector,
+                                            DRAFTS_SELECTOR_MAX, true))
             continue;
         drafts_analyze_slot(d, slot, zr->text, zr->len);
         d->origin[slot] = DRAFT_ORIGIN_LOADED;
