@@ -154,17 +154,20 @@ check: deps-test
 	$(MAKE) --no-print-directory dns-tools
 	DNS_TOOLS=$(CURDIR)/$(BUILD)/tests $(MAKE) --no-print-directory CC=clang BUILD=build/asan \
 	    SAN=1 cli-tests e2e dns-tests
-	$(MAKE) --no-print-directory keyfuzz KEYFUZZ_ARGS="--seed $(CHECK_KEYFUZZ_SEED)"
+	$(MAKE) --no-print-directory keyfuzz \
+	    KEYFUZZ_ARGS="$(if $(CHECK_KEYFUZZ_SEED),--seed $(CHECK_KEYFUZZ_SEED))"
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	@echo "make check: all tests passed"
 
 # Each fuzz target runs this long in `make check` (CI); `make fuzz` alone
 # runs FUZZ_SECONDS (60).
 CHECK_FUZZ_SECONDS ?= 15
-# The editor's keystroke fuzzer runs from a fixed seed in `make check`, so a
-# CI result can be replayed; `make keyfuzz` and `make fuzz` pick a new seed
-# each run to find new bugs.
-CHECK_KEYFUZZ_SEED ?= 1202
+# The editor's keystroke fuzzer draws a new seed in `make check` too (two
+# 90 s runs were clean once the SPF draft marker was in), and prints it
+# first ("keyfuzz: ... seed N"; a finding's key log keeps it): replay a CI
+# failure with `make check CHECK_KEYFUZZ_SEED=N`, or
+# `make keyfuzz KEYFUZZ_ARGS="--seed N"`.
+CHECK_KEYFUZZ_SEED ?=
 
 unit: deps-test $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)

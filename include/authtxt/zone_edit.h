@@ -21,6 +21,39 @@
 
 #define ZONE_EDIT_DRAFTS_MAX 8
 
+/* The SPF draft's marker: a comment after the record's last token, on the
+ * line that token ends, e.g.
+ *     @  3600 IN TXT " P=none2" ; authtxt: spf draft
+ * A comment, so BIND and every other zone reader ignore it (RFC 1035
+ * §5.1).  It is needed by one draft only: the DMARC draft is the TXT
+ * record at _dmarc.<d> and each DKIM draft the one at <s>._domainkey.<d>,
+ * whatever their texts say, but at the domain itself an SPF draft whose
+ * text is not SPF-like (" P=none2", "v=DMARC1; p=none", a half-typed
+ * "spf2.0/" ...) looks like any site-verification TXT.  So only such a
+ * draft is marked: an admin's zone is theirs, and an SPF record that reads
+ * as one (zone_edit_text_is_spf) gets no comment it does not need.  A
+ * record that carries the marker keeps it (a later SPF-like text in it is
+ * still the draft's; the comment is never written twice), and a record
+ * removed takes it along.  Matched case-insensitively anywhere in that
+ * comment, so an admin's own comment before it stays as it was.  Marked
+ * TXT records (class IN) at the domain come before any other record for
+ * the SPF draft, in zone_edit_rewrite and in drafts_from_zone alike; the
+ * marker anywhere else (under _dmarc or _domainkey, on a record of another
+ * type or class, on a line of its own) means nothing. */
+#define ZONE_EDIT_SPF_MARKER "authtxt: spf draft"
+
+/* Does a TXT text of this kind (zone_detect_kind at its owner) read back
+ * as the SPF draft without a marker?  An SPF record (v=spf1) at a name
+ * that may hold one, or a text that starts "v=spf" (a broken one: "v=spf
+ * 1", "v=spf2").  O(1). */
+bool zone_edit_text_is_spf(enum zone_kind kind, bool owner_mismatch, const char *text, size_t len);
+
+/* Does record r of the zone read from file[0..len) carry the SPF draft
+ * marker (a comment after its last token on that line naming
+ * ZONE_EDIT_SPF_MARKER)?  Any record type or class: callers decide which
+ * count.  O(length of that line). */
+bool zone_edit_record_marked(const char *file, size_t len, const struct zone_record *r);
+
 /* One draft to save.  Borrowed: the strings must outlive the call. */
 struct zone_edit_draft {
     enum zone_kind kind; /* ZONE_KIND_SPF, ZONE_KIND_DMARC or ZONE_KIND_DKIM_KEY */
@@ -40,7 +73,9 @@ struct zone_edit_draft {
      * fetched or composed: the file's record is removed (its lines), so
      * what reopens is what the user saw (ZONE_EDIT_REMOVED).  When the line
      * after it takes its owner from it (a blank owner field), removing it
-     * would move that record to another name: it is left instead. */
+     * would move that record to another name: it is left instead; so it is
+     * when more records of its kind are at its name (two SPF records, see
+     * zone_edit_outcome.others): the next would reopen as the draft. */
     bool remove;
 };
 
@@ -83,7 +118,9 @@ struct zone_edit_options {
 
 /* The new text of `file` with the drafts saved into it, appended to out.
  * For each wanted draft the first TXT record (class IN) at its owner of its
- * kind is the draft's: when its text differs, its RDATA is rewritten (the
+ * kind is the draft's (for the SPF draft a marked record first, see
+ * ZONE_EDIT_SPF_MARKER; an SPF draft that is not SPF-like gets the marker
+ * where it is written): when its text differs, its RDATA is rewritten (the
  * owner, TTL, class and type fields and whatever follows on the line kept;
  * long texts split into 255-byte strings, one per line in parentheses); a
  * draft the file lacks is added after the last TXT record of its owner when
@@ -107,7 +144,8 @@ uint32_t zone_edit_serial_next(uint32_t serial, uint32_t today);
 /* The wanted drafts as a zone-file fragment for a new file: a comment
  * header naming `domain`, then each record with its own TTL and absolute
  * owner, no $TTL (pasted into a zone, a $TTL line would change the TTL of
- * every later record).  False (nothing appended) when a draft is too long
+ * every later record), an SPF draft that is not SPF-like marked
+ * (ZONE_EDIT_SPF_MARKER).  False (nothing appended) when a draft is too long
  * for one DNS record: res->drafts[i].action says which. */
 bool zone_edit_fragment(const char *domain, const struct zone_edit_draft *drafts, size_t ndrafts,
                         struct strbuf *out, struct zone_edit_result *res);

@@ -629,12 +629,16 @@ void drafts_to_zone(const struct drafts *d, struct strbuf *out)
  * it is for.  The owner name decides first: any text at _dmarc.<d> is d's
  * DMARC draft and any text at <s>._domainkey.<d> its DKIM draft of
  * selector s, even when the text is of another kind, so a broken draft
- * saved there reopens with its diagnostics instead of being dropped.  At
- * other names an SPF record, or a text that starts "v=spf" (a broken one),
- * is the SPF draft.  DRAFT_COUNT: no draft.  domain and selector receive
- * lowercase names without the final dot (truncated names give no slot). */
-static enum draft_slot zone_slot(const struct zone_record *zr, char *domain, size_t dsize,
-                                 char *selector, size_t ssize)
+ * saved there reopens with its diagnostics instead of being dropped (a
+ * DMARC report authorization is no draft: zone_edit_rewrite never writes a
+ * draft into one either).  At other names a TXT record carrying the SPF
+ * draft marker (`marked`, see ZONE_EDIT_SPF_MARKER in zone_edit.h), an SPF
+ * record or a text that starts "v=spf" (a broken one) is the SPF draft
+ * (zone_edit_text_is_spf: the rule the writer uses).  DRAFT_COUNT: no
+ * draft.  domain and selector receive lowercase names without the final
+ * dot (truncated names give no slot). */
+static enum draft_slot zone_slot(const struct zone_record *zr, bool marked, char *domain,
+                                 size_t dsize, char *selector, size_t ssize)
 {
     static const char dmarc[] = "_dmarc.", dkim[] = "._domainkey.";
     const char *o = zr->owner_lc;
@@ -642,6 +646,8 @@ static enum draft_slot zone_slot(const struct zone_record *zr, char *domain, siz
     if (n && o[n - 1] == '.')
         n--;
     selector[0] = '\0';
+    if (zr->kind == ZONE_KIND_DMARC_REPORT)
+        return DRAFT_COUNT;
     if (n > sizeof dmarc - 1 && strncmp(o, dmarc, sizeof dmarc - 1) == 0) {
         size_t dl = n - (sizeof dmarc - 1);
         if (dl >= dsize)
@@ -662,18 +668,24 @@ static enum draft_slot zone_slot(const struct zone_record *zr, char *domain, siz
         domain[dl] = '\0';
         return DRAFT_DKIM;
     }
-    bool spf = zr->kind == ZONE_KIND_SPF && !zr->owner_mismatch;
-    if (!spf && zr->kind == ZONE_KIND_OTHER && zr->len >= 5) {
-        static const char prefix[] = "v=spf";
-        spf = true;
-        for (size_t i = 0; i < 5 && spf; i++)
-            spf = (zr->text[i] | 0x20) == prefix[i] || zr->text[i] == prefix[i];
-    }
+    bool spf = marked || zone_edit_text_is_spf(zr->kind, zr->owner_mismatch, zr->text, zr->len);
     if (!spf || n >= dsize)
         return DRAFT_COUNT;
     memcpy(domain, o, n);
     domain[n] = '\0';
     return DRAFT_SPF;
+}
+
+/* How strongly a record claims its slot, so that the reader picks the
+ * record zone_edit_rewrite writes the draft into: a marked TXT record
+ * (class IN) first, then a TXT record of class IN, then anything else
+ * (an SPF-type record, RFC 7208 §3.1, or another class), which the writer
+ * never rewrites.  Of records that claim as strongly, the first. */
+static int slot_rank(const struct zone_record *zr, bool marked)
+{
+    if (zr->type != ZONE_TYPE_TXT || zr->rclass != ZONE_CLASS_IN)
+        return 0;
+    return marked ? 2 : 1;
 }
 
 bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct diag_list *diags)
@@ -685,15 +697,20 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
         return false;
     }
     bool have[DRAFT_COUNT] = {false, false, false};
+    int rank[DRAFT_COUNT] = {0, 0, 0}, dkim_rank[DRAFTS_DKIM_MAX] = {0};
     bool found = false, other = false, full = false;
     drafts_dkim_reset(d);
     for (size_t i = 0; i < z.count; i++) {
         const struct zone_record *zr = &z.records[i];
         char rdomain[DRAFTS_NAME_MAX + 2], rselector[DRAFTS_SELECTOR_MAX + 2];
+        /* The marker counts on TXT records of class IN only, as in the
+         * writer. */
+        bool marked = slot_rank(zr, false) > 0 && zone_edit_record_marked(text, len, zr);
         enum draft_slot slot =
-            zone_slot(zr, rdomain, sizeof rdomain, rselector, sizeof rselector);
+            zone_slot(zr, marked, rdomain, sizeof rdomain, rselector, sizeof rselector);
         if (slot == DRAFT_COUNT)
             continue;
+        int r_rank = slot_rank(zr, marked && slot == DRAFT_SPF);
         if (!found) {
             if (!set_name(d->domain, sizeof d->domain, rdomain, DRAFTS_NAME_MAX, true))
                 continue;
@@ -713,9 +730,17 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
              * each selector (a repeated owner is a zone mistake zone lint
              * reports). */
             char name[DRAFTS_SELECTOR_MAX + 1];
-            if (!set_name(name, sizeof name, rselector, DRAFTS_SELECTOR_MAX, true) ||
-                drafts_dkim_find(d, name) >= 0)
+            if (!set_name(name, sizeof name, rselector, DRAFTS_SELECTOR_MAX, true))
                 continue;
+            int at = drafts_dkim_find(d, name);
+            if (at >= 0) {
+                if (r_rank > dkim_rank[at]) { /* the record a save would write */
+                    drafts_dkim_select_quiet(d, (size_t)at);
+                    drafts_analyze_slot(d, DRAFT_DKIM, zr->text, zr->len);
+                    dkim_rank[at] = r_rank;
+                }
+                continue;
+            }
             if (d->ndkim >= DRAFTS_DKIM_MAX) {
                 if (!full)
                     diag_add(diags, RULE_ZONE_OTHER_DOMAIN, zr->start, zr->end,
@@ -726,16 +751,27 @@ bool drafts_from_zone(struct drafts *d, const char *text, size_t len, struct dia
                 continue;
             }
             dkim_append(d, name, zr->text, zr->len, DRAFT_ORIGIN_LOADED);
+            dkim_rank[d->ndkim - 1] = r_rank; /* room checked above */
             continue;
         }
-        if (have[slot])
-            continue; /* the first of each kind is the draft */
+        if (have[slot]) {
+            /* The first of each kind is the draft, unless a later one
+             * claims it more strongly (slot_rank). */
+            if (r_rank > rank[slot]) {
+                drafts_analyze_slot(d, slot, zr->text, zr->len);
+                rank[slot] = r_rank;
+            }
+            continue;
+        }
         if (slot == DRAFT_DKIM && !set_name(d->selector, sizeof d->selector, rselector,
                                             DRAFTS_SELECTOR_MAX, true))
             continue;
         drafts_analyze_slot(d, slot, zr->text, zr->len);
         d->origin[slot] = DRAFT_ORIGIN_LOADED;
         have[slot] = true;
+        rank[slot] = r_rank;
+        if (slot == DRAFT_DKIM)
+            dkim_rank[d->dkim_cur] = r_rank;
     }
     if (!found)
         diag_add(diags, RULE_ZONE_NO_DRAFTS, 0, 0,

@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-#define EDITS_MAX (2 * ZONE_EDIT_DRAFTS_MAX + 1) /* TTL + RDATA per draft, the serial */
+/* TTL + RDATA per draft, the SPF draft's marker, the serial. */
+#define EDITS_MAX (2 * ZONE_EDIT_DRAFTS_MAX + 2)
 #define ALIGN_MAX 60 /* continuation strings align under the first up to here */
 
 /* Replace file[start, end) with repl[at, at + len) (start == end: insert). */
@@ -44,6 +45,84 @@ static void put_decimal(struct strbuf *out, uint32_t v)
 }
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+/* What the writers put after a marked record's RDATA (or at the end of the
+ * admin's comment already there). */
+#define MARKER_TEXT " ; " ZONE_EDIT_SPF_MARKER
+
+bool zone_edit_text_is_spf(enum zone_kind kind, bool owner_mismatch, const char *text, size_t len)
+{
+    if (kind == ZONE_KIND_SPF)
+        return !owner_mismatch;
+    /* RFC 7208 §4.5 wants "v=spf1": a text that starts "v=spf" is a broken
+     * SPF draft ("v=spf 1 -all", "v=spf2"), read back as the SPF draft so
+     * that it reopens with its diagnostics. */
+    static const char prefix[] = "v=spf";
+    if (kind != ZONE_KIND_OTHER || !text || len < sizeof prefix - 1)
+        return false;
+    for (size_t i = 0; i < sizeof prefix - 1; i++)
+        if (lower(text[i]) != prefix[i])
+            return false;
+    return true;
+}
+
+/* The comment after record r's last token on the line that token ends:
+ * [*start, *end) from its ';' to the line end (a CR before the LF left
+ * out).  False when the line has none. */
+static bool trailing_comment(const char *f, size_t len, const struct zone_record *r, size_t *start,
+                             size_t *end)
+{
+    size_t p = r->end;
+    while (p < len && (f[p] == ' ' || f[p] == '\t'))
+        p++;
+    if (p >= len || f[p] != ';')
+        return false;
+    size_t e = p;
+    while (e < len && f[e] != '\n')
+        e++;
+    if (e > p && f[e - 1] == '\r')
+        e--;
+    *start = p;
+    *end = e;
+    return true;
+}
+
+bool zone_edit_record_marked(const char *file, size_t len, const struct zone_record *r)
+{
+    static const char marker[] = ZONE_EDIT_SPF_MARKER;
+    const size_t n = sizeof marker - 1;
+    size_t start, end;
+    if (!file || r->end > len || !trailing_comment(file, len, r, &start, &end))
+        return false;
+    for (size_t i = start; i + n <= end; i++) {
+        size_t k = 0;
+        while (k < n && lower(file[i + k]) == marker[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* Does the draft need the marker to read back as itself?  Only an SPF
+ * draft whose text, read where it is written, is not SPF-like
+ * (zone_edit.h, ZONE_EDIT_SPF_MARKER). */
+static bool needs_marker(const struct zone_edit_draft *d)
+{
+    if (d->kind != ZONE_KIND_SPF)
+        return false;
+    char owner[ZONE_NAME_TEXT_MAX];
+    size_t n = strlen(d->owner);
+    if (n && d->owner[n - 1] == '.')
+        n--;
+    if (n > sizeof owner)
+        n = sizeof owner; /* only an _dmarc/_domainkey label decides, at the start */
+    for (size_t i = 0; i < n; i++)
+        owner[i] = lower(d->owner[i]);
+    struct zone_owner_parts parts;
+    enum zone_kind kind = zone_detect_kind(owner, n, d->text, d->len, &parts);
+    return !zone_edit_text_is_spf(kind, parts.mismatch, d->text, d->len);
+}
 
 /* Is the record's lowercased absolute owner the draft's owner (given with
  * or without its final dot, any case)? */
@@ -114,7 +193,7 @@ static void continuation_indent(const struct zone *z, const struct zone_record *
 
 /* Rewrite record r's RDATA (and its TTL when asked) to the draft's. */
 static bool rewrite_record(struct editor *e, const struct zone *z, const struct zone_record *r,
-                           const struct zone_edit_draft *d)
+                           const struct zone_edit_draft *d, bool mark)
 {
     const char *f = z->file;
     size_t at;
@@ -138,7 +217,19 @@ static bool rewrite_record(struct editor *e, const struct zone *z, const struct 
     at = e->repl.len;
     bool ok = zone_write_rdata(&e->repl, d->text, d->len, strbuf_cstr(&indent), indent.len,
                                eol_at(f, z->file_len, r->start));
+    /* The marker, once: after the new RDATA, or at the end of the admin's
+     * comment when the line has one (their words stay as they were). */
+    size_t cstart, cend;
+    bool comment = trailing_comment(f, z->file_len, r, &cstart, &cend);
+    mark = mark && !zone_edit_record_marked(f, z->file_len, r);
+    if (mark && !comment)
+        strbuf_puts(&e->repl, MARKER_TEXT);
     edit_end(e, rdata_start, r->end, at);
+    if (mark && comment) {
+        at = e->repl.len;
+        strbuf_puts(&e->repl, MARKER_TEXT);
+        edit_end(e, cend, cend, at);
+    }
     strbuf_free(&indent);
     return ok;
 }
@@ -146,7 +237,7 @@ static bool rewrite_record(struct editor *e, const struct zone *z, const struct 
 /* Add the draft as a line right after record r (the last TXT record of its
  * owner), the owner left blank so the line repeats r's owner. */
 static bool add_after(struct editor *e, const struct zone *z, const struct zone_record *r,
-                      const struct zone_edit_draft *d)
+                      const struct zone_edit_draft *d, bool mark)
 {
     const char *f = z->file;
     const char *eol = eol_at(f, z->file_len, r->start);
@@ -166,6 +257,8 @@ static bool add_after(struct editor *e, const struct zone *z, const struct zone_
     put_blanks_like(&indent, e->repl.data, indent_start, e->repl.len);
     strbuf_puts(&indent, "  ");
     bool ok = zone_write_rdata(&e->repl, d->text, d->len, strbuf_cstr(&indent), indent.len, eol);
+    if (mark)
+        strbuf_puts(&e->repl, MARKER_TEXT);
     strbuf_puts(&e->repl, eol);
     edit_end(e, pos, pos, at);
     strbuf_free(&indent);
@@ -174,7 +267,7 @@ static bool add_after(struct editor *e, const struct zone *z, const struct zone_
 
 /* Add the draft at the end of the file, its owner absolute: whatever the
  * file's $ORIGIN has become by then, the name is right. */
-static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
+static bool add_at_end(struct editor *e, const struct zone_edit_draft *d, bool mark)
 {
     const char *eol = eol_at(e->file, e->file_len, 0);
     size_t at;
@@ -188,6 +281,8 @@ static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
     struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, d->text, d->len};
     bool ok = zone_write_txt(&line, &txt, NULL);
     for (size_t i = 0; ok && i < line.len; i++) {
+        if (line.data[i] == '\n' && mark && i + 1 == line.len)
+            strbuf_puts(&e->repl, MARKER_TEXT); /* on the record's last line */
         if (line.data[i] == '\n')
             strbuf_puts(&e->repl, eol);
         else
@@ -199,9 +294,6 @@ static bool add_at_end(struct editor *e, const struct zone_edit_draft *d)
     return ok;
 }
 
-/* Is r the draft's kind?  A broken SPF draft ("v=spf 1 -all", "v=spf2")
- * saved earlier reads as no SPF record (RFC 7208 §4.5 wants "v=spf1"): it
- * is still the SPF draft's record, rewritten rather than added again. */
 /* Remove a record's lines: from the start of its first line through the
  * line end after its last token (a comment there goes with it).  Refused
  * (false, nothing changed) when the next line that holds a record starts
@@ -231,9 +323,13 @@ static bool remove_record(struct editor *e, const char *file, size_t len,
     return true;
 }
 
+/* Is r the draft's kind?  A broken SPF draft ("v=spf 1 -all", "v=spf2")
+ * saved earlier reads as no SPF record (RFC 7208 §4.5 wants "v=spf1"): it
+ * is still the SPF draft's record, rewritten rather than added again
+ * (zone_edit_text_is_spf; a marked one is looked for first). */
 static bool kind_matches(const struct zone_record *r, const struct zone_edit_draft *d)
 {
-    if (r->kind == d->kind)
+    if (r->kind == d->kind && d->kind != ZONE_KIND_SPF)
         return true;
     /* Every TXT record at _dmarc.<d> or <s>._domainkey.<d> is that draft's
      * record whatever its text says (a broken draft saved there before is
@@ -241,13 +337,8 @@ static bool kind_matches(const struct zone_record *r, const struct zone_edit_dra
      * them by owner the same way. */
     if (d->kind == ZONE_KIND_DMARC || d->kind == ZONE_KIND_DKIM_KEY)
         return r->kind != ZONE_KIND_DMARC_REPORT;
-    if (d->kind != ZONE_KIND_SPF || r->kind != ZONE_KIND_OTHER || r->len < 5)
-        return false;
-    static const char prefix[] = "v=spf";
-    for (size_t i = 0; i < 5; i++)
-        if (lower(r->text[i]) != prefix[i])
-            return false;
-    return true;
+    return d->kind == ZONE_KIND_SPF &&
+           zone_edit_text_is_spf(r->kind, r->owner_mismatch, r->text, r->len);
 }
 
 /* More than one DNS record holds (RFC 1035 §3.2.1: RDLENGTH is 16 bits,
@@ -304,13 +395,25 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
         const struct zone_edit_draft *d = &drafts[i];
         struct zone_edit_outcome *o = &res->drafts[i];
         const struct zone_record *target = NULL, *last_of_owner = NULL;
+        /* A marked record is the SPF draft's before any other (the first
+         * when the admin copied the marker): drafts_from_zone reads the
+         * same one back. */
+        for (size_t k = 0; d->kind == ZONE_KIND_SPF && !target && k < z.count; k++) {
+            const struct zone_record *r = &z.records[k];
+            if (r->type == ZONE_TYPE_TXT && r->rclass == ZONE_CLASS_IN && owner_is(r, d->owner) &&
+                zone_edit_record_marked(file, len, r))
+                target = r;
+        }
         for (size_t k = 0; k < z.count; k++) {
             const struct zone_record *r = &z.records[k];
             if (!owner_is(r, d->owner))
                 continue;
             if (r->type == ZONE_TYPE_TXT)
                 last_of_owner = r;
-            if (!kind_matches(r, d) || r->type != ZONE_TYPE_TXT || r->rclass != ZONE_CLASS_IN)
+            if (r == target || r->type != ZONE_TYPE_TXT || r->rclass != ZONE_CLASS_IN)
+                continue;
+            if (!kind_matches(r, d) &&
+                !(d->kind == ZONE_KIND_SPF && zone_edit_record_marked(file, len, r)))
                 continue;
             if (!target) {
                 target = r;
@@ -321,7 +424,11 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
         o->line = target ? target->line : 0;
         if (!d->wanted) {
             o->action = target ? ZONE_EDIT_LEFT : ZONE_EDIT_NONE;
-            if (target && d->remove && remove_record(&e, file, len, target)) {
+            /* Not when more records of its kind are at its name: the
+             * next would reopen as the draft, and the next save remove it
+             * too, one record the user never saw at a time.  All are left
+             * (others says so). */
+            if (target && d->remove && o->others == 0 && remove_record(&e, file, len, target)) {
                 o->action = ZONE_EDIT_REMOVED;
                 res->changes++;
             }
@@ -339,13 +446,13 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
                 o->action = ZONE_EDIT_KEPT;
                 continue;
             }
-            ok = rewrite_record(&e, &z, target, d);
+            ok = rewrite_record(&e, &z, target, d, needs_marker(d));
             o->action = ZONE_EDIT_REWRITTEN;
         } else if (last_of_owner && last_of_owner->dollar_ttl) {
-            ok = add_after(&e, &z, last_of_owner, d);
+            ok = add_after(&e, &z, last_of_owner, d, needs_marker(d));
             o->action = ZONE_EDIT_ADDED;
         } else {
-            ok = add_at_end(&e, d);
+            ok = add_at_end(&e, d, needs_marker(d));
             o->action = ZONE_EDIT_ADDED;
         }
         res->changes++;
@@ -449,6 +556,10 @@ bool zone_edit_fragment(const char *domain, const struct zone_edit_draft *drafts
             strbuf_putc(&owner, '.');
         struct zone_txt txt = {strbuf_cstr(&owner), d->ttl, d->text, d->len};
         ok = zone_write_txt(out, &txt, NULL);
+        if (ok && needs_marker(d) && out->len && out->data[out->len - 1] == '\n') {
+            out->len--; /* the marker goes on the record's last line */
+            strbuf_puts(out, MARKER_TEXT "\n");
+        }
         res->drafts[i].action = ZONE_EDIT_ADDED;
         res->changes++;
     }

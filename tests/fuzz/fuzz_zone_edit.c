@@ -3,27 +3,36 @@
  * a byte choosing the drafts' texts, then the file.  Invariants: the
  * rewrite never fails on texts that fit; with no change the output is the
  * input; when the file reads without problems, the output does too, each
- * wanted draft is the first record of its kind at its name, and saving
+ * wanted draft is the first record of its kind at its name (for the SPF
+ * draft the first one carrying the SPF draft marker, zone_edit.h, else the
+ * first SPF-like one; a draft that is not SPF-like is marked), and saving
  * the same drafts into the output changes nothing. */
 #include "fuzz_common.h"
 
 #include "authtxt/zone_edit.h"
 
 static const char *const spf_texts[] = {"v=spf1 -all", "v=spf1 mx a ip4:192.0.2.0/24 ~all",
-                                        "v=spf1 include:\"x\\y\" -all"};
+                                        "v=spf1 include:\"x\\y\" -all", " P=none2"};
 static const char *const dmarc_texts[] = {"v=DMARC1; p=none", "v=DMARC1; p=reject; rua=mailto:a@b",
                                           "v=DMARC1; p=quarantine; caf\xc3\xa9"};
 
-/* The first TXT IN record of this kind at this owner, or NULL. */
+/* The first TXT IN record of this kind at this owner, or NULL.  For the
+ * SPF draft: the first marked one, else the first SPF-like one. */
 static const struct zone_record *first_of(const struct zone *z, const char *owner_dot,
                                           enum zone_kind kind)
 {
-    for (size_t i = 0; i < z->count; i++) {
-        const struct zone_record *r = &z->records[i];
-        if (r->kind == kind && r->type == ZONE_TYPE_TXT && r->rclass == ZONE_CLASS_IN &&
-            strcmp(r->owner_lc, owner_dot) == 0)
-            return r;
-    }
+    for (int pass = kind == ZONE_KIND_SPF ? 0 : 1; pass < 2; pass++)
+        for (size_t i = 0; i < z->count; i++) {
+            const struct zone_record *r = &z->records[i];
+            if (r->type != ZONE_TYPE_TXT || r->rclass != ZONE_CLASS_IN ||
+                strcmp(r->owner_lc, owner_dot) != 0)
+                continue;
+            if (pass == 0 ? zone_edit_record_marked(z->file, z->file_len, r)
+                : kind == ZONE_KIND_SPF
+                    ? zone_edit_text_is_spf(r->kind, r->owner_mismatch, r->text, r->len)
+                    : r->kind == kind)
+                return r;
+        }
     return NULL;
 }
 
@@ -41,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(key, "v=DKIM1; k=rsa; p=", 18);
     for (size_t i = 18; i < key_len; i++)
         key[i] = (char)('A' + i % 26);
-    const char *spf = spf_texts[text_byte % 3], *dmarc = dmarc_texts[(text_byte >> 2) % 3];
+    const char *spf = spf_texts[text_byte % 4], *dmarc = dmarc_texts[(text_byte >> 2) % 3];
     struct zone_edit_draft d[3] = {
         {ZONE_KIND_SPF, "example.com", spf, strlen(spf), 3600, false, true, false},
         {ZONE_KIND_DMARC, "_dmarc.example.com.", dmarc, strlen(dmarc), 300, false, true, false},
@@ -96,6 +105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_check(r != NULL, "draft %d not in the output", i);
             fuzz_check(r->len == d[i].len && memcmp(r->text, d[i].text, r->len) == 0,
                        "draft %d: the output's record has another text", i);
+            bool spf_like =
+                i == 0 && zone_edit_text_is_spf(r->kind, r->owner_mismatch, r->text, r->len);
+            if (i == 0 && !spf_like)
+                fuzz_check(zone_edit_record_marked(z.file, z.file_len, r),
+                           "the SPF draft is not SPF-like and not marked");
         }
         struct zone_edit_options opt2 = opt;
         opt2.bump_serial = false;

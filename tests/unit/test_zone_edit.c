@@ -447,6 +447,24 @@ static void test_removed_draft_removes_its_record(void **state)
     assert_true(zone_edit_rewrite(inherit, strlen(inherit), &d[1], 1, NULL, &out, &res, &diags));
     assert_int_equal(res.drafts[0].action, ZONE_EDIT_LEFT);
     assert_int_equal(out.len, strlen(inherit));
+
+    /* Two records of the kind at the name: removing the first would make
+     * the second reopen as the draft, and each later save remove one more
+     * (fuzz_zone_edit found it).  Both are left, and said. */
+    const char *two = "$TTL 300\n"
+                      "example.com. TXT \"v=spf1 a -all\"\n"
+                      "example.com. TXT \"v=spf1_x\" ; a broken copy\n";
+    set_draft(&d[0], ZONE_KIND_SPF, "example.com", "");
+    d[0].wanted = false;
+    d[0].remove = true;
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(two, strlen(two), d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_LEFT);
+    assert_int_equal(res.drafts[0].line, 2);
+    assert_int_equal(res.drafts[0].others, 1);
+    assert_int_equal(res.drafts[0].other_line, 3);
+    assert_int_equal(res.changes, 0);
+    assert_string_equal(out.data, two);
 }
 
 /* A draft too long for one DNS record is refused: nothing written. */
@@ -585,6 +603,214 @@ static void test_fragment(void **state)
     assert_int_equal(res.changes, 2);
 }
 
+/* How many times the SPF draft marker is in out. */
+static size_t markers_in(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, ZONE_EDIT_SPF_MARKER)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* The first record at owner (lowercase, absolute) in text: marked? */
+static bool marked_at(const char *text, const char *owner, const char *rtext)
+{
+    struct zone z;
+    zone_init(&z);
+    assert_true(zone_read(&z, text, strlen(text), NULL, NULL));
+    bool marked = false, found = false;
+    for (size_t i = 0; i < z.count && !found; i++)
+        if (strcmp(z.records[i].owner_lc, owner) == 0 && z.records[i].len == strlen(rtext) &&
+            memcmp(z.records[i].text, rtext, z.records[i].len) == 0) {
+            found = true;
+            marked = zone_edit_record_marked(text, strlen(text), &z.records[i]);
+        }
+    zone_free(&z);
+    if (!found) {
+        print_message("no record %s \"%s\" in:\n%s\n", owner, rtext, text);
+        fail();
+    }
+    return marked;
+}
+
+/* Which texts an SPF draft needs the marker for: only those that would not
+ * read back as SPF at the domain. */
+static void test_spf_marker_only_when_needed(void **state)
+{
+    (void)state;
+    assert_true(zone_edit_text_is_spf(ZONE_KIND_SPF, false, "v=spf1 -all", 11));
+    assert_false(zone_edit_text_is_spf(ZONE_KIND_SPF, true, "v=spf1 -all", 11));
+    assert_true(zone_edit_text_is_spf(ZONE_KIND_OTHER, false, "V=SPF 1", 7));
+    assert_false(zone_edit_text_is_spf(ZONE_KIND_OTHER, false, " P=none2", 8));
+    assert_false(zone_edit_text_is_spf(ZONE_KIND_OTHER, false, "v=sp", 4));
+    assert_false(zone_edit_text_is_spf(ZONE_KIND_DMARC, true, "v=DMARC1", 8));
+
+    static const struct {
+        const char *text;
+        bool marked;
+    } cases[] = {
+        {"v=spf1 mx -all", false},
+        {"v=spf 1 -all", false},
+        {" P=none2", true},
+        {"v=DMARC1; p=none", true},
+        {"v=DKIM1; p=abc", true},
+        {"spf2.0/pra -all", true},
+        {"google-site-verification=x", true},
+        {"", true},
+    };
+    struct zone_edit_draft d;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        strbuf_reset(&out);
+        set_draft(&d, ZONE_KIND_SPF, "example.com", cases[i].text);
+        assert_true(zone_edit_fragment("example.com", &d, 1, &out, &res));
+        assert_int_equal(markers_in(out.data), cases[i].marked ? 1 : 0);
+        assert_int_equal(marked_at(out.data, "example.com.", cases[i].text), cases[i].marked);
+    }
+    /* Never on the DMARC or DKIM draft, whatever their text. */
+    strbuf_reset(&out);
+    set_draft(&d, ZONE_KIND_DMARC, "_dmarc.example.com", " P=none2");
+    assert_true(zone_edit_fragment("example.com", &d, 1, &out, &res));
+    assert_int_equal(markers_in(out.data), 0);
+}
+
+/* The marker is a comment after the record's last token: the marker's
+ * words inside the quoted text, on a line of their own or inside the
+ * parentheses are no marker; case does not matter; after ")" it is. */
+static void test_spf_marker_where_it_counts(void **state)
+{
+    (void)state;
+    const char *file = "$ORIGIN example.com.\n$TTL 300\n"
+                       "a TXT \"authtxt: spf draft\"\n"
+                       "; authtxt: spf draft\n"
+                       "b TXT \"x\"\n"
+                       "c TXT ( \"y\" ; authtxt: spf draft\n"
+                       "        \"z\" )\n"
+                       "d TXT ( \"y\"\n"
+                       "        \"z\" ) ; mine; AuthTXT: SPF Draft\r\n"
+                       "e TXT \"w\";authtxt: spf draft";
+    assert_false(marked_at(file, "a.example.com.", "authtxt: spf draft"));
+    assert_false(marked_at(file, "b.example.com.", "x"));
+    assert_false(marked_at(file, "c.example.com.", "yz"));
+    assert_true(marked_at(file, "d.example.com.", "yz"));
+    assert_true(marked_at(file, "e.example.com.", "w"));
+}
+
+/* An SPF draft that is not SPF-like, saved into the admin's zone beside a
+ * site-verification TXT: added with the marker after the apex's last TXT
+ * record; saved again, that marked record is rewritten (not a second one
+ * added), the marker kept once; made SPF-like later, still that record.
+ * Every other line byte for byte. */
+static void test_spf_marker_added_then_rewritten(void **state)
+{
+    (void)state;
+    const char *file = "$ORIGIN example.com.\n$TTL 300\n"
+                       "@ IN TXT \"google-site-verification=1\" ; for the search console\n"
+                       "www IN A 192.0.2.1\n";
+    struct zone_edit_draft d;
+    set_draft(&d, ZONE_KIND_SPF, "example.com", " P=none2");
+    assert_true(zone_edit_rewrite(file, strlen(file), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_ADDED);
+    assert_string_equal(out.data,
+                        "$ORIGIN example.com.\n$TTL 300\n"
+                        "@ IN TXT \"google-site-verification=1\" ; for the search console\n"
+                        "  3600 IN TXT \" P=none2\" ; authtxt: spf draft\n"
+                        "www IN A 192.0.2.1\n");
+    assert_false(marked_at(out.data, "example.com.", "google-site-verification=1"));
+    assert_true(marked_at(out.data, "example.com.", " P=none2"));
+
+    char *saved = strbuf_take(&out);
+    strbuf_init(&out);
+    set_draft(&d, ZONE_KIND_SPF, "example.com", "P=none3");
+    assert_true(zone_edit_rewrite(saved, strlen(saved), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_int_equal(res.drafts[0].line, 4);
+    size_t changed[] = {3};
+    assert_lines_kept(saved, strlen(saved), out.data, out.len, changed, 1);
+    assert_int_equal(markers_in(out.data), 1);
+    assert_true(marked_at(out.data, "example.com.", "P=none3"));
+
+    free(saved);
+    saved = strbuf_take(&out);
+    strbuf_init(&out);
+    set_draft(&d, ZONE_KIND_SPF, "example.com", "v=spf1 -all");
+    assert_true(zone_edit_rewrite(saved, strlen(saved), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_lines_kept(saved, strlen(saved), out.data, out.len, changed, 1);
+    assert_non_null(strstr(out.data, "\n  3600 IN TXT \"v=spf1 -all\" ; authtxt: spf draft\n"));
+    assert_int_equal(markers_in(out.data), 1);
+    free(saved);
+}
+
+/* The admin's SPF record with their comment (CRLF file), rewritten to a
+ * text that is not SPF-like: the marker goes at the end of their comment,
+ * which stays as it was; with no comment, right after the RDATA.  A zone
+ * with no TXT record at the domain gets it at the end of the file. */
+static void test_spf_marker_keeps_admin_comment(void **state)
+{
+    (void)state;
+    const char *file = "$TTL 300\r\n"
+                       "example.com. TXT \"v=spf1 -all\"   ; mine (do not touch)\r\n"
+                       "_dmarc.example.com. TXT \"v=DMARC1; p=none\"\r\n";
+    struct zone_edit_draft d;
+    set_draft(&d, ZONE_KIND_SPF, "example.com", "v=DMARC1; p=reject");
+    assert_true(zone_edit_rewrite(file, strlen(file), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_string_equal(out.data,
+                        "$TTL 300\r\n"
+                        "example.com. TXT \"v=DMARC1; p=reject\"   ; mine (do not touch) ; "
+                        "authtxt: spf draft\r\n"
+                        "_dmarc.example.com. TXT \"v=DMARC1; p=none\"\r\n");
+
+    const char *bare = "$TTL 300\nexample.com. TXT \"v=spf1 -all\"\n";
+    strbuf_reset(&out);
+    set_draft(&d, ZONE_KIND_SPF, "example.com", " P=none2");
+    assert_true(zone_edit_rewrite(bare, strlen(bare), &d, 1, NULL, &out, &res, &diags));
+    assert_string_equal(out.data, "$TTL 300\nexample.com. TXT \" P=none2\" ; authtxt: spf draft\n");
+
+    /* No TXT record at the domain, no final newline: added at the end. */
+    const char *none = "example.com. 300 IN MX 10 mail.example.com.";
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(none, strlen(none), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_ADDED);
+    assert_string_equal(out.data, "example.com. 300 IN MX 10 mail.example.com.\n"
+                                  "example.com. 3600 IN TXT \" P=none2\" ; authtxt: spf draft\n");
+}
+
+/* A marker moved or copied by hand: the first marked TXT record (class IN)
+ * at the domain is the SPF draft's, before an SPF record; a marker under
+ * _dmarc, on another class or on a line of its own is no marker. */
+static void test_spf_marker_moved_by_hand(void **state)
+{
+    (void)state;
+    const char *moved = "$ORIGIN example.com.\n$TTL 300\n"
+                        "@ TXT \"v=spf1 -all\"\n"
+                        "@ TXT \"google-site-verification=1\" ; authtxt: spf draft\n"
+                        "@ TXT \"other\" ; authtxt: spf draft\n";
+    struct zone_edit_draft d;
+    set_draft(&d, ZONE_KIND_SPF, "example.com", "v=spf1 mx -all");
+    assert_true(zone_edit_rewrite(moved, strlen(moved), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_int_equal(res.drafts[0].line, 4);
+    assert_int_equal(res.drafts[0].others, 2); /* the SPF record and the second marked one */
+    assert_int_equal(res.drafts[0].other_line, 3);
+    size_t changed[] = {3};
+    assert_lines_kept(moved, strlen(moved), out.data, out.len, changed, 1);
+    assert_int_equal(markers_in(out.data), 2);
+
+    /* Not a marker for the SPF draft: a DMARC record's, a CH record's, a
+     * comment line's.  The SPF record is rewritten as if none were there. */
+    const char *elsewhere = "$ORIGIN example.com.\n$TTL 300\n"
+                            "; authtxt: spf draft\n"
+                            "@ CH TXT \"chaos\" ; authtxt: spf draft\n"
+                            "_dmarc TXT \"v=DMARC1; p=none\" ; authtxt: spf draft\n"
+                            "@ IN TXT \"v=spf1 -all\"\n"; /* (a class carries on) */
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(elsewhere, strlen(elsewhere), &d, 1, NULL, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_REWRITTEN);
+    assert_int_equal(res.drafts[0].line, 6);
+    assert_int_equal(res.drafts[0].others, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -605,6 +831,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_broken_spf_rewritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_origin_from_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fragment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spf_marker_only_when_needed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spf_marker_where_it_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spf_marker_added_then_rewritten, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spf_marker_keeps_admin_comment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spf_marker_moved_by_hand, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
