@@ -539,9 +539,21 @@ bool term_read_input(struct term_input *ev)
         strbuf_reset(&input.paste); /* the last event's text is done with */
         input.paste_cut = false;
     }
+    int errs = 0; /* get_wch's ERRs in a row */
     for (;;) {
         wint_t ch;
         int rc = get_wch(&ch);
+        /* get_wch gives ERR both when no input is left and at a byte that
+         * is not UTF-8 (consumed); the bytes after a bad one may already
+         * sit in curses' buffer, where poll() cannot see them, so a paste
+         * would wait for the next key (keyfuzz found it).  Ask again until
+         * two ERRs come in a row: a run of bad bytes gives one ERR (the
+         * replay paste-invalid-utf8-run.keys), and a genuine ERR costs
+         * one more read() that finds nothing. */
+        if (rc == ERR && ++errs < 2)
+            continue;
+        if (rc != ERR)
+            errs = 0;
         if (rc == ERR) {
             if (input.state == IN_ESC) { /* ESC and nothing after it: the Esc key */
                 input.state = IN_NORMAL;
