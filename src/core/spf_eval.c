@@ -485,35 +485,69 @@ static int addr_match_answer(const struct run *r, const struct dns_answer *a, in
     return R_NOMATCH;
 }
 
-static int mech_a(struct run *r, const struct spf_term *t, const char *term, const char *domain,
-                  unsigned depth)
-{
+/* What a, mx and exists share (RFC 7208 §4.6.4, §5): count the lookup,
+ * expand and check the target, ask for `type`, and end on a DNS error
+ * (temperror) or a void answer (no match, or permerror past the void
+ * limit).  R_MATCH with *out set: go on with the answer (q and ans hold
+ * the question and answer for the trace); anything else is the term's
+ * result.  help and section name the term's rule; no_answer says what a
+ * void answer means ("no address"); with target_in_void the target is
+ * named in that line too. */
+struct mech_lookup {
+    enum dns_rrtype type;
+    const char *help, *section, *no_answer;
+    bool target_in_void;
     char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
+};
+
+static int mech_lookup(struct run *r, const struct spf_term *t, const char *term,
+                       const char *domain, unsigned depth, struct mech_lookup *l,
+                       const struct dns_answer **out)
+{
     if (!lookup_count(r, depth, t, term))
         return CHECK_SPF_PERMERROR;
-    int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
+    int x = target_expand(r, t->domain, domain, l->target, sizeof l->target, depth);
     if (x != R_MATCH)
         return x;
-    if (!target_usable(r, term, target, depth))
+    if (!target_usable(r, term, l->target, depth))
         return R_NOMATCH;
-    enum dns_rrtype type = r->in->family == 4 ? DNS_TYPE_A : DNS_TYPE_AAAA;
-    query_text(q, sizeof q, type, target);
-    const struct dns_answer *a = ask(r, target, type);
+    query_text(l->q, sizeof l->q, l->type, l->target);
+    const struct dns_answer *a = ask(r, l->target, l->type);
     if (!a)
         return R_PENDING;
-    answer_text(ans, sizeof ans, a, type);
+    answer_text(l->ans, sizeof l->ans, a, l->type);
     if (status_is_error(a->status)) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5", "spf.mech.a", q, ans,
+        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5", l->help, l->q, l->ans,
                         "%s: the DNS lookup failed: temperror", term);
         return CHECK_SPF_TEMPERROR;
     }
     if (a->status != DNS_OK) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.3", "spf.mech.a", q, ans,
-                        "%s: no address (a void lookup): no match", term);
+        if (l->target_in_void)
+            check_trace_add(&r->ev->trace, depth, l->section, l->help, l->q, l->ans,
+                            "%s: %s has %s (a void lookup): no match", term, l->target,
+                            l->no_answer);
+        else
+            check_trace_add(&r->ev->trace, depth, l->section, l->help, l->q, l->ans,
+                            "%s: %s (a void lookup): no match", term, l->no_answer);
         return void_count(r, depth) ? R_NOMATCH : CHECK_SPF_PERMERROR;
     }
+    *out = a;
+    return R_MATCH;
+}
+
+static int mech_a(struct run *r, const struct spf_term *t, const char *term, const char *domain,
+                  unsigned depth)
+{
+    struct mech_lookup l = {.type = r->in->family == 4 ? DNS_TYPE_A : DNS_TYPE_AAAA,
+                            .help = "spf.mech.a",
+                            .section = "RFC 7208 §5.3",
+                            .no_answer = "no address"};
+    const struct dns_answer *a = NULL;
+    int x = mech_lookup(r, t, term, domain, depth, &l, &a);
+    if (x != R_MATCH)
+        return x;
     int m = addr_match_answer(r, a, t->cidr4, t->cidr6);
-    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.3", "spf.mech.a", q, ans, "%s: %s %s",
+    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.3", "spf.mech.a", l.q, l.ans, "%s: %s %s",
                     term, r->in->ip_text, m == R_MATCH ? "is among the addresses: match"
                                                        : "is not among the addresses: no match");
     return m;
@@ -522,30 +556,16 @@ static int mech_a(struct run *r, const struct spf_term *t, const char *term, con
 static int mech_mx(struct run *r, const struct spf_term *t, const char *term,
                    const char *domain, unsigned depth)
 {
-    char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
-    if (!lookup_count(r, depth, t, term))
-        return CHECK_SPF_PERMERROR;
-    int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
+    struct mech_lookup l = {.type = DNS_TYPE_MX,
+                            .help = "spf.mech.mx",
+                            .section = "RFC 7208 §5.4",
+                            .no_answer = "no MX records"};
+    const struct dns_answer *a = NULL;
+    int x = mech_lookup(r, t, term, domain, depth, &l, &a);
     if (x != R_MATCH)
         return x;
-    if (!target_usable(r, term, target, depth))
-        return R_NOMATCH;
-    query_text(q, sizeof q, DNS_TYPE_MX, target);
-    const struct dns_answer *a = ask(r, target, DNS_TYPE_MX);
-    if (!a)
-        return R_PENDING;
-    answer_text(ans, sizeof ans, a, DNS_TYPE_MX);
-    if (status_is_error(a->status)) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5", "spf.mech.mx", q, ans,
-                        "%s: the DNS lookup failed: temperror", term);
-        return CHECK_SPF_TEMPERROR;
-    }
-    if (a->status != DNS_OK) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.4", "spf.mech.mx", q, ans,
-                        "%s: no MX records (a void lookup): no match", term);
-        return void_count(r, depth) ? R_NOMATCH : CHECK_SPF_PERMERROR;
-    }
-    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.4", "spf.mech.mx", q, ans,
+    char q[300], ans[600];
+    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.4", "spf.mech.mx", l.q, l.ans,
                     "%s: %zu MX host%s to look up", term, a->count, a->count == 1 ? "" : "s");
     /* Hosts in order of preference.  §4.6.4: no more than 10 address
      * lookups per mx term; needing an 11th is a permerror (so a match among
@@ -645,32 +665,18 @@ static int mech_ptr(struct run *r, const struct spf_term *t, const char *term,
 static int mech_exists(struct run *r, const struct spf_term *t, const char *term,
                        const char *domain, unsigned depth)
 {
-    char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
-    if (!lookup_count(r, depth, t, term))
-        return CHECK_SPF_PERMERROR;
-    int x = target_expand(r, t->domain, domain, target, sizeof target, depth);
+    /* §5.7: always an A query, whatever the client's address family */
+    struct mech_lookup l = {.type = DNS_TYPE_A,
+                            .help = "spf.mech.exists",
+                            .section = "RFC 7208 §5.7",
+                            .no_answer = "no address",
+                            .target_in_void = true};
+    const struct dns_answer *a = NULL;
+    int x = mech_lookup(r, t, term, domain, depth, &l, &a);
     if (x != R_MATCH)
         return x;
-    if (!target_usable(r, term, target, depth))
-        return R_NOMATCH;
-    /* §5.7: always an A query, whatever the client's address family */
-    query_text(q, sizeof q, DNS_TYPE_A, target);
-    const struct dns_answer *a = ask(r, target, DNS_TYPE_A);
-    if (!a)
-        return R_PENDING;
-    answer_text(ans, sizeof ans, a, DNS_TYPE_A);
-    if (status_is_error(a->status)) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5", "spf.mech.exists", q, ans,
-                        "%s: the DNS lookup failed: temperror", term);
-        return CHECK_SPF_TEMPERROR;
-    }
-    if (a->status != DNS_OK) {
-        check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.7", "spf.mech.exists", q, ans,
-                        "%s: %s has no address (a void lookup): no match", term, target);
-        return void_count(r, depth) ? R_NOMATCH : CHECK_SPF_PERMERROR;
-    }
-    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.7", "spf.mech.exists", q, ans,
-                    "%s: %s exists: match", term, target);
+    check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.7", "spf.mech.exists", l.q, l.ans,
+                    "%s: %s exists: match", term, l.target);
     return R_MATCH;
 }
 
