@@ -80,7 +80,7 @@ LIB      = $(BUILD)/libauthtxt.a
 BIN      = $(BUILD)/authtxt
 
 .PHONY: all deps deps-test deps-screenshots check unit unit-asan clang clang-build cli-tests e2e \
-        dns-tests run install uninstall clean bench fuzz screenshots format ci-static
+        dns-tests run install uninstall clean bench fuzz screenshots format ci-static unit-build
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -144,16 +144,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(TESTLIB) $(LIB) tests/unit/unit.h $(TESTLIB_H
 # the DNS tests against a real server on 127.0.0.1 with the binary built
 # with AddressSanitizer (leak checking on) and UBSan: any memory error or
 # leak fails the run.  The DNS test tools stay plain builds (one test runs
-# them under valgrind).  Last, every fuzz target runs for 30 s.
+# them under valgrind).  Then the keystroke fuzzer, and last every fuzz
+# target for CHECK_FUZZ_SECONDS, FUZZ_JOBS at once.
+#
+# The four builds (gcc, clang, ASan, the fuzz targets) run CHECK_JOBS
+# compilers at once; the tests themselves run one script at a time, so
+# that a loaded machine slows them but never makes them race each other.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps-test
 	$(MAKE) --no-print-directory ci-static
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) unit-build $(BIN) dns-tools
 	$(MAKE) --no-print-directory unit
-	$(MAKE) --no-print-directory clang
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) CC=clang BUILD=build/clang clang-build
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) CC=clang BUILD=build/asan SAN=1 unit-build \
+	    build/asan/authtxt
 	$(MAKE) --no-print-directory unit-asan
 	$(MAKE) --no-print-directory cli-tests
-	$(MAKE) --no-print-directory dns-tools
 	DNS_TOOLS=$(CURDIR)/$(BUILD)/tests $(MAKE) --no-print-directory CC=clang BUILD=build/asan \
 	    SAN=1 cli-tests e2e dns-tests
+	$(MAKE) --no-print-directory -j$(CHECK_JOBS) fuzz-build
 	$(MAKE) --no-print-directory keyfuzz \
 	    KEYFUZZ_ARGS="$(if $(CHECK_KEYFUZZ_SEED),--seed $(CHECK_KEYFUZZ_SEED))"
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
@@ -171,6 +180,7 @@ CHECK_KEYFUZZ_SEED ?=
 
 unit: deps-test $(UNIT_BIN)
 	@tests/tools/run-unit.sh $(UNIT_BIN)
+unit-build: $(UNIT_BIN)
 
 # Everything again with clang, warnings as errors, then the unit tests under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
