@@ -448,7 +448,13 @@ bool zone_edit_rewrite(const char *file, size_t len, const struct zone_edit_draf
             }
             ok = rewrite_record(&e, &z, target, d, needs_marker(d));
             o->action = ZONE_EDIT_REWRITTEN;
-        } else if (last_of_owner && last_of_owner->dollar_ttl) {
+        } else if (last_of_owner && last_of_owner->dollar_ttl &&
+                   last_of_owner->rclass == ZONE_CLASS_IN) {
+            /* Beside its owner's records, unless the class in force there
+             * is not IN: the added record states IN, and a record after
+             * it that omits its class would then be read as IN too (RFC
+             * 1035 §5.1), so it goes at the end instead (fuzz_zone_edit
+             * found it). */
             ok = add_after(&e, &z, last_of_owner, d, needs_marker(d));
             o->action = ZONE_EDIT_ADDED;
         } else {

@@ -187,6 +187,9 @@ void testdump_turn(struct app *a)
             fputc(',', f);
         put_hex(f, d->text ? d->text : "", d->text ? d->len : 0);
     }
+    fputs("],\"drafts_wanted\":[", f);
+    for (int s = 0; s < DRAFT_COUNT; s++)
+        fprintf(f, "%s%s", s ? "," : "", drafts_slot_wanted(&a->drafts, s) ? "true" : "false");
     fputs("],\"domain\":", f);
     put_cstr(f, a->drafts.domain);
     fputs(",\"selector\":", f);

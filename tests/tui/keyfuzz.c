@@ -644,6 +644,7 @@ static bool do_save(struct runner *r)
         ptydrv_int(d, "dialog", 0) || ptydrv_bool(d, "too_small"))
         return true; /* not in a state to save: skip */
     json_t *before = json_deep_copy(json_object_get(d->dump, "drafts_hex"));
+    json_t *wanted = json_deep_copy(json_object_get(d->dump, "drafts_wanted"));
     char path[700];
     snprintf(path, sizeof path, "%s/save-%d.zone", scratch, ++r->save_no);
     unlink(path);
@@ -703,6 +704,13 @@ static bool do_save(struct runner *r)
                             "difference at byte %zu: file '%.40s' editor '%.40s'",
                             s, got->len, want_len, at, got->text + at, want + at);
                 }
+                /* A draft a save must write (drafts_slot_wanted: text, not
+                 * an untouched template) that reads back as nothing. */
+                if (!got->len && want_len && json_is_true(json_array_get(wanted, (size_t)s)))
+                    finding(r, "save",
+                            "save: slot %d (%zu bytes, to be written) reads back as nothing; "
+                            "editor '%.40s'",
+                            s, want_len, want);
                 free(want); /* not written (an untouched template may not be): skipped */
             }
             diag_list_free(&diags);
@@ -711,6 +719,7 @@ static bool do_save(struct runner *r)
         }
     }
     json_decref(before);
+    json_decref(wanted);
     return ok;
 }
 

@@ -265,6 +265,37 @@ static void test_new_record_placement(void **state)
                                   "example.net. 3600 IN TXT \"v=spf1 -all\"\n");
 }
 
+/* The class in force after the owner's last record is CH: a record added
+ * there would state IN and make the next record, which omits its class,
+ * read as IN too (RFC 1035 §5.1).  It goes at the end; every record keeps
+ * its class. */
+static void test_new_record_keeps_inherited_class(void **state)
+{
+    (void)state;
+    const char *file = "$TTL 1h\n"
+                       "@ CH TXT \"version\"\n"
+                       "_dmarc TXT \"v=DMARC1; p=none\"\n";
+    struct zone_edit_draft d[1];
+    set_draft(&d[0], ZONE_KIND_SPF, "example.net", "v=spf1 -all");
+    struct zone_edit_options opt = {"example.net", false, 0};
+    strbuf_reset(&out);
+    assert_true(zone_edit_rewrite(file, strlen(file), d, 1, &opt, &out, &res, &diags));
+    assert_int_equal(res.drafts[0].action, ZONE_EDIT_ADDED);
+    struct zone z;
+    zone_init(&z);
+    struct diag_list dl;
+    diag_list_init(&dl);
+    assert_true(zone_read(&z, out.data, out.len, "example.net", &dl));
+    assert_int_equal(z.count, 3);
+    for (size_t i = 0; i < z.count; i++) {
+        const struct zone_record *r = &z.records[i];
+        bool spf = r->len == 11 && memcmp(r->text, "v=spf1 -all", 11) == 0;
+        assert_int_equal(r->rclass, spf ? ZONE_CLASS_IN : ZONE_CLASS_CH);
+    }
+    zone_free(&z);
+    diag_list_free(&dl);
+}
+
 /* A long key: strings of 255 bytes in parentheses, aligned as the file's
  * continuation line was; the lines around it kept. */
 static void test_long_dkim_rewritten(void **state)
@@ -819,6 +850,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_serial_bumped_in_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_serial_next, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_record_placement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_record_keeps_inherited_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_dkim_rewritten, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_spf_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crlf_kept, setup, teardown),
