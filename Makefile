@@ -170,7 +170,7 @@ check: deps-test
 
 # Each fuzz target runs this long in `make check` (CI); `make fuzz` alone
 # runs FUZZ_SECONDS (60).
-CHECK_FUZZ_SECONDS ?= 15
+CHECK_FUZZ_SECONDS ?= 10
 # The editor's keystroke fuzzer draws a new seed in `make check` too (two
 # 90 s runs were clean once the SPF draft marker was in), and prints it
 # first ("keyfuzz: ... seed N"; a finding's key log keeps it): replay a CI
