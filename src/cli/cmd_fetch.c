@@ -781,6 +781,7 @@ int cmd_fetch(int argc, char **argv)
         if (netopts_prepare(&a.net))
             return CLI_USAGE;
         a.batch.net = &a.net;
+        a.batch.now = netopts_now(&a.net);
         int bs = fetch_batch_run(&a.batch);
         int fs = netopts_finish(&a.net);
         return fs > bs ? fs : bs;

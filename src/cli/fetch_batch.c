@@ -410,7 +410,7 @@ int fetch_batch_run(const struct fetch_batch_args *a)
         b.status = CLI_USAGE;
         goto done;
     }
-    struct net_fetch_options fo = {a->net->selectors, a->net->nselectors, (long long)time(NULL)};
+    struct net_fetch_options fo = {a->net->selectors, a->net->nselectors, a->now};
     if (a->format == FETCH_BATCH_CSV)
         csv_print_header();
 

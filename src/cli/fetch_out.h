@@ -26,6 +26,7 @@ struct fetch_batch_args {
     enum fetch_batch_format format;
     unsigned concurrency; /* 0: the default */
     const struct netopts *net;
+    long long now; /* the time records are checked at (netopts_now: a replay's) */
 };
 
 /* Fetch every domain of the list through one resolver with a shared
