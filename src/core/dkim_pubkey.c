@@ -8,7 +8,8 @@
  * deprecated d2i_RSA_PUBKEY 1.2 us, d2i_PublicKey(EVP_PKEY_RSA) on the
  * PKCS#1 body 0.6 us).  So the SubjectPublicKeyInfo wrapper is walked here
  * (a few DER headers, which also tells *what* a wrong key is), and it
- * checks and sizes the RSA key itself (two INTEGERs; 0.1 us). */
+ * checks and sizes the RSA key itself (two INTEGERs): about 340
+ * instructions a key in callgrind, against 11,000 with d2i_PublicKey. */
 #include "dkim_internal.h"
 
 #include <limits.h>
