@@ -522,8 +522,7 @@ static int record_from_dns(struct match_args *a, const char *owner, struct recor
     net_resolver_wait(res);
     /* The server is named only when no capture is written or read: a
      * replay has none, and its output equals the recorded run's. */
-    const char *server =
-        a->net.save_dns || a->net.dns_file ? NULL : a->net.resolver.server;
+    const char *server = a->net.save_dns || a->net.dns_file ? NULL : a->net.resolver.server;
     snprintf(rs->where, sizeof rs->where, "%s (DNS%s%s)", owner, server ? " " : "",
              server ? server : "");
     if (ctx.status >= DNS_TIMEOUT) {

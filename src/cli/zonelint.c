@@ -514,8 +514,7 @@ static void report_record(struct zonelint *zl, const struct zone_record *zr, enu
 
 /* Write the cross diagnostics of doms[0..n) (sorted by domain) to f: text
  * lines, or items of the JSON "cross" array. */
-static void cross_emit(struct zonelint *zl, const struct zone_audit_domain *doms, size_t n,
-                       FILE *f)
+static void cross_emit(struct zonelint *zl, const struct zone_audit_domain *doms, size_t n, FILE *f)
 {
     struct strbuf sb;
     strbuf_init(&sb);
@@ -574,8 +573,10 @@ static void cross_spill(struct zonelint *zl)
     if (!zl->spill) {
         zl->spill = tmpfile();
         if (!zl->spill) {
-            fprintf(stderr, "authtxt: cannot make a temporary file for the cross-record report "
-                            "of a large zone: %s\n", strerror(errno));
+            fprintf(stderr,
+                    "authtxt: cannot make a temporary file for the cross-record report "
+                    "of a large zone: %s\n",
+                    strerror(errno));
             zl->oom = true;
             return;
         }

@@ -183,8 +183,8 @@ static bool integer_positive(const struct der *i)
  * top bit is set.  OpenSSL refuses such padding too ("illegal padding"). */
 static bool integer_minimal(const struct der *i)
 {
-    return i->len < 2 || !((i->p[0] == 0x00 && !(i->p[1] & 0x80)) ||
-                           (i->p[0] == 0xff && (i->p[1] & 0x80)));
+    return i->len < 2 ||
+           !((i->p[0] == 0x00 && !(i->p[1] & 0x80)) || (i->p[0] == 0xff && (i->p[1] & 0x80)));
 }
 
 /* Bits of a positive, minimally encoded INTEGER: its size without the

@@ -548,8 +548,9 @@ static int mech_a(struct run *r, const struct spf_term *t, const char *term, con
         return x;
     int m = addr_match_answer(r, a, t->cidr4, t->cidr6);
     check_trace_add(&r->ev->trace, depth, "RFC 7208 §5.3", "spf.mech.a", l.q, l.ans, "%s: %s %s",
-                    term, r->in->ip_text, m == R_MATCH ? "is among the addresses: match"
-                                                       : "is not among the addresses: no match");
+                    term, r->in->ip_text,
+                    m == R_MATCH ? "is among the addresses: match"
+                                 : "is not among the addresses: no match");
     return m;
 }
 

@@ -18,7 +18,7 @@ struct net_capture {
     size_t *index; /* open addressing over items: slot holds i + 1, 0 = empty */
     size_t index_cap;
     char *path;
-    int version; /* of the file read; NET_CAPTURE_VERSION when recording */
+    int version;    /* of the file read; NET_CAPTURE_VERSION when recording */
     long long time; /* when recorded; 0 unknown */
 };
 
@@ -97,8 +97,8 @@ static bool rrs_copy(struct dns_answer *to, const struct dns_answer *from, enum 
         const struct dns_rdata *rr = &from->rrs[i];
         bool ok = type == NET_Q_A      ? dns_answer_add_addr(to, rr->addr, 4)
                   : type == NET_Q_AAAA ? dns_answer_add_addr(to, rr->addr, 16)
-                  : rr->name           ? dns_answer_add_name(to, rr->pref, rr->name, strlen(rr->name))
-                                       : true;
+                  : rr->name ? dns_answer_add_name(to, rr->pref, rr->name, strlen(rr->name))
+                             : true;
         if (!ok && to->count < DNS_ANSWER_MAX_RRS)
             return false;
     }
@@ -304,13 +304,12 @@ static json_t *records_json(const struct net_capture_entry *e)
         char addr[INET6_ADDRSTRLEN];
         if (e->type == NET_Q_A || e->type == NET_Q_AAAA) {
             int af = e->type == NET_Q_A ? AF_INET : AF_INET6;
-            json_array_append_new(records, json_string(inet_ntop(af, rr->addr, addr, sizeof addr)
-                                                           ? addr
-                                                           : ""));
+            json_array_append_new(
+                records, json_string(inet_ntop(af, rr->addr, addr, sizeof addr) ? addr : ""));
         } else if (e->type == NET_Q_MX) {
-            json_array_append_new(records, json_pack("{s:I, s:o}", "preference",
-                                                     (json_int_t)rr->pref, "exchange",
-                                                     json_bytes(name, strlen(name))));
+            json_array_append_new(records,
+                                  json_pack("{s:I, s:o}", "preference", (json_int_t)rr->pref,
+                                            "exchange", json_bytes(name, strlen(name))));
         } else {
             json_array_append_new(records, json_bytes(name, strlen(name)));
         }
@@ -322,11 +321,11 @@ static json_t *entry_json(const struct net_capture_entry *e)
 {
     const struct net_kept_answer *k = &e->answer;
     const char *error = k->error ? k->error : "";
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:o, s:o}", "name", e->name, "type",
-                          type_names[e->type], "status", status_names[k->status], "ttl",
-                          (json_int_t)k->ttl, "count", (json_int_t)k->count, "truncated",
-                          k->truncated, "error", json_bytes(error, strlen(error)), "records",
-                          records_json(e));
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:o, s:o}", "name", e->name, "type",
+                  type_names[e->type], "status", status_names[k->status], "ttl", (json_int_t)k->ttl,
+                  "count", (json_int_t)k->count, "truncated", k->truncated, "error",
+                  json_bytes(error, strlen(error)), "records", records_json(e));
     /* Replayed from a version-1 file and recorded again: still only a
      * count (capture.h). */
     if (o && k->counts_only)
@@ -339,8 +338,8 @@ bool net_capture_save(const struct net_capture *c, const char *path, char *err, 
     json_t *answers = json_array();
     for (size_t i = 0; c && i < c->count; i++)
         json_array_append_new(answers, entry_json(&c->items[i]));
-    json_t *doc = json_pack("{s:s, s:i}", "format", "authtxt-dns-capture", "version",
-                            NET_CAPTURE_VERSION);
+    json_t *doc =
+        json_pack("{s:s, s:i}", "format", "authtxt-dns-capture", "version", NET_CAPTURE_VERSION);
     if (doc && c && c->time > 0)
         json_object_set_new(doc, "time", json_integer((json_int_t)c->time));
     if (!doc)
@@ -574,8 +573,8 @@ static bool read_entry(struct net_capture *c, const json_t *o, char *why, size_t
         return false;
     }
     const json_t *j = json_object_get(o, "count");
-    if (j && (!json_is_integer(j) || json_integer_value(j) < 0 ||
-              json_integer_value(j) > 1000000)) {
+    if (j &&
+        (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > 1000000)) {
         snprintf(why, whylen, "\"count\" is not a number of records");
         return false;
     }
@@ -618,8 +617,7 @@ static bool read_entry(struct net_capture *c, const json_t *o, char *why, size_t
      * lists. */
     if (t != NET_Q_TXT && !counts_only && k->rrs.count != k->count &&
         !(k->rrs.count == DNS_ANSWER_MAX_RRS && k->count > k->rrs.count)) {
-        snprintf(why, whylen, "\"count\" is %u but %zu records are listed", k->count,
-                 k->rrs.count);
+        snprintf(why, whylen, "\"count\" is %u but %zu records are listed", k->count, k->rrs.count);
         return false;
     }
     return true;
@@ -687,8 +685,8 @@ static struct net_capture *capture_from_loaded(json_t *doc, const json_error_t *
 {
     if (!doc) {
         if (je->line > 0)
-            snprintf(err, errlen, "%s: not a DNS capture: line %d, column %d: %s", path,
-                     je->line, je->column, je->text);
+            snprintf(err, errlen, "%s: not a DNS capture: line %d, column %d: %s", path, je->line,
+                     je->column, je->text);
         else
             snprintf(err, errlen, "%s: %s", path, je->text);
         return NULL;

@@ -43,7 +43,7 @@
 
 #include "resolver.h"
 
-#define NET_CAPTURE_VERSION 2 /* written; 1 and 2 are read */
+#define NET_CAPTURE_VERSION 2            /* written; 1 and 2 are read */
 #define NET_CAPTURE_MAX_ANSWERS 1000000u /* a bound against hostile files */
 #define NET_CAPTURE_NAME_MAX 256         /* a name (253 bytes) and its NUL */
 

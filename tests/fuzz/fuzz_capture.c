@@ -76,7 +76,8 @@ static void check_entry(const struct net_capture *c, const struct net_capture_en
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[600] = "";
-    struct net_capture *c = net_capture_parse((const char *)data, size, "fuzz.cap", err, sizeof err);
+    struct net_capture *c =
+        net_capture_parse((const char *)data, size, "fuzz.cap", err, sizeof err);
     if (!c) {
         fuzz_check(strncmp(err, "fuzz.cap: ", 10) == 0, "error without the file: '%s'", err);
         return 0;

@@ -69,8 +69,8 @@ static void test_decode_rsa_bits_match_openssl(void **state)
 
 /* A bare RSAPublicKey with the given modulus and exponent bytes (DER
  * INTEGER contents as given), base64 in out. */
-static void pkcs1_b64(const unsigned char *mod, size_t nmod, const unsigned char *exp,
-                      size_t nexp, char *out)
+static void pkcs1_b64(const unsigned char *mod, size_t nmod, const unsigned char *exp, size_t nexp,
+                      char *out)
 {
     unsigned char der[600];
     size_t body = 3 + nmod + 2 + nexp, k = 0;
