@@ -45,6 +45,21 @@ static size_t norm_name(const char *name, char *out, size_t size)
     return n;
 }
 
+/* A name a capture can hold: one final dot at most, no empty label ("a..b",
+ * ".a", "..", "."): no DNS question asks such a name, and norm_name must
+ * give a name without a final dot. */
+static bool name_usable(const char *name, size_t n)
+{
+    if (n && name[n - 1] == '.')
+        n--;
+    if (n == 0 || name[0] == '.' || name[n - 1] == '.')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (name[i] == '.' && name[i - 1] == '.')
+            return false;
+    return true;
+}
+
 static size_t key_hash(const char *name, enum net_qtype type)
 {
     size_t h = 2166136261u ^ (size_t)type;
@@ -544,7 +559,8 @@ static bool read_entry(struct net_capture *c, const json_t *o, char *why, size_t
     const json_t *name = json_object_get(o, "name"), *type = json_object_get(o, "type"),
                  *status = json_object_get(o, "status"), *records = json_object_get(o, "records");
     if (!plain_string(name) || !json_string_length(name) ||
-        json_string_length(name) >= NET_CAPTURE_NAME_MAX) {
+        json_string_length(name) >= NET_CAPTURE_NAME_MAX ||
+        !name_usable(json_string_value(name), json_string_length(name))) {
         snprintf(why, whylen, "\"name\" is missing or not a domain name");
         return false;
     }

@@ -190,9 +190,14 @@ d = json.loads(json.dumps(cap)); d["version"] = 3; write("v3", d)
 d = json.loads(json.dumps(cap))
 [x for x in d["answers"] if x["type"] == "TXT"][0]["records"] = [["v=spf1 ", {"hex": "zz"}]]
 write("badhex", d)
+# A name with an empty label (fuzz_capture): refused, not kept as a name
+# ending in a dot.
+d = json.loads(json.dumps(cap))
+d["answers"][0]["name"] = "all..cap.test."
+write("emptylabel", d)
 PY
 args=(check --ip 198.51.100.12 --mail-from u@all.cap.test --from u@all.cap.test --json)
-for f in missing v1 mxstring mxcount v4bad v3 badhex; do
+for f in missing v1 mxstring mxcount v4bad v3 badhex emptylabel; do
     "$BIN" "${args[@]}" --dns-file "$s/$f.cap" >"$s/$f.out" 2>"$s/$f.err"
     echo $? >"$s/$f.rc"
 done
@@ -219,6 +224,7 @@ expect mxcount 3 "\"count\" is 2 but 1 records are listed"
 expect v4bad 3 "records[0] is not an IPv4 address"
 expect v3 3 "capture version 3 is not supported"
 expect badhex 3 "records[0][1] is not a string or {\"hex\": ...}"
+expect emptylabel 3 "answers[0]: \"name\" is missing or not a domain name"
 # A version-1 capture still replays what needs no addresses (dkim match).
 python3 - "$s/dkim.txt.cap" "$s/dkimv1.cap" <<'PY'
 import json, sys
