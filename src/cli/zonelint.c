@@ -131,6 +131,19 @@ struct zone_stream {
 
 static char *stream_data(struct zone_stream *zs) { return zs->mem.data + ZONE_PREFIX_ROOM; }
 
+/* A size the tests set in the environment variable `name` (decimal), used
+ * when it lies in [min, max); else dflt. */
+static size_t test_size(const char *name, size_t min, size_t max, size_t dflt)
+{
+    const char *env = getenv(name);
+    if (!env || !*env || strlen(env) > 9)
+        return dflt;
+    size_t v = 0;
+    for (const char *p = env; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (size_t)(*p - '0');
+    return v >= min && v < max ? v : dflt;
+}
+
 static bool stream_open(struct zone_stream *zs, const char *path, const char *origin)
 {
     memset(zs, 0, sizeof *zs);
@@ -143,15 +156,7 @@ static bool stream_open(struct zone_stream *zs, const char *path, const char *or
         return false;
     }
     /* The tests cut small files into many chunks with this. */
-    zs->chunk = ZONE_CHUNK;
-    const char *env = getenv("AUTHTXT_ZONE_CHUNK");
-    if (env && *env && strlen(env) <= 9) {
-        size_t v = 0;
-        for (const char *p = env; *p >= '0' && *p <= '9'; p++)
-            v = v * 10 + (size_t)(*p - '0');
-        if (v >= 64 && v < ZONE_CHUNK)
-            zs->chunk = v;
-    }
+    zs->chunk = test_size("AUTHTXT_ZONE_CHUNK", 64, ZONE_CHUNK, ZONE_CHUNK);
     struct stat st;
     size_t want = zs->chunk;
     if (fstat(zs->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
@@ -710,15 +715,7 @@ int zonelint_run(const char *path, const char *origin, bool json)
     zl.rec.skip_terms = true;
     zl.cross_out = (struct json_stream_array){"cross", 0};
     /* The tests make the audit spill (cross_spill) with this. */
-    zl.audit_max = ZONELINT_AUDIT_MAX;
-    const char *audit_env = getenv("AUTHTXT_ZONE_AUDIT_MAX");
-    if (audit_env && *audit_env && strlen(audit_env) <= 9) {
-        size_t v = 0;
-        for (const char *p = audit_env; *p >= '0' && *p <= '9'; p++)
-            v = v * 10 + (size_t)(*p - '0');
-        if (v < ZONELINT_AUDIT_MAX)
-            zl.audit_max = v;
-    }
+    zl.audit_max = test_size("AUTHTXT_ZONE_AUDIT_MAX", 0, ZONELINT_AUDIT_MAX, ZONELINT_AUDIT_MAX);
     zl.records_out = (struct json_stream_array){"records", 0};
     json_t *late_zone_diags = NULL; /* --json, several chunks: written last */
     int zone_status = CLI_CLEAN;

@@ -389,16 +389,16 @@ static int compute_p(struct run *r, const char *domain, char *out, size_t size)
 
 /* Expand a domain-spec (or take `fallback` when spec is NULL) into out.
  * Returns R_MATCH, R_PENDING (%{p}) or CHECK_SPF_PERMERROR. */
-static int target_expand(struct run *r, const char *spec, const char *domain, char *out,
-                         size_t size, unsigned depth)
+/* Expand the macro-string text[0..len) (§7) into r->sb, the validated
+ * name for %{p} looked up first when the text uses it.  explain and
+ * is_domain as spf_macro_expand's.  R_MATCH when expanded, R_NOMATCH when
+ * the text is not a valid macro-string, R_PENDING while %{p} is asked. */
+static int macro_expand(struct run *r, const char *text, size_t len, const char *domain,
+                        bool explain, bool is_domain)
 {
-    if (!spec) {
-        snprintf(out, size, "%s", domain);
-        return R_MATCH;
-    }
     char p[DNS_SOURCE_NAME_MAX + 1];
     const char *validated = NULL;
-    if (spf_macro_uses_p(spec, strlen(spec))) {
+    if (spf_macro_uses_p(text, len)) {
         if (compute_p(r, domain, p, sizeof p) == R_PENDING)
             return R_PENDING;
         validated = p;
@@ -406,8 +406,23 @@ static int target_expand(struct run *r, const char *spec, const char *domain, ch
     struct spf_macro_vars v;
     vars_fill(r, domain, validated, &v);
     strbuf_reset(&r->sb);
-    enum spf_macro_status st = spf_macro_expand(spec, strlen(spec), &v, false, true, &r->sb);
-    if (st != SPF_MACRO_OK || r->sb.failed) {
+    return spf_macro_expand(text, len, &v, explain, is_domain, &r->sb) == SPF_MACRO_OK &&
+                   !r->sb.failed
+               ? R_MATCH
+               : R_NOMATCH;
+}
+
+static int target_expand(struct run *r, const char *spec, const char *domain, char *out,
+                         size_t size, unsigned depth)
+{
+    if (!spec) {
+        snprintf(out, size, "%s", domain);
+        return R_MATCH;
+    }
+    int x = macro_expand(r, spec, strlen(spec), domain, false, true);
+    if (x == R_PENDING)
+        return R_PENDING;
+    if (x != R_MATCH) {
         check_trace_add(&r->ev->trace, depth, "RFC 7208 §7.1", "spf.macro", NULL, NULL,
                         "'%.200s' is not a valid macro-string: permerror", spec);
         return CHECK_SPF_PERMERROR;
@@ -742,18 +757,10 @@ static int explain(struct run *r, const struct spf_record *rec, const char *doma
     const struct spf_term *t = &rec->terms[rec->exp_index];
     char target[DNS_SOURCE_NAME_MAX + 1], q[300], ans[600];
     const char *spec = t->domain ? t->domain : t->value;
-    char p[DNS_SOURCE_NAME_MAX + 1];
-    const char *validated = NULL;
-    if (spf_macro_uses_p(spec, strlen(spec))) {
-        if (compute_p(r, domain, p, sizeof p) == R_PENDING)
-            return R_PENDING;
-        validated = p;
-    }
-    struct spf_macro_vars v;
-    vars_fill(r, domain, validated, &v);
-    strbuf_reset(&r->sb);
-    if (spf_macro_expand(spec, strlen(spec), &v, false, true, &r->sb) != SPF_MACRO_OK ||
-        r->sb.failed || !domain_ok(strbuf_cstr(&r->sb))) {
+    int x = macro_expand(r, spec, strlen(spec), domain, false, true);
+    if (x == R_PENDING)
+        return R_PENDING;
+    if (x != R_MATCH || !domain_ok(strbuf_cstr(&r->sb))) {
         check_trace_add(&r->ev->trace, depth, "RFC 7208 §6.2", "spf.mod.exp", NULL, NULL,
                         "exp=%s does not expand to a domain: no explanation", spec);
         return R_NOMATCH;
@@ -770,16 +777,10 @@ static int explain(struct run *r, const struct spf_record *rec, const char *doma
         return R_NOMATCH;
     }
     const struct dns_txt *txt = &a->txt.records[0];
-    validated = NULL;
-    if (spf_macro_uses_p(txt->text, txt->len)) {
-        if (compute_p(r, domain, p, sizeof p) == R_PENDING)
-            return R_PENDING;
-        validated = p;
-    }
-    vars_fill(r, domain, validated, &v);
-    strbuf_reset(&r->sb);
-    if (spf_macro_expand(txt->text, txt->len, &v, true, false, &r->sb) != SPF_MACRO_OK ||
-        r->sb.failed) {
+    x = macro_expand(r, txt->text, txt->len, domain, true, false);
+    if (x == R_PENDING)
+        return R_PENDING;
+    if (x != R_MATCH) {
         check_trace_add(&r->ev->trace, depth, "RFC 7208 §6.2", "spf.mod.exp", q, ans,
                         "exp=%s: the TXT record is not a valid explain-string: no explanation",
                         spec);
